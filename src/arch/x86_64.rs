@@ -1,0 +1,267 @@
+//! x86_64: registers in the signal frame, the two gates, the restorer, and
+//! the numbers the filter needs.
+//!
+//! Everything that differs between architectures lives here, so a port is a
+//! sibling module exporting the same names.
+
+use crate::info::Abi;
+
+/// `AUDIT_ARCH_X86_64`, as seen in `seccomp_data.arch` and `si_arch`.
+pub const AUDIT_ARCH_NATIVE: u32 = 0xc000_003e;
+/// `AUDIT_ARCH_I386`: an `int 0x80` call from a 64-bit process.
+pub const AUDIT_ARCH_COMPAT: u32 = 0x4000_0003;
+/// Bit set in the number of an x32 call (`__X32_SYSCALL_BIT`).
+pub const X32_SYSCALL_BIT: u64 = 0x4000_0000;
+
+/// `SA_RESTORER`: the kernel's flag for a caller-supplied `sa_restorer`.
+pub const SA_RESTORER: u64 = 0x0400_0000;
+
+/// Size of the syscall tables the hook registry indexes, per ABI.
+pub const TABLE_SIZE: usize = 1024;
+
+/// Native (x86_64) numbers the runtime must never trap.
+///
+/// `rt_sigreturn` would re-enter the handler forever; `clone`, `clone3`
+/// and `vfork` re-issued from the handler would start the child inside the
+/// gate on a stack that is not its own (design notes, hazards 4, 5, 7);
+/// `restart_syscall` must reach the kernel from wherever the kernel put it.
+pub const NEVER_TRAP_NATIVE: &[u32] = &[15, 56, 58, 219, 435];
+/// The same for i386 numbering: `restart_syscall`, `sigreturn`, `clone`,
+/// `rt_sigreturn`, `vfork`, `clone3`.
+pub const NEVER_TRAP_COMPAT: &[u32] = &[0, 119, 120, 173, 190, 435];
+/// x32 numbers (without the x32 bit) never trapped: its `rt_sigreturn` is
+/// 513, the rest are shared with x86_64.
+pub const NEVER_TRAP_X32: &[u32] = &[56, 58, 219, 435, 513];
+
+/// Native numbers of the calls the signal protection owns.
+pub mod nr {
+    pub const RT_SIGACTION: u64 = 13;
+    pub const RT_SIGPROCMASK: u64 = 14;
+    pub const RT_SIGTIMEDWAIT: u64 = 128;
+    pub const RT_SIGSUSPEND: u64 = 130;
+    pub const PSELECT6: u64 = 270;
+    pub const PPOLL: u64 = 271;
+    pub const EPOLL_PWAIT: u64 = 281;
+    pub const SIGNALFD: u64 = 282;
+    pub const SIGNALFD4: u64 = 289;
+    pub const EPOLL_PWAIT2: u64 = 441;
+    pub const PROCESS_VM_READV: u64 = 310;
+    pub const PROCESS_VM_WRITEV: u64 = 311;
+    pub const GETPID: u64 = 39;
+    pub const GETTID: u64 = 186;
+    pub const TGKILL: u64 = 234;
+    pub const PRCTL: u64 = 157;
+    pub const SECCOMP: u64 = 317;
+}
+
+/// i386 numbers of the mask-carrying calls the protection owns.
+pub mod compat_nr {
+    pub const SIGPROCMASK: u64 = 126;
+    pub const RT_SIGPROCMASK: u64 = 175;
+}
+
+/// Registers of a trapped call, read from and written back to the
+/// `ucontext_t` the kernel passed to the SIGSYS handler.
+pub struct Frame {
+    uc: *mut libc::ucontext_t,
+}
+
+impl Frame {
+    /// # Safety
+    /// `uc` must be the `ucontext_t` pointer the kernel passed to a signal
+    /// handler that is still running.
+    pub unsafe fn new(uc: *mut libc::c_void) -> Frame {
+        Frame { uc: uc.cast() }
+    }
+
+    fn reg(&self, r: libc::c_int) -> u64 {
+        // SAFETY: `uc` points at a live ucontext (constructor contract) and
+        // `r` is one of libc's REG_* indices into `gregs`.
+        unsafe { (*self.uc).uc_mcontext.gregs[r as usize] as u64 }
+    }
+
+    /// The six arguments, taken from the registers `abi` passes them in.
+    pub fn args(&self, abi: Abi) -> [u64; 6] {
+        use libc::*;
+        match abi {
+            Abi::X86_64 | Abi::X32 => [
+                self.reg(REG_RDI),
+                self.reg(REG_RSI),
+                self.reg(REG_RDX),
+                self.reg(REG_R10),
+                self.reg(REG_R8),
+                self.reg(REG_R9),
+            ],
+            // i386 arguments are 32 bits wide; the upper halves are noise.
+            Abi::I386 => [REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RBP]
+                .map(|r| self.reg(r) & 0xffff_ffff),
+        }
+    }
+
+    /// The number register: still the syscall number while the handler runs.
+    pub fn number(&self) -> u64 {
+        self.reg(libc::REG_RAX)
+    }
+
+    /// Address of the instruction after the `syscall` / `int 0x80`.
+    pub fn instruction_pointer(&self) -> u64 {
+        self.reg(libc::REG_RIP)
+    }
+
+    pub fn stack_pointer(&self) -> u64 {
+        self.reg(libc::REG_RSP)
+    }
+
+    pub fn frame_pointer(&self) -> u64 {
+        self.reg(libc::REG_RBP)
+    }
+
+    /// Store the call's result where the program will read it after the
+    /// handler returns.
+    pub fn set_return(&mut self, rval: i64) {
+        // SAFETY: as in `reg`; the kernel restores gregs from this frame on
+        // rt_sigreturn, which is how the result reaches the program.
+        unsafe { (*self.uc).uc_mcontext.gregs[libc::REG_RAX as usize] = rval }
+    }
+
+    /// The signal mask the thread will have after the handler returns
+    /// (first 64 signals; the kernel's sigset is 8 bytes here).
+    pub fn sigmask(&self) -> u64 {
+        // SAFETY: `uc_sigmask` is at least 8 bytes and initialised by the kernel.
+        unsafe { *((&raw const (*self.uc).uc_sigmask).cast::<u64>()) }
+    }
+
+    pub fn set_sigmask(&mut self, mask: u64) {
+        // SAFETY: as in `sigmask`; rt_sigreturn installs this mask.
+        unsafe { *((&raw mut (*self.uc).uc_sigmask).cast::<u64>()) = mask }
+    }
+}
+
+// The gates: the only `syscall` / `int 0x80` instructions the filter lets
+// through untrapped (it compares the return address with the labels after
+// them). `.hidden` keeps each image's gate private, so a program that links
+// the library and also runs under the preload has two working gates.
+core::arch::global_asm!(
+    ".pushsection .text.selftrace_gates,\"ax\",@progbits",
+    ".p2align 4",
+    // selftrace_gate_native(nr, a0, a1, a2, a3, a4, a5) -> raw result
+    ".globl selftrace_gate_native",
+    ".hidden selftrace_gate_native",
+    ".type selftrace_gate_native,@function",
+    "selftrace_gate_native:",
+    "mov rax, rdi",
+    "mov rdi, rsi",
+    "mov rsi, rdx",
+    "mov rdx, rcx",
+    "mov r10, r8",
+    "mov r8, r9",
+    "mov r9, [rsp + 8]",
+    "syscall",
+    ".globl selftrace_gate_native_ret",
+    ".hidden selftrace_gate_native_ret",
+    "selftrace_gate_native_ret:",
+    "ret",
+    ".size selftrace_gate_native, . - selftrace_gate_native",
+    // selftrace_gate_compat(nr, a0, ..., a5): the same through int 0x80,
+    // i386 argument registers, result sign-extended from eax.
+    ".p2align 4",
+    ".globl selftrace_gate_compat",
+    ".hidden selftrace_gate_compat",
+    ".type selftrace_gate_compat,@function",
+    "selftrace_gate_compat:",
+    "push rbx",
+    "push rbp",
+    "mov rax, rdi",
+    "mov rbx, rsi",
+    "mov r11, rcx",
+    "mov rcx, rdx",
+    "mov rdx, r11",
+    "mov rsi, r8",
+    "mov rdi, r9",
+    "mov rbp, [rsp + 24]",
+    "int 0x80",
+    ".globl selftrace_gate_compat_ret",
+    ".hidden selftrace_gate_compat_ret",
+    "selftrace_gate_compat_ret:",
+    "pop rbp",
+    "pop rbx",
+    "movsxd rax, eax",
+    "ret",
+    ".size selftrace_gate_compat, . - selftrace_gate_compat",
+    // The SIGSYS handler's sa_restorer: rt_sigreturn, never trapped.
+    ".p2align 4",
+    ".globl selftrace_restorer",
+    ".hidden selftrace_restorer",
+    ".type selftrace_restorer,@function",
+    "selftrace_restorer:",
+    "mov rax, 15",
+    "syscall",
+    "ud2",
+    ".size selftrace_restorer, . - selftrace_restorer",
+    ".popsection",
+);
+
+extern "C" {
+    fn selftrace_gate_native(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64)
+        -> i64;
+    fn selftrace_gate_compat(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64)
+        -> i64;
+    static selftrace_gate_native_ret: u8;
+    static selftrace_gate_compat_ret: u8;
+    fn selftrace_restorer();
+}
+
+/// Issue a native call through the gate. Never trapped by our filter.
+#[inline]
+pub fn gate_native(nr: u64, a: [u64; 6]) -> i64 {
+    // SAFETY: the gate is a plain syscall trampoline; what the call does to
+    // memory is the caller's responsibility, as with any raw syscall.
+    unsafe { selftrace_gate_native(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
+}
+
+/// Issue an i386 call through the `int 0x80` gate.
+#[inline]
+pub fn gate_compat(nr: u64, a: [u64; 6]) -> i64 {
+    // SAFETY: as in `gate_native`.
+    unsafe { selftrace_gate_compat(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
+}
+
+/// Issue a call of any ABI through its gate. x32 calls keep their bit.
+pub fn gate(abi: Abi, nr: u64, a: [u64; 6]) -> i64 {
+    match abi {
+        Abi::X86_64 | Abi::X32 => gate_native(nr, a),
+        Abi::I386 => gate_compat(nr, a),
+    }
+}
+
+/// Return addresses of the native and compat gates, for the filter.
+pub fn gate_addresses() -> (u64, u64) {
+    (
+        (&raw const selftrace_gate_native_ret) as u64,
+        (&raw const selftrace_gate_compat_ret) as u64,
+    )
+}
+
+/// The restorer to put in `sa_restorer` of the SIGSYS handler.
+pub fn restorer() -> usize {
+    selftrace_restorer as *const () as usize
+}
+
+/// The ABI of a trapped call, from `si_arch` and the x32 bit of the number.
+pub fn abi_of(arch: u32, nr: u64) -> Option<Abi> {
+    match arch {
+        AUDIT_ARCH_NATIVE if nr & X32_SYSCALL_BIT != 0 => Some(Abi::X32),
+        AUDIT_ARCH_NATIVE => Some(Abi::X86_64),
+        AUDIT_ARCH_COMPAT => Some(Abi::I386),
+        _ => None,
+    }
+}
+
+/// Name of a call in its ABI's numbering.
+pub fn syscall_name(abi: Abi, nr: u64) -> Option<&'static str> {
+    let id = usize::try_from(nr & !X32_SYSCALL_BIT).ok()?;
+    match abi {
+        Abi::X86_64 | Abi::X32 => syscalls::x86_64::Sysno::new(id).map(|s| s.name()),
+        Abi::I386 => syscalls::x86::Sysno::new(id).map(|s| s.name()),
+    }
+}

@@ -1,0 +1,117 @@
+//! The SIGSYS handler: decode, run hooks, perform, write the result back.
+//!
+//! Runs on the trapping thread, possibly on top of another trap (installed
+//! with `SA_NODEFER`, so hooks and the program's signal handlers may trap
+//! again). Nothing here allocates or locks: the registry is immutable after
+//! installation and reached through an atomic pointer.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use crate::arch::{self, Frame};
+use crate::filter::TRAP_TAG;
+use crate::hook::{Action, HookRef, Registry};
+use crate::info::{Op, SyscallInfo};
+use crate::protect;
+use crate::thread::{self, InHook};
+
+/// `SYS_SECCOMP`: si_code of a seccomp trap.
+const SYS_SECCOMP: i32 = 1;
+
+static REGISTRY: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Publish the hooks. The registry is leaked: handlers may read it at any
+/// moment for the rest of the process's life.
+pub(crate) fn publish(registry: Registry) {
+    REGISTRY.store(Box::into_raw(Box::new(registry)), Ordering::Release);
+}
+
+fn registry() -> Option<&'static Registry> {
+    // SAFETY: the pointer is null or a leaked Box that is never freed.
+    unsafe { REGISTRY.load(Ordering::Acquire).as_ref() }
+}
+
+/// The SIGSYS handler installed with `SA_SIGINFO | SA_NODEFER`.
+pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    let errno = Errno::save();
+    // SAFETY: the kernel passes a valid siginfo; the SIGSYS fields
+    // (`_sigsys`) follow the common header: call_addr at 16, arch at 28.
+    let (code, tag, arch) = unsafe {
+        ((*si).si_code, (*si).si_errno, *(si.cast::<u8>().add(28).cast::<u32>()))
+    };
+    if code != SYS_SECCOMP || tag != TRAP_TAG as i32 {
+        protect::deliver_foreign(signo, si, uc, code == SYS_SECCOMP);
+        errno.restore();
+        return;
+    }
+    // SAFETY: `uc` is this handler's live ucontext.
+    let mut frame = unsafe { Frame::new(uc) };
+    let nr = frame.number();
+    let rval = match arch::abi_of(arch, nr) {
+        Some(abi) => {
+            let info = SyscallInfo {
+                op: Op::Entry,
+                abi,
+                nr,
+                instruction_pointer: frame.instruction_pointer(),
+                stack_pointer: frame.stack_pointer(),
+                frame_pointer: frame.frame_pointer(),
+                args: frame.args(abi),
+                rval: 0,
+            };
+            dispatch(&mut frame, info)
+        }
+        None => -(libc::ENOSYS as i64),
+    };
+    frame.set_return(rval);
+    errno.restore();
+}
+
+fn dispatch(frame: &mut Frame, mut info: SyscallInfo) -> i64 {
+    let (specific, all): (&[HookRef], &[HookRef]) = match registry() {
+        Some(r) if thread::hooks_apply() => r.for_call(info.abi, info.nr),
+        _ => (&[], &[]),
+    };
+    let hooks = || specific.iter().chain(all.iter());
+    let mut entered = 0;
+    let mut emulated = None;
+    if !specific.is_empty() || !all.is_empty() {
+        let _in_hook = InHook::enter();
+        for hook in hooks() {
+            entered += 1;
+            // A panicking hook must not unwind through the signal frame;
+            // its call then runs as if the hook had said Run.
+            if let Ok(Action::Emulate(ret)) = catch_unwind(AssertUnwindSafe(|| hook.enter(&mut info))) {
+                emulated = Some(ret.raw());
+                break;
+            }
+        }
+    }
+    info.rval = match emulated {
+        Some(v) => v,
+        None => protect::run(frame, &info),
+    };
+    info.op = Op::Exit;
+    if entered > 0 {
+        let _in_hook = InHook::enter();
+        for hook in hooks().take(entered) {
+            let _ = catch_unwind(AssertUnwindSafe(|| hook.exit(&mut info)));
+        }
+    }
+    info.rval
+}
+
+/// The interrupted code's errno, kept across hooks that call libc.
+struct Errno(i32);
+
+impl Errno {
+    fn save() -> Errno {
+        // SAFETY: __errno_location returns this thread's errno slot.
+        Errno(unsafe { *libc::__errno_location() })
+    }
+
+    fn restore(self) {
+        // SAFETY: as in `save`.
+        unsafe { *libc::__errno_location() = self.0 }
+    }
+}

@@ -1,0 +1,84 @@
+//! The typed view of a trapped call, modelled on `PTRACE_GET_SYSCALL_INFO`
+//! (ptrace(2), `struct ptrace_syscall_info`).
+
+use crate::arch;
+
+/// Which side of the call a hook is looking at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Before the call runs: arguments may be rewritten or the call emulated.
+    Entry,
+    /// After the call ran (or was emulated): the return value is known.
+    Exit,
+}
+
+/// The system-call ABI a call was made through.
+///
+/// Numbers mean different calls in different ABIs (20 is `writev` for
+/// x86_64 and `getpid` for i386), so a number is only meaningful with this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Abi {
+    /// The native 64-bit `syscall` instruction.
+    X86_64,
+    /// `int 0x80` from a 64-bit process: i386 numbering and registers.
+    I386,
+    /// x32: the native instruction with bit 30 set in the number.
+    X32,
+}
+
+impl Abi {
+    /// The `AUDIT_ARCH_*` value ptrace reports for this ABI.
+    pub fn audit_arch(self) -> u32 {
+        match self {
+            Abi::X86_64 | Abi::X32 => arch::AUDIT_ARCH_NATIVE,
+            Abi::I386 => arch::AUDIT_ARCH_COMPAT,
+        }
+    }
+}
+
+/// One trapped call, at entry or at exit.
+///
+/// Hooks receive it mutably: at entry, changing `args` changes what the
+/// kernel is asked; at exit, changing `rval` changes what the program sees.
+#[derive(Clone, Copy, Debug)]
+pub struct SyscallInfo {
+    pub op: Op,
+    pub abi: Abi,
+    /// The number as the program passed it (for x32, with the x32 bit).
+    pub nr: u64,
+    /// Address after the `syscall` / `int 0x80` instruction.
+    pub instruction_pointer: u64,
+    pub stack_pointer: u64,
+    pub frame_pointer: u64,
+    pub args: [u64; 6],
+    /// At exit: the raw return value (`-errno` for errors). 0 at entry.
+    pub rval: i64,
+}
+
+impl SyscallInfo {
+    /// Name of the call in its ABI's table (`"getpid"`), if it has one.
+    pub fn name(&self) -> Option<&'static str> {
+        arch::syscall_name(self.abi, self.nr)
+    }
+
+    /// `AUDIT_ARCH_*` of the ABI, as in `ptrace_syscall_info.arch`.
+    pub fn arch(&self) -> u32 {
+        self.abi.audit_arch()
+    }
+
+    /// At exit: whether `rval` is an error, by the kernel's rule
+    /// (-4095..=-1), as `ptrace_syscall_info.exit.is_error`.
+    pub fn is_error(&self) -> bool {
+        self.op == Op::Exit && (-4095..0).contains(&self.rval)
+    }
+
+    /// At exit: the errno of a failed call.
+    pub fn errno(&self) -> Option<i32> {
+        self.is_error().then(|| -self.rval as i32)
+    }
+
+    /// Whether this is the x86_64 call `sysno` (never true for i386 or x32).
+    pub fn is(&self, sysno: syscalls::Sysno) -> bool {
+        self.abi == Abi::X86_64 && self.nr == sysno.id() as u64
+    }
+}

@@ -1,0 +1,249 @@
+//! selftrace: a program's own system calls, trapped inside the program.
+//!
+//! A seccomp-BPF filter makes the kernel answer chosen calls with SIGSYS
+//! instead of running them (`SECCOMP_RET_TRAP`); the handler decodes the
+//! call from the signal frame into a [`SyscallInfo`] and runs [`Hook`]s,
+//! which may let it run, rewrite its arguments, emulate it, or change its
+//! result. The call is then performed through a gate the filter lets
+//! through, and the trap stays armed. No ptrace, no second process.
+//!
+//! ```no_run
+//! use selftrace::{Action, Builder, Sysno};
+//!
+//! Builder::new()
+//!     .on_entry(Sysno::getpid, |_call| Action::value(4242))
+//!     .install()
+//!     .expect("install selftrace");
+//! assert_eq!(unsafe { libc::getpid() }, 4242);
+//! ```
+//!
+//! What cannot be trapped: calls answered in the vDSO without entering the
+//! kernel (`clock_gettime`, `gettimeofday`, `time`, `getcpu`); calls from
+//! the dynamic loader's code and from code mapped after installation;
+//! `clone`, `clone3`, `vfork` (they run untrapped) and `rt_sigreturn`.
+//! Installing sets `no_new_privs`: setuid programs exec'd from here on do
+//! not gain privileges.
+
+mod arch;
+pub mod error;
+pub mod fmt;
+mod filter;
+mod handler;
+pub mod hook;
+pub mod info;
+mod maps;
+pub mod preload;
+pub mod mem;
+mod protect;
+pub mod raw;
+pub mod thread;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub use error::Error;
+pub use hook::{Action, Hook, Return};
+pub use info::{Abi, Op, SyscallInfo};
+pub use syscalls::{x86 as i386, Errno, Sysno};
+
+use filter::{Spec, TrapSet};
+use hook::{HookRef, OnEntry, OnExit, Registry, Target};
+use protect::KernelSigaction;
+
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Collects hooks, then installs the runtime once for the process.
+#[derive(Default)]
+pub struct Builder {
+    hooks: Vec<(Target, HookRef)>,
+    threads_off: bool,
+    everywhere: bool,
+    error: Option<Error>,
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Run `hook` on every x86_64 (and x32) call `sysno`.
+    pub fn hook(mut self, sysno: Sysno, hook: impl Hook) -> Builder {
+        let nr = sysno.id() as u32;
+        if let Some(reason) = untrappable_reason(nr, arch::NEVER_TRAP_NATIVE) {
+            self.error.get_or_insert(Error::Untrappable { name: sysno.name(), reason });
+        }
+        self.hooks.push((Target::Native(nr), Arc::new(hook)));
+        self
+    }
+
+    /// Run `hook` on every i386 (`int 0x80`) call `sysno`.
+    pub fn hook_i386(mut self, sysno: i386::Sysno, hook: impl Hook) -> Builder {
+        let nr = sysno.id() as u32;
+        if let Some(reason) = untrappable_reason(nr, arch::NEVER_TRAP_COMPAT) {
+            self.error.get_or_insert(Error::Untrappable { name: sysno.name(), reason });
+        }
+        self.hooks.push((Target::I386(nr), Arc::new(hook)));
+        self
+    }
+
+    /// Run `hook` on every call that can be trapped, in every ABI.
+    pub fn hook_all(mut self, hook: impl Hook) -> Builder {
+        self.hooks.push((Target::All, Arc::new(hook)));
+        self
+    }
+
+    /// Shorthand for a hook with only an entry side.
+    pub fn on_entry<F>(self, sysno: Sysno, f: F) -> Builder
+    where
+        F: Fn(&mut SyscallInfo) -> Action + Send + Sync + 'static,
+    {
+        self.hook(sysno, OnEntry(f))
+    }
+
+    /// Shorthand for a hook with only an exit side.
+    pub fn on_exit<F>(self, sysno: Sysno, f: F) -> Builder
+    where
+        F: Fn(&mut SyscallInfo) + Send + Sync + 'static,
+    {
+        self.hook(sysno, OnExit(f))
+    }
+
+    /// Start with every thread's hooks off; threads opt in with
+    /// [`thread::enable`] or [`thread::enabled`]. Suits tests that must
+    /// not see calls from other test threads.
+    pub fn threads_off_by_default(mut self) -> Builder {
+        self.threads_off = true;
+        self
+    }
+
+    /// Trap hooked calls from any code, not only the code mapped at
+    /// installation. Also traps the dynamic loader and later `dlopen`ed
+    /// code, at the price that a program exec'd from this process dies on
+    /// its first hooked call (its loader runs before any handler).
+    pub fn trap_everywhere(mut self) -> Builder {
+        self.everywhere = true;
+        self
+    }
+
+    /// Install the SIGSYS handler and the filter on every thread.
+    pub fn install(self) -> Result<Installed, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if INSTALLED.swap(true, Ordering::AcqRel) {
+            return Err(Error::AlreadyInstalled);
+        }
+        let result = self.install_once();
+        if result.is_err() {
+            INSTALLED.store(false, Ordering::Release);
+        }
+        result
+    }
+
+    fn install_once(self) -> Result<Installed, Error> {
+        let registry = Registry::new(&self.hooks);
+        let spec = Spec {
+            native: native_traps(&registry),
+            x32: x32_traps(&registry),
+            i386: i386_traps(&registry),
+            gates: arch::gate_addresses(),
+            ranges: if self.everywhere { None } else { Some(maps::traced_code()?) },
+        };
+        let program = filter::build(&spec)?;
+        thread::set_default(!self.threads_off);
+        handler::publish(registry);
+        let previous = take_over_sigsys()?;
+        if let Err(e) = filter::install(&program) {
+            restore_sigsys(&previous);
+            return Err(e);
+        }
+        Ok(Installed { filter_instructions: program.len() })
+    }
+}
+
+/// What installation produced.
+#[derive(Debug, Clone)]
+pub struct Installed {
+    /// Length of the BPF program the kernel runs on every call.
+    pub filter_instructions: usize,
+}
+
+fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {
+    never.contains(&nr).then_some(
+        "it cannot be re-issued from the SIGSYS handler (sigreturn, restart, or a child on a new stack)",
+    )
+}
+
+/// Native numbers the protection always owns (see `protect`).
+const PROTECTED_NATIVE: &[u64] = &[
+    arch::nr::RT_SIGACTION,
+    arch::nr::RT_SIGPROCMASK,
+    arch::nr::RT_SIGTIMEDWAIT,
+    arch::nr::RT_SIGSUSPEND,
+    arch::nr::PSELECT6,
+    arch::nr::PPOLL,
+    arch::nr::EPOLL_PWAIT,
+    arch::nr::EPOLL_PWAIT2,
+    arch::nr::SIGNALFD,
+    arch::nr::SIGNALFD4,
+];
+const PROTECTED_I386: &[u64] = &[arch::compat_nr::SIGPROCMASK, arch::compat_nr::RT_SIGPROCMASK];
+
+fn trap_set(hooked: impl Iterator<Item = u32>, protected: &[u64], never: &[u32], all: bool) -> TrapSet {
+    if all {
+        return TrapSet::AllExcept(never.to_vec());
+    }
+    let mut list: Vec<u32> = hooked.chain(protected.iter().map(|&n| n as u32)).collect();
+    list.retain(|n| !never.contains(n));
+    TrapSet::Only(list)
+}
+
+fn native_traps(r: &Registry) -> TrapSet {
+    trap_set(r.hooked(Abi::X86_64), PROTECTED_NATIVE, arch::NEVER_TRAP_NATIVE, r.has_catch_all())
+}
+
+fn x32_traps(r: &Registry) -> TrapSet {
+    // x32 shares x86_64 numbers below 512, except rt_sigaction (512 in x32).
+    let protected: Vec<u64> =
+        PROTECTED_NATIVE.iter().copied().filter(|&n| n != arch::nr::RT_SIGACTION).collect();
+    let hooked = r.hooked(Abi::X32).filter(|&n| n < 512);
+    trap_set(hooked, &protected, arch::NEVER_TRAP_X32, r.has_catch_all())
+}
+
+fn i386_traps(r: &Registry) -> TrapSet {
+    trap_set(r.hooked(Abi::I386), PROTECTED_I386, arch::NEVER_TRAP_COMPAT, r.has_catch_all())
+}
+
+/// Make our handler the kernel's SIGSYS disposition, keeping the program's
+/// current one as its virtual disposition, and unblock SIGSYS here.
+fn take_over_sigsys() -> Result<KernelSigaction, Error> {
+    let sigsys = libc::SIGSYS as u64;
+    let mut previous = KernelSigaction::default();
+    let ours = KernelSigaction {
+        handler: handler::on_sigsys as *const () as u64,
+        flags: (libc::SA_SIGINFO | libc::SA_NODEFER) as u64 | arch::SA_RESTORER,
+        restorer: arch::restorer() as u64,
+        mask: 0,
+    };
+    let r = arch::gate_native(
+        arch::nr::RT_SIGACTION,
+        [sigsys, &raw const ours as u64, &raw mut previous as u64, 8, 0, 0],
+    );
+    raw::check(r).map_err(Error::SignalHandler)?;
+    protect::set_virtual_sigsys(&previous);
+    let unblock = protect::SIGSYS_BIT;
+    let mut old_mask = 0u64;
+    arch::gate_native(
+        arch::nr::RT_SIGPROCMASK,
+        [libc::SIG_UNBLOCK as u64, &raw const unblock as u64, &raw mut old_mask as u64, 8, 0, 0],
+    );
+    thread::set_sigsys_blocked(old_mask & protect::SIGSYS_BIT != 0);
+    Ok(previous)
+}
+
+fn restore_sigsys(previous: &KernelSigaction) {
+    arch::gate_native(
+        arch::nr::RT_SIGACTION,
+        [libc::SIGSYS as u64, previous as *const KernelSigaction as u64, 0, 8, 0, 0],
+    );
+}

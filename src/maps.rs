@@ -1,0 +1,87 @@
+//! The code whose calls trap: executable mappings of the process at
+//! installation, read from `/proc/self/maps` (proc(5)).
+//!
+//! Trapping by origin, not only by number, is what lets a program exec:
+//! the filter outlives the image, but the new image's code lies elsewhere,
+//! so its dynamic loader runs untrapped until a new handler is in place
+//! (design notes, hazard 6). The dynamic loader's own text is left out for
+//! the same reason; the vDSO is kept, as its fallback paths make real calls.
+
+use crate::error::Error;
+
+/// Executable ranges `[start, end)`, merged, without the dynamic loader.
+pub(crate) fn traced_code() -> Result<Vec<(u64, u64)>, Error> {
+    let maps = std::fs::read_to_string("/proc/self/maps").map_err(|e| Error::Maps(e.to_string()))?;
+    // SAFETY: getauxval only reads the auxiliary vector.
+    let loader_base = unsafe { libc::getauxval(libc::AT_BASE) };
+    Ok(parse(&maps, loader_base))
+}
+
+fn parse(maps: &str, loader_base: u64) -> Vec<(u64, u64)> {
+    let mut loader_path = None;
+    let mut entries = Vec::new();
+    for line in maps.lines() {
+        let mut f = line.split_whitespace();
+        let (Some(range), Some(perms)) = (f.next(), f.next()) else { continue };
+        let path = f.nth(3).unwrap_or("");
+        let Some((s, e)) = range.split_once('-') else { continue };
+        let (Ok(start), Ok(end)) = (u64::from_str_radix(s, 16), u64::from_str_radix(e, 16)) else {
+            continue;
+        };
+        if start == loader_base && loader_base != 0 {
+            loader_path = Some(path.to_string());
+        }
+        entries.push((start, end, perms.contains('x'), path.to_string()));
+    }
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for (start, end, exec, path) in entries {
+        let wanted = exec
+            && (path.starts_with('/') || path == "[vdso]")
+            && loader_path.as_deref() != Some(path.as_str());
+        if !wanted {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.1 == start => last.1 = end,
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    const MAPS: &str = "\
+55d0a0000000-55d0a0001000 r--p 00000000 fe:01 100 /usr/bin/prog
+55d0a0001000-55d0a0005000 r-xp 00001000 fe:01 100 /usr/bin/prog
+55d0a0005000-55d0a0006000 r--p 00005000 fe:01 100 /usr/bin/prog
+7f0000000000-7f0000022000 r--p 00000000 fe:01 200 /usr/lib/x86_64-linux-gnu/libc.so.6
+7f0000022000-7f0000197000 r-xp 00022000 fe:01 200 /usr/lib/x86_64-linux-gnu/libc.so.6
+7f0000300000-7f0000301000 rwxp 00000000 00:00 0
+7f0000400000-7f0000401000 r--p 00000000 fe:01 300 /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+7f0000401000-7f0000427000 r-xp 00001000 fe:01 300 /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0 [vdso]
+ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]
+";
+
+    #[test]
+    fn keeps_program_libraries_and_vdso_but_not_loader_or_anonymous_code() {
+        let r = parse(MAPS, 0x7f0000400000);
+        assert_eq!(
+            r,
+            vec![
+                (0x55d0a0001000, 0x55d0a0005000),
+                (0x7f0000022000, 0x7f0000197000),
+                (0x7ffd00000000, 0x7ffd00002000),
+            ]
+        );
+    }
+
+    #[test]
+    fn merges_adjacent_ranges() {
+        let maps = "1000-2000 r-xp 0 00:00 1 /a\n2000-3000 r-xp 0 00:00 1 /b\n";
+        assert_eq!(parse(maps, 0), vec![(0x1000, 0x3000)]);
+    }
+}

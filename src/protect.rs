@@ -1,0 +1,304 @@
+//! Signal protection: the program can never block, ignore or replace our
+//! SIGSYS, yet sees exactly the masks and dispositions it asked for.
+//!
+//! A blocked or ignored SIGSYS at the moment of a trap kills the process
+//! (design notes, hazard 1). So the runtime owns every call that can put
+//! SIGSYS in a mask: it strips SIGSYS on the way to the kernel and puts the
+//! program's view back on the way out. The program's own SIGSYS disposition
+//! is kept here, virtual, and honoured for SIGSYS that are not ours.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::arch::{self, compat_nr, nr, Frame};
+use crate::info::{Abi, SyscallInfo};
+use crate::mem;
+use crate::thread;
+
+const EFAULT: i64 = -(libc::EFAULT as i64);
+const EINVAL: i64 = -(libc::EINVAL as i64);
+
+const fn bit(sig: i32) -> u64 {
+    1 << (sig - 1)
+}
+
+pub(crate) const SIGSYS_BIT: u64 = bit(libc::SIGSYS);
+const UNBLOCKABLE: u64 = bit(libc::SIGKILL) | bit(libc::SIGSTOP);
+
+/// The kernel's `struct sigaction` on x86_64 (not glibc's).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct KernelSigaction {
+    pub handler: u64,
+    pub flags: u64,
+    pub restorer: u64,
+    pub mask: u64,
+}
+
+impl KernelSigaction {
+    fn read(addr: u64) -> Result<KernelSigaction, i64> {
+        let mut b = [0u8; 32];
+        mem::read(addr, &mut b).map_err(|_| EFAULT)?;
+        let word = |i: usize| u64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap());
+        Ok(KernelSigaction { handler: word(0), flags: word(1), restorer: word(2), mask: word(3) })
+    }
+
+    fn write(&self, addr: u64) -> Result<(), i64> {
+        let mut b = [0u8; 32];
+        for (i, w) in [self.handler, self.flags, self.restorer, self.mask].iter().enumerate() {
+            b[i * 8..i * 8 + 8].copy_from_slice(&w.to_ne_bytes());
+        }
+        mem::write(addr, &b).map_err(|_| EFAULT)
+    }
+}
+
+/// The program's own SIGSYS disposition (never given to the kernel).
+static VIRTUAL_SIGSYS: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
+/// Signals whose handler the program installed with SIGSYS in `sa_mask`.
+static MASKS_WITH_SIGSYS: AtomicU64 = AtomicU64::new(0);
+
+pub(crate) fn virtual_sigsys() -> KernelSigaction {
+    let w = |i: usize| VIRTUAL_SIGSYS[i].load(Ordering::Acquire);
+    KernelSigaction { handler: w(0), flags: w(1), restorer: w(2), mask: w(3) }
+}
+
+pub(crate) fn set_virtual_sigsys(act: &KernelSigaction) {
+    for (slot, v) in VIRTUAL_SIGSYS.iter().zip([act.handler, act.flags, act.restorer, act.mask]) {
+        slot.store(v, Ordering::Release);
+    }
+}
+
+/// Perform a trapped call for real, applying the protection to the calls
+/// that carry signal masks or dispositions.
+pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo) -> i64 {
+    let a = info.args;
+    match (info.abi, info.nr) {
+        (Abi::X86_64 | Abi::X32, nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
+        (Abi::I386, compat_nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
+        (Abi::I386, compat_nr::SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], 4, 4),
+        (Abi::X86_64, nr::RT_SIGACTION) => sigaction(a[0], a[1], a[2], a[3]),
+        (Abi::X86_64 | Abi::X32, n) => match n {
+            nr::RT_SIGSUSPEND => with_mask_stripped(info, 0, 1),
+            nr::RT_SIGTIMEDWAIT => with_mask_stripped(info, 0, 3),
+            nr::PPOLL => with_mask_stripped(info, 3, 4),
+            nr::EPOLL_PWAIT | nr::EPOLL_PWAIT2 => with_mask_stripped(info, 4, 5),
+            nr::SIGNALFD | nr::SIGNALFD4 => with_mask_stripped(info, 1, 2),
+            nr::PSELECT6 => pselect6(info),
+            _ => arch::gate(info.abi, info.nr, a),
+        },
+        _ => arch::gate(info.abi, info.nr, a),
+    }
+}
+
+/// Run the call with the sigset at argument `mask_arg` (of the size in
+/// argument `size_arg`) copied and SIGSYS removed from the copy.
+fn with_mask_stripped(info: &SyscallInfo, mask_arg: usize, size_arg: usize) -> i64 {
+    let mut a = info.args;
+    let local: u64;
+    if a[mask_arg] != 0 && a[size_arg] == 8 {
+        let Ok(mask) = mem::read_u64(a[mask_arg]) else { return EFAULT };
+        if mask & SIGSYS_BIT != 0 {
+            local = mask & !SIGSYS_BIT;
+            a[mask_arg] = &raw const local as u64;
+        }
+    }
+    arch::gate(info.abi, info.nr, a)
+}
+
+/// pselect6 passes its mask indirectly: `{ const sigset_t *ss; size_t len; }`.
+fn pselect6(info: &SyscallInfo) -> i64 {
+    let mut a = info.args;
+    let (mut pair, local): ([u64; 2], u64);
+    if a[5] != 0 {
+        let mut b = [0u8; 16];
+        if mem::read(a[5], &mut b).is_err() {
+            return EFAULT;
+        }
+        pair = [
+            u64::from_ne_bytes(b[..8].try_into().unwrap()),
+            u64::from_ne_bytes(b[8..].try_into().unwrap()),
+        ];
+        if pair[0] != 0 && pair[1] == 8 {
+            let Ok(mask) = mem::read_u64(pair[0]) else { return EFAULT };
+            if mask & SIGSYS_BIT != 0 {
+                local = mask & !SIGSYS_BIT;
+                pair[0] = &raw const local as u64;
+                a[5] = &raw const pair as u64;
+            }
+        }
+    }
+    arch::gate(info.abi, info.nr, a)
+}
+
+/// The program's view of its mask: the real one, with SIGSYS as it believes.
+fn program_view(real: u64) -> u64 {
+    let sigsys = if thread::sigsys_blocked() { SIGSYS_BIT } else { 0 };
+    (real & !SIGSYS_BIT) | sigsys
+}
+
+/// `rt_sigprocmask(2)` (and the old 4-byte `sigprocmask`), emulated on the
+/// mask that `rt_sigreturn` will install from the signal frame: changing the
+/// live mask inside the handler would be undone when the handler returns.
+fn sigprocmask(frame: &mut Frame, how: u64, set: u64, oldset: u64, size: u64, width: usize) -> i64 {
+    if size != 8 && width == 8 {
+        return EINVAL;
+    }
+    let old_view = program_view(frame.sigmask());
+    let mut new_view = old_view;
+    if set != 0 {
+        let mut b = [0u8; 8];
+        if mem::read(set, &mut b[..width]).is_err() {
+            return EFAULT;
+        }
+        let m = u64::from_ne_bytes(b);
+        new_view = match how as i32 {
+            libc::SIG_BLOCK => old_view | m,
+            libc::SIG_UNBLOCK => old_view & !m,
+            libc::SIG_SETMASK if width == 4 => (old_view & !0xffff_ffff) | m,
+            libc::SIG_SETMASK => m,
+            _ => return EINVAL,
+        } & !UNBLOCKABLE;
+    }
+    frame.set_sigmask(new_view & !SIGSYS_BIT);
+    thread::set_sigsys_blocked(new_view & SIGSYS_BIT != 0);
+    if new_view & SIGSYS_BIT == 0 && thread::take_sigsys_pending() {
+        raise_sigsys();
+    }
+    if oldset != 0 && mem::write(oldset, &old_view.to_ne_bytes()[..width]).is_err() {
+        return EFAULT;
+    }
+    0
+}
+
+/// `rt_sigaction(2)`: SIGSYS is virtual; other signals get SIGSYS removed
+/// from their `sa_mask` and shown back to the program.
+fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
+    if size != 8 {
+        return EINVAL;
+    }
+    if sig == libc::SIGSYS as u64 {
+        let previous = virtual_sigsys();
+        if act != 0 {
+            match KernelSigaction::read(act) {
+                Ok(new) => set_virtual_sigsys(&new),
+                Err(e) => return e,
+            }
+        }
+        if oldact != 0 {
+            if let Err(e) = previous.write(oldact) {
+                return e;
+            }
+        }
+        return 0;
+    }
+    let sig_bit = if (1..=64).contains(&sig) { bit(sig as i32) } else { 0 };
+    let mut new = KernelSigaction::default();
+    let mut old = KernelSigaction::default();
+    let mut had_sigsys = false;
+    if act != 0 {
+        new = match KernelSigaction::read(act) {
+            Ok(a) => a,
+            Err(e) => return e,
+        };
+        had_sigsys = new.mask & SIGSYS_BIT != 0;
+        new.mask &= !SIGSYS_BIT;
+    }
+    let new_ptr = if act != 0 { &raw const new as u64 } else { 0 };
+    let old_ptr = if oldact != 0 { &raw mut old as u64 } else { 0 };
+    let r = arch::gate_native(nr::RT_SIGACTION, [sig, new_ptr, old_ptr, 8, 0, 0]);
+    if r < 0 {
+        return r;
+    }
+    if oldact != 0 {
+        if MASKS_WITH_SIGSYS.load(Ordering::Acquire) & sig_bit != 0 {
+            old.mask |= SIGSYS_BIT;
+        }
+        if let Err(e) = old.write(oldact) {
+            return e;
+        }
+    }
+    if act != 0 {
+        if had_sigsys {
+            MASKS_WITH_SIGSYS.fetch_or(sig_bit, Ordering::AcqRel);
+        } else {
+            MASKS_WITH_SIGSYS.fetch_and(!sig_bit, Ordering::AcqRel);
+        }
+    }
+    r
+}
+
+fn raise_sigsys() {
+    let pid = arch::gate_native(nr::GETPID, [0; 6]) as u64;
+    let tid = arch::gate_native(nr::GETTID, [0; 6]) as u64;
+    arch::gate_native(nr::TGKILL, [pid, tid, libc::SIGSYS as u64, 0, 0, 0]);
+}
+
+/// Die of SIGSYS as the program would without us: default action, raised.
+fn die_of_sigsys() -> ! {
+    let dfl = KernelSigaction::default();
+    arch::gate_native(nr::RT_SIGACTION, [libc::SIGSYS as u64, &raw const dfl as u64, 0, 8, 0, 0]);
+    let unblock = SIGSYS_BIT;
+    arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_UNBLOCK as u64, &raw const unblock as u64, 0, 8, 0, 0]);
+    raise_sigsys();
+    // SAFETY: unreachable in practice: the default action of SIGSYS ends
+    // the process; abort is the fallback if something held it off.
+    unsafe { libc::abort() }
+}
+
+/// A SIGSYS that our filter did not send: another seccomp filter's trap, or
+/// a signal the program sent. Deliver it as the program's disposition says.
+pub(crate) fn deliver_foreign(
+    signo: libc::c_int,
+    si: *mut libc::siginfo_t,
+    uc: *mut libc::c_void,
+    from_seccomp: bool,
+) {
+    let act = virtual_sigsys();
+    if thread::sigsys_blocked() {
+        if from_seccomp {
+            die_of_sigsys(); // the kernel force-delivers seccomp traps
+        }
+        thread::set_sigsys_pending();
+        return;
+    }
+    match act.handler as usize {
+        libc::SIG_DFL => die_of_sigsys(),
+        libc::SIG_IGN if from_seccomp => die_of_sigsys(),
+        libc::SIG_IGN => {}
+        handler => call_program_handler(handler, &act, signo, si, uc),
+    }
+}
+
+fn call_program_handler(
+    handler: usize,
+    act: &KernelSigaction,
+    signo: libc::c_int,
+    si: *mut libc::siginfo_t,
+    uc: *mut libc::c_void,
+) {
+    if act.flags & libc::SA_RESETHAND as u64 != 0 {
+        set_virtual_sigsys(&KernelSigaction::default());
+    }
+    let was_blocked = thread::sigsys_blocked();
+    if act.flags & libc::SA_NODEFER as u64 == 0 || act.mask & SIGSYS_BIT != 0 {
+        thread::set_sigsys_blocked(true);
+    }
+    let block = act.mask & !SIGSYS_BIT;
+    let mut saved = 0u64;
+    arch::gate_native(
+        nr::RT_SIGPROCMASK,
+        [libc::SIG_BLOCK as u64, &raw const block as u64, &raw mut saved as u64, 8, 0, 0],
+    );
+    if act.flags & libc::SA_SIGINFO as u64 != 0 {
+        // SAFETY: the program registered this address as an SA_SIGINFO
+        // handler for SIGSYS; we call it as the kernel would have.
+        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            unsafe { std::mem::transmute(handler) };
+        f(signo, si, uc);
+    } else {
+        // SAFETY: as above, for a one-argument handler.
+        let f: extern "C" fn(libc::c_int) = unsafe { std::mem::transmute(handler) };
+        f(signo);
+    }
+    arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const saved as u64, 0, 8, 0, 0]);
+    thread::set_sigsys_blocked(was_blocked);
+}
