@@ -21,6 +21,9 @@ pub enum Error {
     /// `SECCOMP_FILTER_FLAG_TSYNC` could not put the filter on thread `tid`
     /// (it runs under a different filter).
     ThreadSync { tid: u32 },
+    /// Thread `tid` kept SIGSYS blocked: with the filter in place it would
+    /// kill the process at its next trapped call.
+    SigsysBlocked { tid: u32 },
     /// A hook was registered for a call the runtime cannot trap safely.
     Untrappable { name: &'static str, reason: &'static str },
     /// A hook was registered for a number outside the syscall table.
@@ -48,6 +51,10 @@ impl fmt::Display for Error {
             Error::ThreadSync { tid } => {
                 write!(f, "cannot put the filter on thread {tid}: it runs under another filter")
             }
+            Error::SigsysBlocked { tid } => write!(
+                f,
+                "thread {tid} keeps SIGSYS blocked; installing now would kill the process at its next trapped call"
+            ),
             Error::Untrappable { name, reason } => write!(f, "cannot hook {name}: {reason}"),
             Error::UnknownSyscall(nr) => write!(f, "no system call has number {nr}"),
             Error::SignalHandler(e) => {

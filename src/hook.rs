@@ -63,6 +63,17 @@ pub trait Hook: Send + Sync + 'static {
     }
 }
 
+/// A shared hook, so the code that registered it can keep reading its state.
+impl<H: Hook> Hook for Arc<H> {
+    fn enter(&self, info: &mut SyscallInfo) -> Action {
+        (**self).enter(info)
+    }
+
+    fn exit(&self, info: &mut SyscallInfo) {
+        (**self).exit(info)
+    }
+}
+
 /// A hook made of an entry closure.
 pub(crate) struct OnEntry<F>(pub F);
 

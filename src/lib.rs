@@ -37,6 +37,7 @@ pub mod mem;
 mod protect;
 pub mod raw;
 pub mod thread;
+mod threads;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -153,7 +154,8 @@ impl Builder {
         thread::set_default(!self.threads_off);
         handler::publish(registry);
         let previous = take_over_sigsys()?;
-        if let Err(e) = filter::install(&program) {
+        let installed = threads::wait_until_sigsys_unblocked().and_then(|()| filter::install(&program));
+        if let Err(e) = installed {
             restore_sigsys(&previous);
             return Err(e);
         }

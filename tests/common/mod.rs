@@ -1,0 +1,45 @@
+//! Shared test harness.
+//!
+//! The runtime is installed once per process and cannot be removed, so
+//! every scenario runs in a fresh child: the test binary re-runs itself
+//! with a filter selecting one test and `SELFTRACE_TEST_CHILD` naming it.
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+
+const CHILD_ENV: &str = "SELFTRACE_TEST_CHILD";
+const DONE: &str = "selftrace-test-child-finished:";
+
+/// Run `body` in a child process and assert that it finished normally.
+/// `name` must be the test function's name (the libtest filter).
+pub fn in_child(name: &str, body: impl FnOnce()) {
+    if std::env::var(CHILD_ENV).as_deref() == Ok(name) {
+        body();
+        println!("{DONE}{name}");
+        std::process::exit(0);
+    }
+    let out = run_child(name);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains(&format!("{DONE}{name}")),
+        "child for {name} failed: {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        stdout,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Run test `name` in a child and return what it did, for tests that
+/// expect something other than a clean exit.
+pub fn run_child(name: &str) -> Output {
+    Command::new(std::env::current_exe().expect("current_exe"))
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, name)
+        .output()
+        .expect("spawn test child")
+}
+
+/// Whether this process is the child running `name`.
+pub fn is_child(name: &str) -> bool {
+    std::env::var(CHILD_ENV).as_deref() == Ok(name)
+}
