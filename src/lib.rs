@@ -249,3 +249,8 @@ fn restore_sigsys(previous: &KernelSigaction) {
         [libc::SIGSYS as u64, previous as *const KernelSigaction as u64, 0, 8, 0, 0],
     );
 }
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -122,10 +122,13 @@ fn hooks_make_their_own_calls_without_reentering_hooks() {
     });
 }
 
-/// Record (abi, nr, name) of every call; pass it through.
+/// (abi, number, name, return value) of one call.
+type Seen = (Abi, u64, Option<&'static str>, i64);
+
+/// Record every call at exit; pass it through.
 #[derive(Default)]
 struct Recorder {
-    seen: Mutex<Vec<(Abi, u64, Option<&'static str>, i64)>>,
+    seen: Mutex<Vec<Seen>>,
 }
 
 impl Hook for Recorder {
