@@ -13,6 +13,7 @@ use crate::arch::{self, compat_nr, nr, Frame};
 use crate::info::{Abi, SyscallInfo};
 use crate::mem;
 use crate::thread;
+use crate::Sysno;
 
 const EFAULT: i64 = -(libc::EFAULT as i64);
 const EINVAL: i64 = -(libc::EINVAL as i64);
@@ -55,6 +56,9 @@ impl KernelSigaction {
 static VIRTUAL_SIGSYS: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
 /// Signals whose handler the program installed with SIGSYS in `sa_mask`.
 static MASKS_WITH_SIGSYS: AtomicU64 = AtomicU64::new(0);
+/// The program's handler and flags, by signal, where the kernel runs
+/// [`with_sigsys_blocked`] in its place (its `sa_mask` held SIGSYS).
+static WRAPPED: [[AtomicU64; 2]; 65] = [const { [const { AtomicU64::new(0) }; 2] }; 65];
 
 pub(crate) fn virtual_sigsys() -> KernelSigaction {
     let w = |i: usize| VIRTUAL_SIGSYS[i].load(Ordering::Acquire);
@@ -76,12 +80,13 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo) -> i64 {
         (Abi::I386, compat_nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
         (Abi::I386, compat_nr::SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], 4, 4),
         (Abi::X86_64, nr::RT_SIGACTION) => sigaction(a[0], a[1], a[2], a[3]),
+        (Abi::X86_64, n) if n == Sysno::rt_sigpending.id() as u64 => sigpending(info),
         (Abi::X86_64 | Abi::X32, n) => match n {
-            nr::RT_SIGSUSPEND => with_mask_stripped(info, 0, 1),
-            nr::RT_SIGTIMEDWAIT => with_mask_stripped(info, 0, 3),
-            nr::PPOLL => with_mask_stripped(info, 3, 4),
-            nr::EPOLL_PWAIT | nr::EPOLL_PWAIT2 => with_mask_stripped(info, 4, 5),
-            nr::SIGNALFD | nr::SIGNALFD4 => with_mask_stripped(info, 1, 2),
+            nr::RT_SIGSUSPEND => with_mask_stripped(info, 0, 1, Set::WaitMask),
+            nr::RT_SIGTIMEDWAIT => with_mask_stripped(info, 0, 3, Set::Signals),
+            nr::PPOLL => with_mask_stripped(info, 3, 4, Set::WaitMask),
+            nr::EPOLL_PWAIT | nr::EPOLL_PWAIT2 => with_mask_stripped(info, 4, 5, Set::WaitMask),
+            nr::SIGNALFD | nr::SIGNALFD4 => with_mask_stripped(info, 1, 2, Set::Signals),
             nr::PSELECT6 => pselect6(info),
             _ => arch::gate(info.abi, info.nr, a),
         },
@@ -89,19 +94,64 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo) -> i64 {
     }
 }
 
+/// What a sigset argument means to its call.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Set {
+    /// Signals to wait for or to read (`rt_sigtimedwait`, `signalfd`).
+    Signals,
+    /// The thread's mask while the call waits (`rt_sigsuspend`, `ppoll`,
+    /// `pselect6`, `epoll_pwait*`).
+    WaitMask,
+}
+
 /// Run the call with the sigset at argument `mask_arg` (of the size in
 /// argument `size_arg`) copied and SIGSYS removed from the copy.
-fn with_mask_stripped(info: &SyscallInfo, mask_arg: usize, size_arg: usize) -> i64 {
+fn with_mask_stripped(info: &SyscallInfo, mask_arg: usize, size_arg: usize, set: Set) -> i64 {
     let mut a = info.args;
     let local: u64;
+    let mut given = None;
     if a[mask_arg] != 0 && a[size_arg] == 8 {
         let Ok(mask) = mem::read_u64(a[mask_arg]) else { return EFAULT };
+        given = Some(mask);
         if mask & SIGSYS_BIT != 0 {
             local = mask & !SIGSYS_BIT;
             a[mask_arg] = &raw const local as u64;
         }
     }
-    arch::gate(info.abi, info.nr, a)
+    match given {
+        Some(mask) if set == Set::WaitMask => {
+            with_wait_mask(mask & SIGSYS_BIT != 0, || arch::gate(info.abi, info.nr, a))
+        }
+        _ => arch::gate(info.abi, info.nr, a),
+    }
+}
+
+/// Run a call that installs a temporary mask while it waits, with the
+/// program's view of SIGSYS following that mask as the kernel's would:
+/// handlers that run during the wait see it, a SIGSYS sent meanwhile is
+/// held or delivered by it, and a SIGSYS the program had pending is
+/// delivered, ending the wait, if the temporary mask unblocks it.
+fn with_wait_mask(sigsys_blocked: bool, call: impl FnOnce() -> i64) -> i64 {
+    let was = thread::sigsys_blocked();
+    thread::set_sigsys_blocked(sigsys_blocked);
+    let r = if !sigsys_blocked && thread::take_sigsys_pending() {
+        raise_sigsys();
+        -(libc::EINTR as i64)
+    } else {
+        call()
+    };
+    end_sigsys_blocked(was);
+    r
+}
+
+/// Put back the program's belief that SIGSYS is blocked (`was`) after a
+/// span that changed it, delivering a SIGSYS held meanwhile if `was` lets
+/// it through, as `rt_sigreturn` or the end of a wait would.
+fn end_sigsys_blocked(was: bool) {
+    thread::set_sigsys_blocked(was);
+    if !was && thread::take_sigsys_pending() {
+        raise_sigsys();
+    }
 }
 
 /// pselect6 passes its mask indirectly: `{ const sigset_t *ss; size_t len; }`.
@@ -124,6 +174,7 @@ fn pselect6(info: &SyscallInfo) -> i64 {
                 pair[0] = &raw const local as u64;
                 a[5] = &raw const pair as u64;
             }
+            return with_wait_mask(mask & SIGSYS_BIT != 0, || arch::gate(info.abi, info.nr, a));
         }
     }
     arch::gate(info.abi, info.nr, a)
@@ -169,16 +220,41 @@ fn sigprocmask(frame: &mut Frame, how: u64, set: u64, oldset: u64, size: u64, wi
     0
 }
 
+/// `rt_sigpending(2)`: the kernel's pending set, plus the SIGSYS held for
+/// the program while it blocks SIGSYS (see [`deliver_foreign`]). Only
+/// reached when the call is trapped.
+fn sigpending(info: &SyscallInfo) -> i64 {
+    let (set, size) = (info.args[0], info.args[1]);
+    let r = arch::gate(info.abi, info.nr, info.args);
+    if r != 0 || size != 8 || !thread::take_sigsys_pending() {
+        return r;
+    }
+    thread::set_sigsys_pending();
+    match mem::read_u64(set) {
+        Ok(pending) => mem::write_u64(set, pending | SIGSYS_BIT).map_or(EFAULT, |_| 0),
+        Err(_) => EFAULT,
+    }
+}
+
 /// `rt_sigaction(2)`: SIGSYS is virtual; other signals get SIGSYS removed
-/// from their `sa_mask` and shown back to the program.
+/// from their `sa_mask` and shown back to the program. A handler whose
+/// `sa_mask` held SIGSYS runs inside [`with_sigsys_blocked`], so that the
+/// program sees SIGSYS blocked while it runs.
+///
+/// A child that shares our memory until it execs (vfork, posix_spawn)
+/// changes only its own dispositions in the kernel; it must not change the
+/// bookkeeping here, which is the parent's too. glibc's posix_spawn child
+/// resets every handled signal, SIGSYS included, to SIG_DFL.
 fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
     if size != 8 {
         return EINVAL;
     }
+    let shared = act != 0 && memory_shared_with_parent();
     if sig == libc::SIGSYS as u64 {
         let previous = virtual_sigsys();
         if act != 0 {
             match KernelSigaction::read(act) {
+                Ok(_) if shared => {}
                 Ok(new) => set_virtual_sigsys(&new),
                 Err(e) => return e,
             }
@@ -191,6 +267,9 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         return 0;
     }
     let sig_bit = if (1..=64).contains(&sig) { bit(sig as i32) } else { 0 };
+    let wrapped = WRAPPED.get(sig as usize);
+    let load = |w: &[AtomicU64; 2]| (w[0].load(Ordering::Acquire), w[1].load(Ordering::Acquire));
+    let previously_wrapped = wrapped.map(load).unwrap_or_default();
     let mut new = KernelSigaction::default();
     let mut old = KernelSigaction::default();
     let mut had_sigsys = false;
@@ -201,6 +280,13 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         };
         had_sigsys = new.mask & SIGSYS_BIT != 0;
         new.mask &= !SIGSYS_BIT;
+        let is_handler = new.handler != libc::SIG_DFL as u64 && new.handler != libc::SIG_IGN as u64;
+        if let Some(w) = wrapped.filter(|_| sig_bit != 0 && had_sigsys && is_handler && !shared) {
+            w[0].store(new.handler, Ordering::Release);
+            w[1].store(new.flags, Ordering::Release);
+            new.handler = with_sigsys_blocked as *const () as u64;
+            new.flags |= libc::SA_SIGINFO as u64;
+        }
     }
     let new_ptr = if act != 0 { &raw const new as u64 } else { 0 };
     let old_ptr = if oldact != 0 { &raw mut old as u64 } else { 0 };
@@ -209,6 +295,9 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         return r;
     }
     if oldact != 0 {
+        if old.handler == with_sigsys_blocked as *const () as u64 {
+            (old.handler, old.flags) = previously_wrapped;
+        }
         if MASKS_WITH_SIGSYS.load(Ordering::Acquire) & sig_bit != 0 {
             old.mask |= SIGSYS_BIT;
         }
@@ -216,7 +305,7 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
             return e;
         }
     }
-    if act != 0 {
+    if act != 0 && !shared {
         if had_sigsys {
             MASKS_WITH_SIGSYS.fetch_or(sig_bit, Ordering::AcqRel);
         } else {
@@ -224,6 +313,50 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         }
     }
     r
+}
+
+/// The kernel's handler for signals whose program handler has SIGSYS in
+/// its `sa_mask`. The kernel cannot block SIGSYS for it, so the program's
+/// view of SIGSYS is blocked while its handler runs, and restored after
+/// it, as `rt_sigreturn` would restore the mask. (A handler that leaves by
+/// `siglongjmp` restores the mask, and so the view, through
+/// `rt_sigprocmask`.)
+extern "C" fn with_sigsys_blocked(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    let Some(w) = WRAPPED.get(signo as usize) else { return };
+    let (handler, flags) = (w[0].load(Ordering::Acquire), w[1].load(Ordering::Acquire));
+    if handler == libc::SIG_DFL as u64 || handler == libc::SIG_IGN as u64 {
+        return;
+    }
+    let was = thread::sigsys_blocked();
+    thread::set_sigsys_blocked(true);
+    invoke(handler as usize, flags, signo, si, uc);
+    end_sigsys_blocked(was);
+}
+
+/// Call a program's signal handler as the kernel would for `flags`.
+fn invoke(handler: usize, flags: u64, signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    if flags & libc::SA_SIGINFO as u64 != 0 {
+        // SAFETY: the program registered this address as an SA_SIGINFO
+        // handler; we call it as the kernel would have.
+        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            unsafe { std::mem::transmute(handler) };
+        f(signo, si, uc);
+    } else {
+        // SAFETY: as above, for a one-argument handler.
+        let f: extern "C" fn(libc::c_int) = unsafe { std::mem::transmute(handler) };
+        f(signo);
+    }
+}
+
+/// Whether this process shares its memory with its parent: a vfork or
+/// posix_spawn child (`CLONE_VM`) between clone and exec. `kcmp(2)`
+/// compares the two address spaces; where it is unavailable, the answer
+/// is no.
+fn memory_shared_with_parent() -> bool {
+    const KCMP_VM: u64 = 1;
+    let pid = arch::gate_native(nr::GETPID, [0; 6]) as u64;
+    let ppid = arch::gate_native(Sysno::getppid.id() as u64, [0; 6]) as u64;
+    arch::gate_native(Sysno::kcmp.id() as u64, [pid, ppid, KCMP_VM, 0, 0, 0]) == 0
 }
 
 fn raise_sigsys() {
@@ -288,17 +421,8 @@ fn call_program_handler(
         nr::RT_SIGPROCMASK,
         [libc::SIG_BLOCK as u64, &raw const block as u64, &raw mut saved as u64, 8, 0, 0],
     );
-    if act.flags & libc::SA_SIGINFO as u64 != 0 {
-        // SAFETY: the program registered this address as an SA_SIGINFO
-        // handler for SIGSYS; we call it as the kernel would have.
-        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-            unsafe { std::mem::transmute(handler) };
-        f(signo, si, uc);
-    } else {
-        // SAFETY: as above, for a one-argument handler.
-        let f: extern "C" fn(libc::c_int) = unsafe { std::mem::transmute(handler) };
-        f(signo);
-    }
+    invoke(handler, act.flags, signo, si, uc);
     arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const saved as u64, 0, 8, 0, 0]);
-    thread::set_sigsys_blocked(was_blocked);
+    // A SIGSYS the handler raised while it held SIGSYS blocked runs now.
+    end_sigsys_blocked(was_blocked);
 }
