@@ -180,6 +180,7 @@ fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {
 const PROTECTED_NATIVE: &[u64] = &[
     arch::nr::RT_SIGACTION,
     arch::nr::RT_SIGPROCMASK,
+    arch::nr::RT_SIGPENDING,
     arch::nr::RT_SIGTIMEDWAIT,
     arch::nr::RT_SIGSUSPEND,
     arch::nr::PSELECT6,

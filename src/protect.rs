@@ -80,7 +80,7 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo) -> i64 {
         (Abi::I386, compat_nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
         (Abi::I386, compat_nr::SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], 4, 4),
         (Abi::X86_64, nr::RT_SIGACTION) => sigaction(a[0], a[1], a[2], a[3]),
-        (Abi::X86_64, n) if n == Sysno::rt_sigpending.id() as u64 => sigpending(info),
+        (Abi::X86_64, nr::RT_SIGPENDING) => sigpending(info),
         (Abi::X86_64 | Abi::X32, n) => match n {
             nr::RT_SIGSUSPEND => with_mask_stripped(info, 0, 1, Set::WaitMask),
             nr::RT_SIGTIMEDWAIT => with_mask_stripped(info, 0, 3, Set::Signals),
@@ -221,8 +221,7 @@ fn sigprocmask(frame: &mut Frame, how: u64, set: u64, oldset: u64, size: u64, wi
 }
 
 /// `rt_sigpending(2)`: the kernel's pending set, plus the SIGSYS held for
-/// the program while it blocks SIGSYS (see [`deliver_foreign`]). Only
-/// reached when the call is trapped.
+/// the program while it blocks SIGSYS (see [`deliver_foreign`]).
 fn sigpending(info: &SyscallInfo) -> i64 {
     let (set, size) = (info.args[0], info.args[1]);
     let r = arch::gate(info.abi, info.nr, info.args);

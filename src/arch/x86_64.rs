@@ -37,6 +37,7 @@ pub const NEVER_TRAP_X32: &[u32] = &[56, 58, 219, 435, 513];
 pub mod nr {
     pub const RT_SIGACTION: u64 = 13;
     pub const RT_SIGPROCMASK: u64 = 14;
+    pub const RT_SIGPENDING: u64 = 127;
     pub const RT_SIGTIMEDWAIT: u64 = 128;
     pub const RT_SIGSUSPEND: u64 = 130;
     pub const PSELECT6: u64 = 270;
