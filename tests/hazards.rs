@@ -7,17 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::in_child;
-use selftrace::{Action, Builder, Error, Hook, SyscallInfo, Sysno};
-
-struct Count(AtomicUsize);
-
-impl Hook for Count {
-    fn enter(&self, _: &mut SyscallInfo) -> Action {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        Action::Run
-    }
-}
+use common::{in_child, Count};
+use selftrace::{Action, Builder, Error, Sysno};
 
 /// vDSO calls never enter the kernel, so they cannot be trapped; the same
 /// call made as a real syscall is.

@@ -7,7 +7,7 @@ use std::ffi::CString;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::in_child;
+use common::{in_child, Count};
 use selftrace::{Abi, Action, Builder, Error, Hook, Op, SyscallInfo, Sysno};
 
 fn getpid() -> i64 {
@@ -253,16 +253,6 @@ fn entry_info_matches_the_calling_instruction() {
         assert_eq!(insn, [0x0f, 0x05], "ip is just after a `syscall`");
         assert!(info.stack_pointer < sp_here && sp_here - info.stack_pointer < 4096);
     });
-}
-
-/// Counts every call of one number; used by the pass-through tests.
-struct Count(AtomicUsize);
-
-impl Hook for Count {
-    fn enter(&self, _: &mut SyscallInfo) -> Action {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        Action::Run
-    }
 }
 
 #[test]

@@ -49,6 +49,14 @@ impl Count {
     }
 }
 
+/// Install the runtime with a counter of this thread's `getpid` calls.
+fn install_getpid_counter() -> Arc<Count> {
+    let hook = Count::new();
+    hook.bind_here();
+    Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+    hook
+}
+
 impl Hook for Count {
     fn enter(&self, _: &mut SyscallInfo) -> Action {
         if self.mine() {
@@ -219,9 +227,7 @@ impl Thread {
 #[test]
 fn sigprocmask_blocking_sigsys_keeps_hooked_calls_working() {
     in_child("sigprocmask_blocking_sigsys_keeps_hooked_calls_working", || {
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
         assert!(!sigsys_blocked());
 
         sigprocmask(libc::SIG_BLOCK, &set_of(&[libc::SIGSYS, libc::SIGUSR2]));
@@ -254,9 +260,7 @@ fn sigprocmask_blocking_sigsys_keeps_hooked_calls_working() {
 fn pthread_sigmask_blocking_sigsys_keeps_hooked_calls_working() {
     in_child("pthread_sigmask_blocking_sigsys_keeps_hooked_calls_working", || {
         use nix::sys::signal::{pthread_sigmask, SigSet, SigmaskHow, Signal};
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
 
         let mut sys = SigSet::empty();
         sys.add(Signal::SIGSYS);
@@ -475,9 +479,7 @@ fn wait_for_sys_runs(n: usize) {
 #[test]
 fn own_sigsys_handler_runs_when_the_program_raises_sigsys() {
     in_child("own_sigsys_handler_runs_when_the_program_raises_sigsys", || {
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
         install_handler(libc::SIGSYS, info(own_sigsys), libc::SA_SIGINFO, empty_set());
         let back = read_sigaction(libc::SIGSYS);
         assert_eq!(back.sa_sigaction, info(own_sigsys), "readback gives the program's handler");
@@ -510,9 +512,7 @@ fn own_sigsys_handler_runs_when_the_program_raises_sigsys() {
 #[test]
 fn ignored_sigsys_raised_by_the_program_does_nothing() {
     in_child("ignored_sigsys_raised_by_the_program_does_nothing", || {
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
         install_handler(libc::SIGSYS, libc::SIG_IGN, 0, empty_set());
         assert_eq!(read_sigaction(libc::SIGSYS).sa_sigaction, libc::SIG_IGN);
         for _ in 0..3 {
@@ -533,9 +533,7 @@ fn ignored_sigsys_raised_by_the_program_does_nothing() {
 #[test]
 fn blocked_sigsys_runs_the_handler_once_when_unblocked() {
     in_child("blocked_sigsys_runs_the_handler_once_when_unblocked", || {
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
         install_handler(libc::SIGSYS, info(own_sigsys), libc::SA_SIGINFO, empty_set());
         sigprocmask(libc::SIG_BLOCK, &set_of(&[libc::SIGSYS]));
         // SAFETY: raising a blocked, handled signal; twice, as a standard
@@ -583,9 +581,7 @@ fn sigsys_raised_in_its_own_handler_runs_after_it_returns() {
     in_child("sigsys_raised_in_its_own_handler_runs_after_it_returns", || {
         let untraced = raise_sigsys_from_its_handler();
         assert_eq!(untraced, 2, "untraced baseline: the pending SIGSYS ran on return");
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
         let traced = raise_sigsys_from_its_handler();
         assert_eq!(traced, untraced, "the SIGSYS held back during the handler runs when it returns");
         assert!(!sigsys_blocked());
@@ -901,9 +897,7 @@ fn pending_sigsys_ends_a_sigsuspend_that_unblocks_it() {
     in_child("pending_sigsys_ends_a_sigsuspend_that_unblocks_it", || {
         let untraced = pending_sigsys_then_sigsuspend();
         assert_eq!(untraced, (libc::EINTR, 1), "untraced baseline");
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
         let traced = pending_sigsys_then_sigsuspend();
         assert_eq!(traced, untraced, "the SIGSYS pending for the program ended the wait");
         hooked_getpids_work(&hook, 3);
@@ -913,9 +907,7 @@ fn pending_sigsys_ends_a_sigsuspend_that_unblocks_it() {
 #[test]
 fn sigtimedwait_on_a_set_with_sigsys() {
     in_child("sigtimedwait_on_a_set_with_sigsys", || {
-        let hook = Count::new();
-        hook.bind_here();
-        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        let hook = install_getpid_counter();
         let set = set_of(&[libc::SIGSYS, libc::SIGUSR2]);
         sigprocmask(libc::SIG_BLOCK, &set_of(&[libc::SIGUSR2]));
         let timeout = libc::timespec { tv_sec: 0, tv_nsec: 100_000_000 };

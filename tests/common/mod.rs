@@ -6,6 +6,9 @@
 #![allow(dead_code)]
 
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use selftrace::{Action, Hook, SyscallInfo};
 
 const CHILD_ENV: &str = "SELFTRACE_TEST_CHILD";
 const DONE: &str = "selftrace-test-child-finished:";
@@ -42,4 +45,14 @@ pub fn run_child(name: &str) -> Output {
 /// Whether this process is the child running `name`.
 pub fn is_child(name: &str) -> bool {
     std::env::var(CHILD_ENV).as_deref() == Ok(name)
+}
+
+/// A hook that counts the calls it sees at entry and lets them run.
+pub struct Count(pub AtomicUsize);
+
+impl Hook for Count {
+    fn enter(&self, _: &mut SyscallInfo) -> Action {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Action::Run
+    }
 }
