@@ -16,7 +16,7 @@ struct IoVec {
 fn transfer(nr: u64, local: u64, remote: u64, len: usize) -> Result<(), Errno> {
     let l = IoVec { base: local, len: len as u64 };
     let r = IoVec { base: remote, len: len as u64 };
-    let pid = arch::gate_native(arch::nr::GETPID, [0; 6]) as u64;
+    let pid = crate::raw::getpid() as u64;
     let args = [pid, &l as *const IoVec as u64, 1, &r as *const IoVec as u64, 1, 0];
     match check(arch::gate_native(nr, args))? {
         n if n as usize == len => Ok(()),

@@ -44,36 +44,34 @@ fn returns(info: &SyscallInfo) -> bool {
 }
 
 fn write_line(info: &SyscallInfo, rval: Option<i64>) {
-    {
-        let mut line = crate::fmt::Line::new();
-        line.push_str("[pid ");
-        line.push_u64(crate::raw::getpid() as u64);
-        line.push_str("] ");
-        match info.name() {
-            Some(n) => line.push_str(n),
-            None => {
-                line.push_str("syscall_");
-                line.push_u64(info.nr);
-            }
+    let mut line = crate::fmt::Line::new();
+    line.push_str("[pid ");
+    line.push_u64(crate::raw::getpid() as u64);
+    line.push_str("] ");
+    match info.name() {
+        Some(n) => line.push_str(n),
+        None => {
+            line.push_str("syscall_");
+            line.push_u64(info.nr);
         }
-        if info.abi != crate::Abi::X86_64 {
-            line.push_str(if info.abi == crate::Abi::I386 { "[i386]" } else { "[x32]" });
-        }
-        line.push_str("(");
-        for (i, a) in info.args.iter().enumerate() {
-            if i > 0 {
-                line.push_str(", ");
-            }
-            line.push_hex(*a);
-        }
-        line.push_str(") = ");
-        match rval {
-            Some(v) => line.push_i64(v),
-            None => line.push_str("?"),
-        }
-        line.push_str("\n");
-        let _ = crate::raw::write(OUTPUT_FD.load(Ordering::Relaxed), line.as_bytes());
     }
+    if info.abi != crate::Abi::X86_64 {
+        line.push_str(if info.abi == crate::Abi::I386 { "[i386]" } else { "[x32]" });
+    }
+    line.push_str("(");
+    for (i, a) in info.args.iter().enumerate() {
+        if i > 0 {
+            line.push_str(", ");
+        }
+        line.push_hex(*a);
+    }
+    line.push_str(") = ");
+    match rval {
+        Some(v) => line.push_i64(v),
+        None => line.push_str("?"),
+    }
+    line.push_str("\n");
+    let _ = crate::raw::write(OUTPUT_FD.load(Ordering::Relaxed), line.as_bytes());
 }
 
 /// Install from a `SELFTRACE_TRACE` value: empty, `all`, or names.

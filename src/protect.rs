@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::arch::{self, compat_nr, nr, Frame};
 use crate::info::{Abi, SyscallInfo};
 use crate::mem;
+use crate::raw;
 use crate::thread;
 use crate::Sysno;
 
@@ -353,14 +354,13 @@ fn invoke(handler: usize, flags: u64, signo: libc::c_int, si: *mut libc::siginfo
 /// is no.
 fn memory_shared_with_parent() -> bool {
     const KCMP_VM: u64 = 1;
-    let pid = arch::gate_native(nr::GETPID, [0; 6]) as u64;
+    let pid = raw::getpid() as u64;
     let ppid = arch::gate_native(Sysno::getppid.id() as u64, [0; 6]) as u64;
     arch::gate_native(Sysno::kcmp.id() as u64, [pid, ppid, KCMP_VM, 0, 0, 0]) == 0
 }
 
 fn raise_sigsys() {
-    let pid = arch::gate_native(nr::GETPID, [0; 6]) as u64;
-    let tid = arch::gate_native(nr::GETTID, [0; 6]) as u64;
+    let (pid, tid) = (raw::getpid() as u64, raw::gettid() as u64);
     arch::gate_native(nr::TGKILL, [pid, tid, libc::SIGSYS as u64, 0, 0, 0]);
 }
 
