@@ -352,6 +352,13 @@ fn count_getpid(_: &mut SyscallInfo) -> Action {
     Action::Run
 }
 
+fn count_write(_: &mut SyscallInfo) -> Action {
+    if on_test_thread() {
+        WRITE_HOOK_CALLS.fetch_add(1, Ordering::SeqCst);
+    }
+    Action::Run
+}
+
 #[test]
 fn handler_with_full_sa_mask_makes_hooked_calls() {
     in_child("handler_with_full_sa_mask_makes_hooked_calls", || {
@@ -722,12 +729,7 @@ fn interrupted_read_traced_and_untraced(restart: bool) -> ReadOutcome {
     Builder::new()
         .hook(Sysno::read, reads.clone())
         .on_entry(Sysno::getpid, count_getpid)
-        .on_entry(Sysno::write, |_| {
-            if on_test_thread() {
-                WRITE_HOOK_CALLS.fetch_add(1, Ordering::SeqCst);
-            }
-            Action::Run
-        })
+        .on_entry(Sysno::write, count_write)
         .install()
         .unwrap();
     let traced = interrupted_read(restart);
@@ -1005,12 +1007,7 @@ fn program_handler_interrupting_a_hook_makes_working_calls() {
                 Action::value(4321)
             })
             .on_entry(Sysno::getpid, count_getpid)
-            .on_entry(Sysno::write, |_| {
-                if on_test_thread() {
-                    WRITE_HOOK_CALLS.fetch_add(1, Ordering::SeqCst);
-                }
-                Action::Run
-            })
+            .on_entry(Sysno::write, count_write)
             .install()
             .unwrap();
         install_handler(libc::SIGUSR1, plain(usr1_during_hook), 0, empty_set());
