@@ -37,6 +37,7 @@ pub mod mem;
 mod protect;
 pub mod raw;
 pub mod thread;
+pub mod trace;
 mod threads;
 
 use std::sync::atomic::{AtomicBool, Ordering};

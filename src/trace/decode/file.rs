@@ -1,0 +1,10 @@
+//! Files, descriptors and directories: open, read, write, stat, ...
+
+use super::Decoder;
+use crate::Sysno;
+
+pub fn decoder(sysno: Sysno) -> Option<Decoder> {
+    match sysno {
+        _ => None,
+    }
+}

@@ -1,0 +1,7 @@
+//! The strace-compatible tracer built on the runtime: which calls to show
+//! ([`select`]), how to render them ([`decode`], [`out`]), and the hook
+//! that writes one line per call.
+
+pub mod decode;
+pub mod errno;
+pub mod out;
