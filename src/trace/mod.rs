@@ -2,6 +2,7 @@
 //! ([`select`]), how to render them ([`decode`], [`out`]), and the hook
 //! that writes one line per call.
 
+pub mod classes;
 pub mod decode;
 pub mod errno;
 pub mod out;

@@ -11,6 +11,9 @@
 mod file;
 mod net;
 mod process;
+mod signal;
+
+pub use signal::signal_name;
 
 use crate::info::{Abi, SyscallInfo};
 use crate::trace::out::Out;
@@ -294,8 +297,10 @@ const GENERIC_NAMES: [&str; MAX_ARGS] = ["arg1", "arg2", "arg3", "arg4", "arg5",
 
 /// How many arguments strace prints for a call it does not decode.
 fn arg_count(info: &SyscallInfo) -> usize {
-    let _ = info;
-    MAX_ARGS
+    match (info.abi, crate::Sysno::new(info.nr as usize)) {
+        (Abi::X86_64, Some(s)) => crate::trace::classes::arg_count(s),
+        _ => MAX_ARGS,
+    }
 }
 
 /// Everything after `= ` for a finished call.
