@@ -171,6 +171,12 @@ pub struct Installed {
     pub filter_instructions: usize,
 }
 
+/// Whether [`Builder::hook`] accepts `sysno` (a few calls cannot be
+/// trapped: see the crate documentation).
+pub fn can_hook(sysno: Sysno) -> bool {
+    untrappable_reason(sysno.id() as u32, arch::NEVER_TRAP_NATIVE).is_none()
+}
+
 fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {
     never.contains(&nr).then_some(
         "it cannot be re-issued from the SIGSYS handler (sigreturn, restart, or a child on a new stack)",

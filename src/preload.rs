@@ -1,92 +1,84 @@
-//! What the preload library runs in its constructor: configuration from
-//! the environment, and a minimal raw line tracer.
+//! What the preload library runs in its constructor: the tracer configured
+//! from `SELFTRACE_*` variables (see [`crate::trace::config::var`]).
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
 
-use crate::{Builder, Error, Hook, Installed, Sysno, SyscallInfo};
+use crate::trace::config::{var, Config};
+use crate::trace::sink::{self, Target, GUARDED};
+use crate::trace::summary::SortBy;
+use crate::trace::Tracer;
+use crate::{Builder, Sysno};
 
-/// Where lines go: a private copy of stderr, so a program that closes its
-/// stderr before exiting (as coreutils do) does not lose the last lines.
-static OUTPUT_FD: AtomicI32 = AtomicI32::new(2);
-
-/// Lowest descriptor for the private copy, out of the way of programs that
-/// expect their low descriptors to be free.
-const PRIVATE_FD_MIN: i32 = 500;
-
-fn open_output() {
-    // SAFETY: F_DUPFD_CLOEXEC on stderr allocates a new descriptor.
-    let fd = unsafe { libc::fcntl(2, libc::F_DUPFD_CLOEXEC, PRIVATE_FD_MIN) };
-    if fd >= 0 {
-        OUTPUT_FD.store(fd, Ordering::Relaxed);
-    }
+/// Why the preload left a program untraced.
+#[derive(Debug)]
+pub enum PreloadError {
+    Config(crate::trace::config::ConfigError),
+    Output(std::io::Error),
+    Install(crate::Error),
 }
 
-/// Writes `[pid N] name(0xarg, ...) = rval` per call to stderr, one
-/// `write` a line. Calls that do not return when they succeed are
-/// written at entry with `= ?`, as strace does.
-struct RawLines;
-
-impl Hook for RawLines {
-    fn enter(&self, info: &mut SyscallInfo) -> crate::Action {
-        if !returns(info) {
-            write_line(info, None);
-        }
-        crate::Action::Run
-    }
-
-    fn exit(&self, info: &mut SyscallInfo) {
-        write_line(info, Some(info.rval));
-    }
-}
-
-fn returns(info: &SyscallInfo) -> bool {
-    ![Sysno::execve, Sysno::execveat, Sysno::exit, Sysno::exit_group].iter().any(|&s| info.is(s))
-}
-
-fn write_line(info: &SyscallInfo, rval: Option<i64>) {
-    let mut line = crate::fmt::Line::new();
-    line.push_str("[pid ");
-    line.push_u64(crate::raw::getpid() as u64);
-    line.push_str("] ");
-    match info.name() {
-        Some(n) => line.push_str(n),
-        None => {
-            line.push_str("syscall_");
-            line.push_u64(info.nr);
+impl std::fmt::Display for PreloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PreloadError::Config(e) => write!(f, "{e}"),
+            PreloadError::Output(e) => write!(f, "cannot open the trace output: {e}"),
+            PreloadError::Install(e) => write!(f, "{e}"),
         }
     }
-    if info.abi != crate::Abi::X86_64 {
-        line.push_str(if info.abi == crate::Abi::I386 { "[i386]" } else { "[x32]" });
-    }
-    line.push_str("(");
-    for (i, a) in info.args.iter().enumerate() {
-        if i > 0 {
-            line.push_str(", ");
-        }
-        line.push_hex(*a);
-    }
-    line.push_str(") = ");
-    match rval {
-        Some(v) => line.push_i64(v),
-        None => line.push_str("?"),
-    }
-    line.push_str("\n");
-    let _ = crate::raw::write(OUTPUT_FD.load(Ordering::Relaxed), line.as_bytes());
 }
 
-/// Install from a `SELFTRACE_TRACE` value: empty, `all`, or names.
-pub fn install_from_spec(spec: &str) -> Result<Installed, Error> {
-    open_output();
+/// Install the tracer as the environment asks. Returns `Ok(false)` when
+/// nothing is to be traced here: no `SELFTRACE_TRACE`, or (without `-f`)
+/// this is not the process the user traced.
+pub fn install_from_env() -> Result<bool, PreloadError> {
+    let get = |k: &str| std::env::var(k).ok();
+    if get(var::TRACE).is_none() && get(var::SUMMARY).is_none() {
+        return Ok(false);
+    }
+    let config = Config::from_vars(get).map_err(PreloadError::Config)?;
+    let pid = std::process::id();
+    if !config.follow {
+        match get(var::ROOT_PID).and_then(|p| p.parse::<u32>().ok()) {
+            Some(root) if root != pid => return Ok(false),
+            Some(_) => {}
+            // SAFETY: the constructor runs before main, with one thread.
+            None => unsafe { std::env::set_var(var::ROOT_PID, pid.to_string()) },
+        }
+    }
+    let output = get(var::OUTPUT);
+    let collector = get(var::COLLECTOR);
+    let target = match (&collector, &output) {
+        (Some(c), _) => Target::Collector(c),
+        (None, Some(path)) => Target::File(path),
+        (None, None) => Target::Stderr,
+    };
+    sink::open(target, config.follow).map_err(PreloadError::Output)?;
+    let sort = get("SELFTRACE_SORT").and_then(|s| SortBy::parse(&s)).unwrap_or_default();
+    let tracer = Arc::new(Tracer::new(config, sort, pid));
+    builder(&tracer).install().map_err(PreloadError::Install)?;
+    // SAFETY: registering a fork handler that only stores to atomics.
+    unsafe { libc::pthread_atfork(None, None, Some(crate::trace::tracer::after_fork_in_child)) };
+    tracer.exec_line();
+    Ok(true)
+}
+
+/// Hooks for the tracer: the calls it shows, the calls that end a process
+/// or its image (exit lines, `-c` hand-over), and the output's guard.
+pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     let mut b = Builder::new();
-    for name in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if name == "all" {
-            b = b.hook_all(RawLines);
-            continue;
-        }
-        match name.parse::<Sysno>() {
-            Ok(s) => b = b.hook(s, RawLines),
-            Err(_) => return Err(Error::UnknownName(name.to_string())),
-        }
+    for s in GUARDED {
+        b = b.hook(s, sink::Guard);
     }
-    b.install()
+    let trace = tracer.config().trace;
+    if trace.is_all() {
+        return b.hook_all(tracer.clone());
+    }
+    for s in [Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat] {
+        b = b.hook(s, tracer.clone());
+    }
+    let always = [Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat];
+    for s in trace.iter().filter(|s| !always.contains(s) && crate::can_hook(*s)) {
+        b = b.hook(s, tracer.clone());
+    }
+    b
 }

@@ -3,6 +3,14 @@
 //! that writes one line per call.
 
 pub mod classes;
+pub mod config;
 pub mod decode;
 pub mod errno;
+pub mod json;
 pub mod out;
+pub mod select;
+pub mod sink;
+pub mod summary;
+pub mod tracer;
+
+pub use tracer::Tracer;

@@ -198,6 +198,15 @@ impl<'a> Out<'a> {
     }
 }
 
+/// `write!` into a line: core's formatting allocates nothing, so fixed
+/// point numbers (`{:11.6}`) can be written on the trap path.
+impl core::fmt::Write for Out<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.str(s);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Out;

@@ -1,0 +1,352 @@
+//! The tracing hook: one line (or JSON object, or `-c` count) per call.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
+
+use crate::hook::{Action, Hook};
+use crate::info::{Abi, SyscallInfo};
+use crate::trace::config::{Config, Format, Summary, Timestamps};
+use crate::trace::decode::{self, Context};
+use crate::trace::out::Out;
+use crate::trace::sink::{self, kind, MAX_RECORD};
+use crate::trace::summary::{SortBy, COUNTERS};
+use crate::Sysno;
+
+/// Without `-f`: the only thread traced (the process's first thread).
+static ROOT_TID: AtomicU32 = AtomicU32::new(0);
+/// Local time's offset from UTC in seconds, for `-t` and `-tt`.
+static UTC_OFFSET: AtomicI64 = AtomicI64::new(0);
+/// Entry time (ns since the epoch) of the process's previous call, for `-r`.
+static LAST_ENTRY: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's current call: entry time, wall clock and monotonic.
+    static ENTRY: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+}
+
+/// The hook behind `selftrace` and the preload's `SELFTRACE_TRACE`.
+pub struct Tracer {
+    config: Config,
+    context: Context,
+    sort: SortBy,
+}
+
+impl Tracer {
+    /// A tracer for `config`; `root_tid` is the thread traced without `-f`.
+    pub fn new(config: Config, sort: SortBy, root_tid: u32) -> Tracer {
+        ROOT_TID.store(root_tid, Ordering::Relaxed);
+        UTC_OFFSET.store(utc_offset(), Ordering::Relaxed);
+        crate::trace::errno::prepare();
+        let context = Context { string_limit: config.string_limit, fd_paths: config.fd_paths };
+        Tracer { config, context, sort }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether the calling thread is traced.
+    fn active(&self) -> bool {
+        self.config.follow || crate::raw::gettid() == ROOT_TID.load(Ordering::Relaxed)
+    }
+
+    fn shows(&self, info: &SyscallInfo) -> bool {
+        match info.abi {
+            Abi::I386 => self.config.trace.is_all(),
+            _ => self.config.trace.contains_nr(info.nr & !(crate::arch::X32_SYSCALL_BIT)),
+        }
+    }
+
+    /// The line `execve(...) = 0` a new program image prints for the call
+    /// that started it: the old image never sees its execve succeed.
+    pub fn exec_line(&self) {
+        if !self.active() || !self.config.trace.contains(Sysno::execve) || !self.config.prints_calls() {
+            return;
+        }
+        let (wall, mono) = now();
+        ENTRY.with(|e| e.set((wall, mono)));
+        let mut buf = [0u8; MAX_RECORD];
+        let mut o = Out::new(&mut buf);
+        let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
+        if self.config.format == Format::Json {
+            let _ = std::fmt::Write::write_fmt(
+                &mut o,
+                format_args!("{{\"type\":\"execve\",\"pid\":{pid},\"tid\":{tid},\"time\":{}.{:06},\"argv\":[", wall / 1_000_000_000, wall / 1000 % 1_000_000),
+            );
+            for (i, a) in std::env::args_os().enumerate() {
+                if i > 0 {
+                    o.byte(b',');
+                }
+                crate::trace::json::string(&mut o, std::os::unix::ffi::OsStrExt::as_bytes(a.as_os_str()));
+            }
+            o.str("],\"return\":0}\n");
+            return emit(&mut o);
+        }
+        sink::begin(&mut o, kind::CALL, pid, tid);
+        let line_start = if sink::is_collector() { o.len() } else { 0 };
+        self.timestamp(&mut o, wall);
+        o.str("execve(");
+        exec_args(&mut o, self.context.string_limit);
+        o.byte(b')');
+        sink::result_separator(&mut o, line_start);
+        o.byte(b'0');
+        emit(&mut o);
+    }
+
+    fn timestamp(&self, o: &mut Out, wall_ns: u64) {
+        use core::fmt::Write;
+        let (secs, micros) = (wall_ns / 1_000_000_000, wall_ns / 1000 % 1_000_000);
+        match self.config.timestamps {
+            Timestamps::None => {}
+            Timestamps::Seconds | Timestamps::Micros => {
+                let local = (secs as i64 + UTC_OFFSET.load(Ordering::Relaxed)).rem_euclid(86_400) as u64;
+                let _ = write!(o, "{:02}:{:02}:{:02}", local / 3600, local / 60 % 60, local % 60);
+                if self.config.timestamps == Timestamps::Micros {
+                    let _ = write!(o, ".{micros:06}");
+                }
+                o.byte(b' ');
+            }
+            Timestamps::Epoch => {
+                let _ = write!(o, "{secs}.{micros:06} ");
+            }
+            Timestamps::Relative => {
+                let last = LAST_ENTRY.swap(wall_ns, Ordering::Relaxed);
+                let d = if last == 0 { 0 } else { wall_ns.saturating_sub(last) };
+                let _ = write!(o, "{:6}.{:06} ", d / 1_000_000_000, d / 1000 % 1_000_000);
+            }
+        }
+    }
+
+    /// Write the line of a call; `finished` is false for calls that do
+    /// not return (printed at entry with `= ?`).
+    fn line(&self, info: &SyscallInfo, finished: bool) {
+        let (wall, mono) = ENTRY.with(|e| e.get());
+        let duration = finished.then(|| now().1.saturating_sub(mono));
+        let mut buf = [0u8; MAX_RECORD];
+        let mut o = Out::new(&mut buf);
+        let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
+        let name = call_name(info);
+        if self.config.format == Format::Json {
+            if sink::is_collector() {
+                sink::begin(&mut o, kind::JSON, pid, tid);
+            }
+            // The strace text is rendered first, into a scratch buffer, to
+            // give each argument its text and kind.
+            let mut scratch = [0u8; MAX_RECORD];
+            let mut s = Out::new(&mut scratch);
+            let rendered = decode::render(&mut s, info, self.context);
+            let facts = crate::trace::json::CallFacts {
+                pid,
+                tid,
+                time: (wall / 1_000_000_000, (wall / 1000 % 1_000_000) as u32),
+                duration_ns: duration,
+                name: name.0,
+                abi: abi_name(info.abi),
+            };
+            crate::trace::json::call(&mut o, &facts, info, &rendered, s.as_bytes(), finished);
+            return emit(&mut o);
+        }
+        sink::begin(&mut o, kind::CALL, pid, tid);
+        let line_start = if sink::is_collector() { o.len() } else { 0 };
+        self.timestamp(&mut o, wall);
+        o.str(name.0);
+        if let Some(nr) = name.1 {
+            o.str("syscall_");
+            o.hex(nr);
+        }
+        o.byte(b'(');
+        let rendered = decode::render(&mut o, info, self.context);
+        o.byte(b')');
+        sink::result_separator(&mut o, line_start);
+        if finished {
+            decode::write_return(&mut o, info, &rendered, &self.context);
+        } else {
+            o.byte(b'?');
+        }
+        if let (true, Some(d)) = (self.config.durations, duration) {
+            use core::fmt::Write;
+            let _ = write!(o, " <{}.{:06}>", d / 1_000_000_000, d / 1000 % 1_000_000);
+        }
+        emit(&mut o);
+    }
+
+    /// `+++ exited with N +++` for a thread or process that is leaving.
+    fn exit_message(&self, status: i64) {
+        let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
+        let mut buf = [0u8; 256];
+        let mut o = Out::new(&mut buf);
+        if self.config.format == Format::Json {
+            if sink::is_collector() {
+                sink::begin(&mut o, kind::END, pid, tid);
+            }
+            crate::trace::json::event(&mut o, "exited", pid, tid, "status", status & 0xff);
+        } else {
+            sink::begin(&mut o, kind::END, pid, tid);
+            use core::fmt::Write;
+            let _ = write!(o, "+++ exited with {} +++", status & 0xff);
+        }
+        emit(&mut o);
+    }
+
+    /// Hand this process's `-c` counts over: rows to the collector, or the
+    /// table straight into the trace.
+    fn flush_summary(&self) {
+        if self.config.summary == Summary::Off {
+            return;
+        }
+        if sink::is_collector() {
+            let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
+            for nr in 0..crate::arch::TABLE_SIZE {
+                if let Some(r) = COUNTERS.row(nr) {
+                    let mut buf = [0u8; 128];
+                    let mut o = Out::new(&mut buf);
+                    sink::begin(&mut o, kind::SUMMARY, pid, tid);
+                    use core::fmt::Write;
+                    let _ = writeln!(o, "{} {} {} {}", r.nr, r.calls, r.errors, r.nanos);
+                    sink::write(o.as_bytes());
+                }
+            }
+            COUNTERS.reset();
+        } else {
+            crate::trace::summary::write_own(self.sort, sink::write);
+        }
+    }
+}
+
+/// Finish a record: cut to fit with its newline kept, then one write.
+fn emit(o: &mut Out) {
+    if o.as_bytes().last() != Some(&b'\n') {
+        if o.is_full() {
+            o.truncate(MAX_RECORD - 1);
+        }
+        o.byte(b'\n');
+    }
+    sink::write(o.as_bytes());
+}
+
+impl Hook for Tracer {
+    fn enter(&self, info: &mut SyscallInfo) -> Action {
+        if !self.active() {
+            return Action::Run;
+        }
+        let (wall, mono) = now();
+        ENTRY.with(|e| e.set((wall, mono)));
+        let leaving = info.is(Sysno::exit_group) || info.is(Sysno::exit);
+        if leaving {
+            if self.config.prints_calls() && self.shows(info) && self.config.status.unfinished {
+                self.line(info, false);
+            }
+            if info.is(Sysno::exit_group) {
+                self.flush_summary();
+            }
+            if self.config.prints_calls() {
+                self.exit_message(info.args[0] as i64);
+            }
+        } else if info.is(Sysno::execve) || info.is(Sysno::execveat) {
+            // The new image cannot see our counts: hand them over now.
+            if sink::is_collector() {
+                self.flush_summary();
+            }
+        }
+        Action::Run
+    }
+
+    fn exit(&self, info: &mut SyscallInfo) {
+        if !self.active() || !self.shows(info) {
+            return;
+        }
+        let failed = info.is_error();
+        if self.config.summary != Summary::Off && info.abi != Abi::I386 {
+            let mono = ENTRY.with(|e| e.get().1);
+            COUNTERS.add(info.nr & !(crate::arch::X32_SYSCALL_BIT), failed, now().1.saturating_sub(mono));
+        }
+        if self.config.prints_calls() && self.config.status.shows(failed) {
+            self.line(info, true);
+        }
+    }
+}
+
+/// The name to print, or (empty, number) for `syscall_0x1c8`.
+fn call_name(info: &SyscallInfo) -> (&'static str, Option<u64>) {
+    match info.name() {
+        Some(n) => (n, None),
+        None => ("", Some(info.nr)),
+    }
+}
+
+fn abi_name(abi: Abi) -> &'static str {
+    match abi {
+        Abi::X86_64 => "x86_64",
+        Abi::I386 => "i386",
+        Abi::X32 => "x32",
+    }
+}
+
+/// `(realtime, monotonic)` in nanoseconds, from the vDSO (no trap).
+fn now() -> (u64, u64) {
+    let read = |clock| {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: clock_gettime writes the timespec it is given; it is
+        // async-signal-safe and answered by the vDSO.
+        unsafe { libc::clock_gettime(clock, &mut ts) };
+        ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+    };
+    (read(libc::CLOCK_REALTIME), read(libc::CLOCK_MONOTONIC))
+}
+
+fn utc_offset() -> i64 {
+    // SAFETY: time and localtime_r with valid pointers; run at install.
+    unsafe {
+        let t = libc::time(std::ptr::null_mut());
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return 0;
+        }
+        tm.tm_gmtoff
+    }
+}
+
+/// The arguments of the execve that started this image, as far as the
+/// image can know them: the path it was started by (`AT_EXECFN`), its
+/// argv, and its environment's address and size.
+fn exec_args(o: &mut Out, limit: usize) {
+    // SAFETY: getauxval reads the auxiliary vector; AT_EXECFN points at a
+    // NUL-terminated string on the initial stack.
+    let execfn = unsafe { libc::getauxval(libc::AT_EXECFN) };
+    let path = if execfn == 0 {
+        Vec::new()
+    } else {
+        // SAFETY: as above.
+        unsafe { std::ffi::CStr::from_ptr(execfn as *const libc::c_char) }.to_bytes().to_vec()
+    };
+    o.quoted(&path, false);
+    o.str(", [");
+    for (i, a) in std::env::args_os().enumerate() {
+        if i > 0 {
+            o.str(", ");
+        }
+        let b = std::os::unix::ffi::OsStrExt::as_bytes(a.as_os_str());
+        o.quoted(&b[..b.len().min(limit)], b.len() > limit);
+    }
+    o.str("], ");
+    extern "C" {
+        static environ: *const *const libc::c_char;
+    }
+    // SAFETY: environ is the C library's environment array, NULL-terminated.
+    let (env, count) = unsafe {
+        let mut n = 0;
+        while !(*environ.add(n)).is_null() {
+            n += 1;
+        }
+        (environ as u64, n)
+    };
+    o.hex(env);
+    use core::fmt::Write;
+    let _ = write!(o, " /* {count} vars */");
+}
+
+/// Forget counts inherited from the parent: a forked child reports its own.
+pub extern "C" fn after_fork_in_child() {
+    COUNTERS.reset();
+    LAST_ENTRY.store(0, Ordering::Relaxed);
+}
