@@ -1,0 +1,169 @@
+//! The command line: strace's options where strace has the concept, parsed
+//! into the library's tracer [`Config`].
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser};
+use selftrace::trace::config::{parse_strsize, Config, Format, Summary, Timestamps};
+use selftrace::trace::summary::SortBy;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "selftrace",
+    version,
+    about = "Trace the system calls of a program from inside it (seccomp traps, no ptrace), in strace's format.",
+    override_usage = "selftrace [OPTIONS] [--] PROG [ARGS]...",
+    after_help = "Expressions for -e:
+  trace=SET       calls to show: names, %file %process %network (%net) %signal %ipc
+                  %desc %memory %creds %clock %stat %lstat %fstat %%stat %statfs
+                  %fstatfs %%statfs %pure, /REGEX, ?NAME (no error if unknown), all,
+                  none; a leading ! negates; -e NAME is short for -e trace=NAME
+  status=SET      outcomes to show: successful failed unfinished (unavailable and
+                  detached are accepted and never happen); a leading ! negates
+
+The preload library does the tracing; selftrace only launches PROG with it and
+collects the lines. The same settings can be given to the preload directly
+through SELFTRACE_* environment variables (see the README).
+
+Calls not seen: those the dynamic loader makes before the program starts, clone,
+clone3, vfork and rt_sigreturn (they run untrapped), and calls answered by the
+vDSO (clock_gettime, gettimeofday, time, getcpu). Statically linked programs
+cannot be traced."
+)]
+pub struct Args {
+    /// Write the trace to FILE instead of standard error.
+    #[arg(short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Follow threads and child processes; twice (-ff) with -o: one file per process, FILE.PID.
+    #[arg(short = 'f', action = ArgAction::Count)]
+    pub follow: u8,
+
+    /// Longest string shown, in bytes (default 32); paths are shown whole.
+    #[arg(short = 's', value_name = "N", value_parser = parse_strsize)]
+    pub strsize: Option<usize>,
+
+    /// A filter expression: trace=SET, status=SET, or a call name (see below).
+    #[arg(short = 'e', value_name = "EXPR")]
+    pub expr: Vec<String>,
+
+    /// Show only successful calls (-e status=successful).
+    #[arg(short = 'z')]
+    pub successful: bool,
+
+    /// Show only failed calls (-e status=failed).
+    #[arg(short = 'Z')]
+    pub failed: bool,
+
+    /// Count time, calls and errors per call and print a table at the end, instead of the trace.
+    #[arg(short = 'c')]
+    pub summary_only: bool,
+
+    /// Like -c, and print the trace too.
+    #[arg(short = 'C')]
+    pub summary_too: bool,
+
+    /// Sort the -c table by KEY: time (default), calls, errors, name, nothing.
+    #[arg(short = 'S', value_name = "KEY", value_parser = parse_sort)]
+    pub sort: Option<SortBy>,
+
+    /// Show the time spent in each call.
+    #[arg(short = 'T')]
+    pub durations: bool,
+
+    /// Prefix lines with the time of day; -tt with microseconds; -ttt as seconds since the epoch.
+    #[arg(short = 't', action = ArgAction::Count)]
+    pub time: u8,
+
+    /// Prefix lines with the time since the previous call.
+    #[arg(short = 'r')]
+    pub relative: bool,
+
+    /// Print the paths of file descriptors: 3</etc/passwd>.
+    #[arg(short = 'y', action = ArgAction::Count)]
+    pub fd_paths: u8,
+
+    /// Suppress messages about the tracer itself.
+    #[arg(short = 'q', action = ArgAction::Count)]
+    pub quiet: u8,
+
+    /// Write one JSON object per line (named, typed arguments; errno names; pid, tid, time, duration).
+    #[arg(long)]
+    pub json: bool,
+
+    /// The program to run, and its arguments.
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "PROG")]
+    pub command: Vec<OsString>,
+}
+
+fn parse_sort(s: &str) -> Result<SortBy, String> {
+    SortBy::parse(s).ok_or_else(|| format!("invalid sort key '{s}'"))
+}
+
+/// What the CLI needs beyond the preload's configuration.
+pub struct Plan {
+    pub config: Config,
+    pub sort: SortBy,
+    pub output: Option<PathBuf>,
+    /// `-ff` with `-o`: one file per process.
+    pub per_process: bool,
+    pub command: Vec<OsString>,
+}
+
+impl Args {
+    /// Check everything that can be checked before the program starts.
+    pub fn plan(self) -> Result<Plan, String> {
+        let mut config = Config::default();
+        let mut trace = Vec::new();
+        let mut status = None;
+        for e in &self.expr {
+            let (key, value) = e.split_once('=').unwrap_or(("trace", e.as_str()));
+            match key {
+                "trace" | "t" => trace.push(value.to_string()),
+                "status" => status = Some(value.to_string()),
+                _ => return Err(format!("invalid -e qualifier '{key}' (expected trace= or status=)")),
+            }
+        }
+        config.set_trace(trace).map_err(|e| e.to_string())?;
+        match (self.successful, self.failed, status) {
+            (true, true, _) => return Err("-z and -Z cannot be used together".into()),
+            (true, false, _) => config.set_status("successful"),
+            (false, true, _) => config.set_status("failed"),
+            (false, false, Some(s)) => config.set_status(&s),
+            (false, false, None) => Ok(()),
+        }
+        .map_err(|e| e.to_string())?;
+        config.string_limit = self.strsize.unwrap_or(32);
+        config.fd_paths = self.fd_paths > 0;
+        config.durations = self.durations;
+        config.timestamps = match (self.time, self.relative) {
+            (0, false) => Timestamps::None,
+            (0, true) => Timestamps::Relative,
+            (_, true) => return Err("-r cannot be combined with -t".into()),
+            (1, _) => Timestamps::Seconds,
+            (2, _) => Timestamps::Micros,
+            _ => Timestamps::Epoch,
+        };
+        config.format = if self.json { Format::Json } else { Format::Strace };
+        config.summary = match (self.summary_only, self.summary_too) {
+            (true, true) => return Err("-c and -C cannot be used together".into()),
+            (true, false) => Summary::Only,
+            (false, true) => Summary::WithTrace,
+            (false, false) => Summary::Off,
+        };
+        if self.json && config.summary == Summary::Only {
+            return Err("--json and -c cannot be used together".into());
+        }
+        config.follow = self.follow > 0;
+        config.quiet = self.quiet > 0;
+        let per_process = self.follow >= 2 && self.output.is_some();
+        Ok(Plan {
+            config,
+            sort: self.sort.unwrap_or_default(),
+            output: self.output,
+            per_process,
+            command: self.command,
+        })
+    }
+}

@@ -1,0 +1,245 @@
+//! The CLI's side of the trace pipe: records from every traced process
+//! come in, strace's lines go out, with `[pid N]` prefixes while more than
+//! one task is alive, one file per process for `-ff`, and the `-c` table
+//! added up over all processes.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use selftrace::trace::config::{Config, Format, Summary};
+use selftrace::trace::sink::{kind, pid_prefix, RESULT_COLUMN};
+use selftrace::trace::summary::{self, Row, SortBy};
+
+/// Record kind the CLI itself writes into the pipe when it reaps a
+/// process: `R pid pid\tSTATUS` (the raw wait status).
+pub const REAPED: u8 = b'R';
+
+pub enum Output {
+    Stderr,
+    File(BufWriter<File>),
+    /// `-ff -o BASE`: BASE.PID per process.
+    PerProcess { base: PathBuf, files: HashMap<u32, BufWriter<File>> },
+}
+
+pub struct Collector {
+    output: Output,
+    format: Format,
+    summary: Summary,
+    sort: SortBy,
+    /// `-f -o FILE`: every line carries `PID  `, as strace writes files.
+    plain_prefix: bool,
+    /// Tasks seen and not yet ended, tid → pid.
+    live: HashMap<u32, u32>,
+    /// Processes whose exit the preload already reported.
+    exit_reported: HashSet<u32>,
+    rows: HashMap<u32, Row>,
+    /// First write error, reported once at the end.
+    pub error: Option<io::Error>,
+}
+
+impl Collector {
+    pub fn new(output: Output, config: &Config, sort: SortBy) -> Collector {
+        let plain_prefix = config.follow && matches!(output, Output::File(_));
+        Collector {
+            output,
+            format: config.format,
+            summary: config.summary,
+            sort,
+            plain_prefix,
+            live: HashMap::new(),
+            exit_reported: HashSet::new(),
+            rows: HashMap::new(),
+            error: None,
+        }
+    }
+
+    /// Read records until end of file (every writer closed).
+    pub fn run(mut self, mut pipe: File) -> Collector {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut pending: Vec<u8> = Vec::new();
+        loop {
+            let n = match pipe.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.error.get_or_insert(e);
+                    break;
+                }
+            };
+            pending.extend_from_slice(&buf[..n]);
+            let mut start = 0;
+            while let Some(end) = pending[start..].iter().position(|&b| b == b'\n') {
+                let record = pending[start..start + end].to_vec();
+                self.record(&record);
+                start += end + 1;
+            }
+            pending.drain(..start);
+            if n < buf.len() {
+                self.flush();
+            }
+        }
+        self.flush();
+        self
+    }
+
+    fn record(&mut self, record: &[u8]) {
+        let Some(tab) = record.iter().position(|&b| b == b'\t') else { return };
+        let (head, body) = (&record[..tab], &record[tab + 1..]);
+        let head = String::from_utf8_lossy(head);
+        let mut parts = head.split(' ');
+        let kind = parts.next().and_then(|k| k.bytes().next()).unwrap_or(0);
+        let pid: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        let tid: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(pid);
+        match kind {
+            kind::CALL => {
+                self.live.insert(tid, pid);
+                let (call, result) = match body.iter().position(|&b| b == b'\t') {
+                    Some(t) => (&body[..t], &body[t + 1..]),
+                    None => (body, &b"?"[..]),
+                };
+                let mut line = self.prefix(tid);
+                line.extend_from_slice(call);
+                line.push(b' ');
+                while line.len() < RESULT_COLUMN {
+                    line.push(b' ');
+                }
+                line.extend_from_slice(b"= ");
+                line.extend_from_slice(result);
+                self.emit(pid, line);
+            }
+            kind::MESSAGE | kind::END | kind::JSON => {
+                if kind != kind::END {
+                    self.live.insert(tid, pid);
+                }
+                let mut line = if self.format == Format::Json { Vec::new() } else { self.prefix(tid) };
+                line.extend_from_slice(body);
+                if kind == kind::END {
+                    self.live.remove(&tid);
+                    self.exit_reported.insert(pid);
+                }
+                if self.summary != Summary::Only {
+                    self.emit(pid, line);
+                }
+            }
+            kind::SUMMARY => self.add_row(body),
+            REAPED => self.reaped(pid, body),
+            _ => {}
+        }
+    }
+
+    fn prefix(&self, tid: u32) -> Vec<u8> {
+        let mut buf = [0u8; 32];
+        let mut o = selftrace::trace::out::Out::new(&mut buf);
+        if matches!(self.output, Output::PerProcess { .. }) || self.format == Format::Json {
+        } else if self.plain_prefix {
+            pid_prefix(&mut o, tid, false);
+        } else if self.live.len() > 1 {
+            pid_prefix(&mut o, tid, true);
+        }
+        o.as_bytes().to_vec()
+    }
+
+    fn add_row(&mut self, body: &[u8]) {
+        let text = String::from_utf8_lossy(body);
+        let v: Vec<u64> = text.split(' ').filter_map(|x| x.parse().ok()).collect();
+        if let [nr, calls, errors, nanos] = v[..] {
+            let row = self.rows.entry(nr as u32).or_insert(Row { nr: nr as u32, ..Row::default() });
+            row.calls += calls;
+            row.errors += errors;
+            row.nanos += nanos;
+        }
+    }
+
+    /// A process the CLI reaped: report a death by signal, or an exit the
+    /// preload could not report (a program it did not trace).
+    fn reaped(&mut self, pid: u32, body: &[u8]) {
+        let status: i32 = String::from_utf8_lossy(body).parse().unwrap_or(0);
+        let message = if libc::WIFSIGNALED(status) {
+            let sig = libc::WTERMSIG(status);
+            let core = if libc::WCOREDUMP(status) { " (core dumped)" } else { "" };
+            Some((format!("+++ killed by {}{core} +++", signal_name(sig)), "killed", sig as i64))
+        } else if libc::WIFEXITED(status) && !self.exit_reported.contains(&pid) {
+            let code = libc::WEXITSTATUS(status);
+            Some((format!("+++ exited with {code} +++"), "exited", code as i64))
+        } else {
+            None
+        };
+        if let (Some((text, what, value)), true) = (message, self.summary != Summary::Only) {
+            let line = if self.format == Format::Json {
+                let field = if what == "killed" { "signal" } else { "status" };
+                let value = if what == "killed" { format!("\"{}\"", signal_name(value as i32)) } else { value.to_string() };
+                format!("{{\"type\":\"{what}\",\"pid\":{pid},\"tid\":{pid},\"{field}\":{value}}}").into_bytes()
+            } else {
+                let mut l = self.prefix(pid);
+                l.extend_from_slice(text.as_bytes());
+                l
+            };
+            self.emit(pid, line);
+        }
+        self.live.retain(|_, p| *p != pid);
+    }
+
+    fn emit(&mut self, pid: u32, mut line: Vec<u8>) {
+        line.push(b'\n');
+        let result = match &mut self.output {
+            Output::Stderr => io::stderr().write_all(&line),
+            Output::File(f) => f.write_all(&line),
+            Output::PerProcess { base, files } => {
+                let file = match files.get_mut(&pid) {
+                    Some(f) => Ok(f),
+                    None => {
+                        let mut path = base.clone().into_os_string();
+                        path.push(format!(".{pid}"));
+                        File::create(&path).map(|f| files.entry(pid).or_insert(BufWriter::new(f)))
+                    }
+                };
+                file.and_then(|f| f.write_all(&line))
+            }
+        };
+        if let Err(e) = result {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    fn flush(&mut self) {
+        let result = match &mut self.output {
+            Output::Stderr => Ok(()),
+            Output::File(f) => f.flush(),
+            Output::PerProcess { files, .. } => files.values_mut().try_for_each(|f| f.flush()),
+        };
+        if let Err(e) = result {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// The `-c` / `-C` table over all processes, into the output (with
+    /// `-ff`, to standard error).
+    pub fn finish(mut self) -> Option<io::Error> {
+        if self.summary != Summary::Off {
+            let mut rows: Vec<Row> = self.rows.values().copied().collect();
+            rows.sort_by_key(|r| r.nr);
+            summary::sort(&mut rows, self.sort);
+            let mut text = Vec::new();
+            summary::write_table(&rows, |l| text.extend_from_slice(l));
+            let result = match &mut self.output {
+                Output::File(f) => f.write_all(&text),
+                _ => io::stderr().write_all(&text),
+            };
+            if let Err(e) = result {
+                self.error.get_or_insert(e);
+            }
+        }
+        self.flush();
+        self.error
+    }
+}
+
+pub fn signal_name(sig: i32) -> String {
+    match selftrace::trace::decode::signal_name(sig) {
+        Some(n) => n.to_string(),
+        None => format!("SIG{sig}"),
+    }
+}

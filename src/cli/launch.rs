@@ -1,0 +1,182 @@
+//! Running the program: the preload in its environment, a pipe to collect
+//! the trace, and waiting for it (and with `-f`, for all its descendants)
+//! as strace does.
+
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use selftrace::trace::config::var;
+
+use crate::cli::args::Plan;
+use crate::cli::collector::{Collector, Output, REAPED};
+
+/// How the traced program ended.
+pub enum Ending {
+    Exited(i32),
+    Killed { signal: i32 },
+}
+
+/// A problem that stops selftrace before or while starting the program.
+pub struct Failure {
+    pub message: String,
+    pub exit_code: i32,
+}
+
+fn fail(message: impl Into<String>, exit_code: i32) -> Failure {
+    Failure { message: message.into(), exit_code }
+}
+
+/// The preload library: `SELFTRACE_PRELOAD`, or next to this executable.
+fn preload_path() -> Result<PathBuf, Failure> {
+    if let Some(p) = std::env::var_os("SELFTRACE_PRELOAD") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().map_err(|e| fail(format!("cannot find own executable: {e}"), 1))?;
+    let dir = exe.parent().unwrap_or(Path::new("."));
+    for candidate in [dir.join("libselftrace_preload.so"), dir.join("../lib/selftrace/libselftrace_preload.so")] {
+        if candidate.exists() {
+            return Ok(candidate);
+        }
+    }
+    Err(fail(
+        format!(
+            "cannot find libselftrace_preload.so next to {} (build the workspace, or set SELFTRACE_PRELOAD)",
+            exe.display()
+        ),
+        1,
+    ))
+}
+
+/// Resolve PROG as execvp would, giving strace's message when it fails.
+fn find_program(prog: &OsStr) -> Result<PathBuf, Failure> {
+    let not_found = |why: &str| fail(format!("Can't stat '{}': {why}", prog.to_string_lossy()), 1);
+    let runnable = |p: &Path| p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false);
+    if prog.as_bytes().contains(&b'/') {
+        let p = PathBuf::from(prog);
+        return match p.metadata() {
+            Ok(_) => Ok(p),
+            Err(e) => Err(not_found(&io_reason(&e))),
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
+    std::env::split_paths(&path)
+        .map(|d| d.join(prog))
+        .find(|p| runnable(p))
+        .ok_or_else(|| not_found("No such file or directory"))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_string()
+}
+
+pub fn run(plan: Plan) -> Result<Ending, Failure> {
+    let preload = preload_path()?;
+    let program = find_program(&plan.command[0])?;
+    let output = match (&plan.output, plan.per_process) {
+        (None, _) => Output::Stderr,
+        (Some(base), true) => Output::PerProcess { base: base.clone(), files: Default::default() },
+        (Some(path), false) => {
+            let f = File::create(path).map_err(|e| fail(format!("Can't fopen '{}': {}", path.display(), io_reason(&e)), 1))?;
+            Output::File(std::io::BufWriter::new(f))
+        }
+    };
+    let (read_end, write_end) = pipe().map_err(|e| fail(format!("cannot create the trace pipe: {e}"), 1))?;
+    let collector_path = format!("/proc/{}/fd/{}", std::process::id(), write_end.as_raw_fd());
+
+    let mut cmd = Command::new(&program);
+    cmd.arg0(&plan.command[0]).args(&plan.command[1..]);
+    for name in [var::TRACE, var::STATUS, var::STRSIZE, var::TIMESTAMPS, var::FORMAT, var::SUMMARY, var::FD_PATHS, var::DURATIONS, var::FOLLOW, var::QUIET, var::OUTPUT, var::ROOT_PID] {
+        cmd.env_remove(name);
+    }
+    for (k, v) in plan.config.to_vars() {
+        cmd.env(k, v);
+    }
+    cmd.env(var::COLLECTOR, &collector_path);
+    cmd.env("LD_PRELOAD", ld_preload(&preload));
+
+    if plan.config.follow {
+        // Orphaned descendants come to us, so we can wait for all of them.
+        // SAFETY: prctl with integer arguments.
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    }
+    let collector = Collector::new(output, &plan.config, plan.sort);
+    let reader = std::thread::spawn(move || collector.run(File::from(read_end)));
+    let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;
+    ignore_terminal_signals();
+    let ending = wait_all(child.id(), plan.config.follow, &write_end);
+    drop(write_end);
+    let collector = reader.join().map_err(|_| fail("the trace collector failed", 1))?;
+    if let Some(e) = collector.finish() {
+        eprintln!("selftrace: writing the trace failed: {e}");
+    }
+    Ok(ending)
+}
+
+/// LD_PRELOAD with ours first and the program's own kept.
+fn ld_preload(ours: &Path) -> OsString {
+    let mut v = ours.as_os_str().to_owned();
+    if let Some(existing) = std::env::var_os("LD_PRELOAD").filter(|e| !e.is_empty()) {
+        v.push(":");
+        v.push(existing);
+    }
+    v
+}
+
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills the array with two new descriptors.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors are new and owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Ctrl-C and Ctrl-\ reach the program from the terminal; selftrace stays
+/// to collect its last lines and report how it ended.
+fn ignore_terminal_signals() {
+    // SAFETY: setting dispositions to SIG_IGN.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
+}
+
+/// Wait for the program (and with `-f`, every descendant), telling the
+/// collector about each process reaped, in order with its lines.
+fn wait_all(main: u32, follow: bool, pipe: &OwnedFd) -> Ending {
+    let mut ending = Ending::Exited(0);
+    loop {
+        let mut status = 0;
+        let target = if follow { -1 } else { main as i32 };
+        // SAFETY: waitpid writes the status it is given.
+        let pid = unsafe { libc::waitpid(target, &mut status, libc::__WALL) };
+        if pid < 0 {
+            if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+                continue;
+            }
+            break;
+        }
+        let record = format!("{} {pid} {pid}\t{status}\n", REAPED as char);
+        // SAFETY: writing a live buffer to our own pipe end.
+        unsafe { libc::write(pipe.as_raw_fd(), record.as_ptr().cast(), record.len()) };
+        if pid as u32 == main {
+            ending = if libc::WIFSIGNALED(status) {
+                Ending::Killed { signal: libc::WTERMSIG(status) }
+            } else {
+                Ending::Exited(libc::WEXITSTATUS(status))
+            };
+            if !follow {
+                break;
+            }
+        }
+    }
+    ending
+}

@@ -1,0 +1,21 @@
+//! `selftrace [options] -- PROG ARGS`: strace's interface over the preload.
+
+mod cli;
+
+use clap::Parser;
+
+fn main() {
+    let args = match cli::args::Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => cli::exit_on_parse_error(e),
+    };
+    let plan = match args.plan() {
+        Ok(p) => p,
+        Err(message) => cli::die(&message, 2),
+    };
+    match cli::launch::run(plan) {
+        Ok(cli::launch::Ending::Exited(code)) => std::process::exit(code),
+        Ok(cli::launch::Ending::Killed { signal }) => cli::die_like(signal),
+        Err(f) => cli::die(&f.message, f.exit_code),
+    }
+}
