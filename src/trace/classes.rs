@@ -816,8 +816,3 @@ mod tests {
     }
 }
 
-/// Placeholder until the measured class table lands.
-pub fn members(class: &str) -> Option<crate::trace::select::Selection> {
-    let _ = class;
-    None
-}

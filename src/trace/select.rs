@@ -7,7 +7,14 @@
 
 use std::fmt;
 
+use crate::trace::classes;
 use crate::Sysno;
+
+/// Every x86_64 call the table names. (`Sysno::iter` in the `syscalls`
+/// crate stops one short of the last call, so numbers are walked instead.)
+fn every_sysno() -> impl Iterator<Item = Sysno> {
+    (0..crate::arch::TABLE_SIZE).filter_map(Sysno::new)
+}
 
 /// A set of x86_64 system-call numbers.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,8 +35,12 @@ impl Selection {
 
     /// Every call the x86_64 table names.
     pub fn all() -> Selection {
+        Selection::from_iter(every_sysno())
+    }
+
+    fn from_iter(calls: impl Iterator<Item = Sysno>) -> Selection {
         let mut s = Selection::none();
-        for sysno in Sysno::iter() {
+        for sysno in calls {
             s.insert(sysno);
         }
         s
@@ -67,7 +78,7 @@ impl Selection {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Sysno> + '_ {
-        Sysno::iter().filter(|&s| self.contains(s))
+        every_sysno().filter(|&s| self.contains(s))
     }
 
     fn union(&mut self, other: &Selection) {
@@ -125,12 +136,13 @@ fn parse_item(item: &str) -> Result<Selection, SelectError> {
         _ => {}
     }
     if let Some(class) = item.strip_prefix('%') {
-        return crate::trace::classes::members(class).ok_or_else(|| SelectError::UnknownClass(item.to_string()));
+        let class = classes::class_by_name(class).ok_or_else(|| SelectError::UnknownClass(item.to_string()))?;
+        return Ok(Selection::from_iter(classes::members(class)));
     }
     if let Some(pattern) = item.strip_prefix('/') {
         let re = regex_lite::Regex::new(pattern)
             .map_err(|e| SelectError::BadRegex { pattern: pattern.to_string(), reason: e.to_string() })?;
-        for sysno in Sysno::iter().filter(|s| re.is_match(s.name())) {
+        for sysno in every_sysno().filter(|s| re.is_match(s.name())) {
             set.insert(sysno);
         }
         return Ok(set);
@@ -139,9 +151,9 @@ fn parse_item(item: &str) -> Result<Selection, SelectError> {
         Some(rest) => (true, rest),
         None => (false, item),
     };
-    if let Some(class) = crate::trace::classes::members(name) {
-        // strace still accepts the class names without `%`.
-        return Ok(class);
+    if let Some(class) = classes::class_by_bare_name(name) {
+        // strace still accepts some class names without `%`.
+        return Ok(Selection::from_iter(classes::members(class)));
     }
     match name.parse::<Sysno>() {
         Ok(sysno) => set.insert(sysno),
@@ -259,6 +271,16 @@ mod tests {
         assert_eq!(Selection::parse(["%nosuch"]).unwrap_err().to_string(), "invalid system call class '%nosuch'");
         assert!(matches!(Selection::parse(["/("]), Err(SelectError::BadRegex { .. })));
         assert_eq!(Selection::parse(["read,"]), Err(SelectError::Empty));
+    }
+
+    #[test]
+    fn classes_with_and_without_percent() {
+        let file = Selection::parse(["%file"]).unwrap();
+        assert!(file.contains(Sysno::openat) && !file.contains(Sysno::read));
+        assert_eq!(Selection::parse(["file"]).unwrap(), file);
+        let net = Selection::parse(["%net"]).unwrap();
+        assert!(net.contains(Sysno::socket));
+        assert!(Selection::all().contains(Sysno::file_setattr), "the table's last call");
     }
 
     #[test]
