@@ -53,7 +53,7 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
         (None, None) => Target::Stderr,
     };
     sink::open(target, config.follow).map_err(PreloadError::Output)?;
-    let sort = get("SELFTRACE_SORT").and_then(|s| SortBy::parse(&s)).unwrap_or_default();
+    let sort = get(var::SORT).and_then(|s| SortBy::parse(&s)).unwrap_or_default();
     let tracer = Arc::new(Tracer::new(config, sort, pid));
     builder(&tracer).install().map_err(PreloadError::Install)?;
     // SAFETY: registering a fork handler that only stores to atomics.

@@ -96,6 +96,8 @@ pub mod var {
     pub const FORMAT: &str = "SELFTRACE_FORMAT";
     /// `only` (`-c`) or `with-trace` (`-C`).
     pub const SUMMARY: &str = "SELFTRACE_SUMMARY";
+    /// `-S`: the table's sort key.
+    pub const SORT: &str = "SELFTRACE_SORT";
     /// Flags, each `1` to switch on: `-y`, `-T`, `-f`, `-q`.
     pub const FD_PATHS: &str = "SELFTRACE_FD_PATHS";
     pub const DURATIONS: &str = "SELFTRACE_DURATIONS";
