@@ -1,0 +1,252 @@
+//! The `selftrace` command on real programs: option errors, exit statuses,
+//! the lines it prints and the files it writes.
+//!
+//! Argument decoders are being written while these tests are: a call
+//! without one prints its arguments as hex (`read(0x3, 0x55.., 0x20000)`).
+//! [`find`] accepts that generic form (name and result checked) until the
+//! decoder exists; from then on the decoded line must match exactly.
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use regex_lite::{escape, Regex};
+
+/// A fresh directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("selftrace-cli-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        std::fs::write(self.path(name), text).unwrap();
+        self.path(name).to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one run of `selftrace ARGS` did, run in `dir`.
+struct Run {
+    out: Output,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn code(&self) -> Option<i32> {
+        self.out.status.code()
+    }
+
+    fn lines(&self) -> Vec<&str> {
+        self.stderr.lines().collect()
+    }
+}
+
+fn selftrace_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_selftrace")).args(args).current_dir(dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    Run { out, stdout, stderr }
+}
+
+fn selftrace(args: &[&str]) -> Run {
+    selftrace_in(&std::env::temp_dir(), args)
+}
+
+/// The real python3 (not a wrapper script that would add processes).
+fn python() -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let out = Command::new("python3").args(["-c", "import sys; print(sys.executable)"]).output().unwrap();
+        assert!(out.status.success(), "python3 is needed");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    })
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap()
+}
+
+/// Index of the first line at or after `from` that is the call `decoded`
+/// (a regex of `name(args)`) with a result matching `result` (a regex), or
+/// the same call still in the generic form: every argument `0x..`.
+fn find(lines: &[&str], from: usize, decoded: &str, result: &str) -> Option<usize> {
+    let name = &decoded[..decoded.find("\\(").expect("decoded starts with name\\(")];
+    let decoded = re(&format!("^{decoded} += {result}$"));
+    let generic = re(&format!(r"^{name}\((0x[0-9a-f]+(, 0x[0-9a-f]+)*)?\) += {result}$"));
+    (from..lines.len()).find(|&i| decoded.is_match(lines[i]) || generic.is_match(lines[i]))
+}
+
+fn must_find(lines: &[&str], from: usize, decoded: &str, result: &str) -> usize {
+    find(lines, from, decoded, result)
+        .unwrap_or_else(|| panic!("no line {decoded} = {result} after line {from} in:\n{}", lines.join("\n")))
+}
+
+/// A call line without its `[pid N] ` prefix; `None` for `+++` lines and
+/// anything else that is not a call.
+fn call_text(line: &str) -> Option<&str> {
+    let body = line.strip_prefix("[pid ").map_or(line, |rest| rest.split_once("] ").map_or(line, |(_, b)| b));
+    (!body.starts_with("+++") && !body.starts_with("selftrace:") && body.contains('(')).then_some(body)
+}
+
+/// The name of the call on a line, prefix and timestamps aside.
+fn call_name(line: &str) -> Option<&str> {
+    call_text(line).map(|b| b.split('(').next().unwrap().rsplit(' ').next().unwrap())
+}
+
+/// strace's column: `= ` starts at column 40 when the text before it
+/// (prefix included) is shorter, else one space after it.
+fn assert_aligned(line: &str) {
+    let m = re(r"^(.*\)) += ").find(line).unwrap_or_else(|| panic!("no ` = ` in {line:?}"));
+    let text = line[..m.end()].trim_end_matches("= ").trim_end();
+    let column = m.end() - 2;
+    assert_eq!(column, (text.len() + 1).max(40), "result column of {line:?}");
+}
+
+/// Pids named by `[pid N] ` prefixes.
+fn prefixed_pids(lines: &[&str]) -> std::collections::BTreeSet<u32> {
+    let pid = re(r"^\[pid +(\d+)\] ");
+    lines.iter().filter_map(|l| pid.captures(l)).map(|c| c[1].parse().unwrap()).collect()
+}
+
+// ---- option errors: exit 2, one line, the program never runs ----
+
+/// `selftrace OPTIONS -- sh -c 'touch MARKER'` is refused before the
+/// program starts, with one line naming `what`.
+fn assert_rejected(options: &[&str], what: &str) {
+    let dir = TempDir::new();
+    let mut args = options.to_vec();
+    args.extend(["--", "sh", "-c", "touch MARKER"]);
+    let run = selftrace_in(&dir.0, &args);
+    assert_eq!(run.code(), Some(2), "{options:?}: {}", run.stderr);
+    assert_eq!(run.lines().len(), 1, "{options:?}: one line: {:?}", run.stderr);
+    assert!(run.stderr.starts_with("selftrace: "), "{options:?}: {:?}", run.stderr);
+    assert!(run.stderr.contains(what), "{options:?}: {:?} should name {what:?}", run.stderr);
+    assert!(!dir.path("MARKER").exists(), "{options:?}: the program ran");
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn unknown_syscall_in_trace_is_rejected() {
+    assert_rejected(&["-e", "trace=openat,nosuchcall"], "'nosuchcall'");
+}
+
+#[test]
+fn unknown_class_is_rejected() {
+    assert_rejected(&["-e", "trace=%nosuchclass"], "%nosuchclass");
+}
+
+#[test]
+fn bad_regex_is_rejected() {
+    assert_rejected(&["-e", "trace=/open(at"], "regular expression");
+}
+
+#[test]
+fn empty_trace_set_is_rejected() {
+    assert_rejected(&["-e", "trace="], "empty");
+}
+
+#[test]
+fn bad_status_is_rejected() {
+    assert_rejected(&["-e", "status=sometimes"], "'sometimes'");
+}
+
+#[test]
+fn unknown_qualifier_is_rejected() {
+    assert_rejected(&["-e", "verbose=all"], "'verbose'");
+}
+
+#[test]
+fn bad_string_size_is_rejected() {
+    assert_rejected(&["-s", "many"], "'many'");
+    assert_rejected(&["-s", "-1"], "'-1'");
+}
+
+#[test]
+fn bad_sort_key_is_rejected() {
+    assert_rejected(&["-c", "-S", "colour"], "'colour'");
+}
+
+#[test]
+#[ignore = "bug: an unknown option is taken as PROG: `selftrace --bogus -- true` says \
+            \"Can't stat '--bogus'\" and exits 1 instead of naming the option and exiting 2"]
+fn unknown_option_is_rejected() {
+    assert_rejected(&["--bogus"], "--bogus");
+    assert_rejected(&["-Q"], "-Q");
+}
+
+#[test]
+fn summary_only_and_summary_with_trace_conflict() {
+    assert_rejected(&["-c", "-C"], "-C");
+}
+
+#[test]
+fn successful_and_failed_only_conflict() {
+    assert_rejected(&["-z", "-Z"], "-Z");
+}
+
+#[test]
+fn relative_and_absolute_timestamps_conflict() {
+    assert_rejected(&["-r", "-t"], "-t");
+    assert_rejected(&["-r", "-ttt"], "-t");
+}
+
+#[test]
+fn json_and_summary_only_conflict() {
+    assert_rejected(&["--json", "-c"], "--json");
+}
+
+#[test]
+fn missing_prog_is_an_error() {
+    for args in [&[][..], &["-f"][..], &["-f", "--"][..]] {
+        let run = selftrace(args);
+        assert_eq!(run.code(), Some(2), "{args:?}: {}", run.stderr);
+        assert_eq!(run.lines().len(), 1, "{args:?}: {:?}", run.stderr);
+        assert!(run.stderr.starts_with("selftrace: "), "{:?}", run.stderr);
+    }
+}
+
+#[test]
+#[ignore = "bug: `selftrace -f` says only \"selftrace: the following required arguments were not \
+            provided:\" (clap's first line; the list that names PROG is cut off)"]
+fn missing_prog_message_names_prog() {
+    let run = selftrace(&["-f"]);
+    assert!(run.stderr.contains("PROG"), "{:?}", run.stderr);
+}
+
+#[test]
+fn help_documents_the_main_options() {
+    let run = selftrace(&["--help"]);
+    assert_eq!(run.code(), Some(0));
+    for needle in ["trace=", "-c", "--json", "-y", "-f", "-o <FILE>", "status="] {
+        assert!(run.stdout.contains(needle), "--help should mention {needle}:\n{}", run.stdout);
+    }
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn missing_program_is_reported_as_strace_does() {
+    let run = selftrace(&["no-such-prog", "arg"]);
+    assert_eq!(run.code(), Some(1));
+    assert_eq!(run.stderr, "selftrace: Can't stat 'no-such-prog': No such file or directory\n");
+    let run = selftrace(&["-f", "--", "./no/such/prog"]);
+    assert_eq!(run.code(), Some(1));
+    assert_eq!(run.stderr, "selftrace: Can't stat './no/such/prog': No such file or directory\n");
+}
