@@ -250,3 +250,109 @@ fn missing_program_is_reported_as_strace_does() {
     assert_eq!(run.code(), Some(1));
     assert_eq!(run.stderr, "selftrace: Can't stat './no/such/prog': No such file or directory\n");
 }
+
+// ---- how the program ended ----
+
+#[test]
+fn exit_code_is_the_programs() {
+    let run = selftrace(&["sh", "-c", "exit 7"]);
+    assert_eq!(run.code(), Some(7), "{}", run.stderr);
+    assert_eq!(run.lines().last(), Some(&"+++ exited with 7 +++"));
+    let run = selftrace(&["-f", "sh", "-c", "sh -c 'exit 3'; exit 5"]);
+    assert_eq!(run.code(), Some(5), "{}", run.stderr);
+    assert!(run.lines().iter().any(|l| l.starts_with("[pid ") && l.ends_with("] +++ exited with 3 +++")), "{}", run.stderr);
+    assert_eq!(run.lines().last(), Some(&"+++ exited with 5 +++"));
+}
+
+/// selftrace dies of the signal that killed the program, and the trace's
+/// last line says so.
+fn assert_killed(script: &str, signal: i32) -> Run {
+    let run = selftrace(&["sh", "-c", script]);
+    assert_eq!(run.out.status.signal(), Some(signal), "{:?}: {}", run.out.status, run.stderr);
+    assert_eq!(run.code(), None);
+    let last = *run.lines().last().unwrap();
+    assert!(last.starts_with("+++ killed by ") && last.ends_with(" +++"), "{last:?}");
+    run
+}
+
+#[test]
+fn killed_program_kills_selftrace_with_the_same_signal() {
+    assert_killed("kill -KILL $$", libc::SIGKILL);
+    assert_killed("ulimit -c 0; kill -ABRT $$", libc::SIGABRT);
+}
+
+#[test]
+#[ignore = "bug: signals are named by number: `selftrace sh -c 'kill -KILL $$'` ends with \
+            \"+++ killed by SIG9 +++\" (and --json with \"signal\":\"SIG9\"), not SIGKILL"]
+fn killed_line_names_the_signal() {
+    let run = assert_killed("kill -KILL $$", libc::SIGKILL);
+    assert_eq!(run.lines().last(), Some(&"+++ killed by SIGKILL +++"));
+    let run = assert_killed("kill -ABRT $$", libc::SIGABRT);
+    let last = *run.lines().last().unwrap();
+    assert!(last == "+++ killed by SIGABRT +++" || last == "+++ killed by SIGABRT (core dumped) +++", "{last:?}");
+    let run = selftrace(&["--json", "sh", "-c", "kill -KILL $$"]);
+    assert!(run.lines().last().unwrap().contains(r#""signal":"SIGKILL""#), "{}", run.stderr);
+}
+
+// ---- the lines of real programs ----
+
+#[test]
+fn cat_of_a_file() {
+    let dir = TempDir::new();
+    let file = dir.write("f.txt", "hello\n");
+    let run = selftrace(&["cat", &file]);
+    assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "hello\n"), "{}", run.stderr);
+    let lines = run.lines();
+    assert!(lines[0].starts_with(&format!(r#"execve("/usr/bin/cat", ["cat", "{file}"], 0x"#)) || lines[0].starts_with(r#"execve("/bin/cat""#), "{}", lines[0]);
+    let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(&file)), "3");
+    let read = must_find(&lines, open, r#"read\(3, "hello\\n", \d+\)"#, "6");
+    let write = must_find(&lines, read, r#"write\(1, "hello\\n", 6\)"#, "6");
+    let eof = must_find(&lines, write, r#"read\(3, "", \d+\)"#, "0");
+    must_find(&lines, eof, r"close\(3\)", "0");
+    assert!(find(&lines, 0, r"exit_group\(0\)", r"\?") == Some(lines.len() - 2), "{}", run.stderr);
+    assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
+    for l in &lines[..lines.len() - 1] {
+        assert_aligned(l);
+    }
+}
+
+#[test]
+fn ls_of_a_directory() {
+    let dir = TempDir::new();
+    dir.write("a.txt", "");
+    dir.write("b.txt", "");
+    let path = dir.0.to_str().unwrap();
+    let run = selftrace(&["ls", path]);
+    assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "a.txt\nb.txt\n"), "{}", run.stderr);
+    let lines = run.lines();
+    let flags = "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY";
+    let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", {flags}\)"#, escape(path)), "3");
+    // ".", "..", "a.txt", "b.txt": 24 + 24 + 32 + 32 bytes of dirents.
+    let dents = must_find(&lines, open, r"getdents64\(3, 0x[0-9a-f]+ /\* 4 entries \*/, \d+\)", "112");
+    let end = must_find(&lines, dents, r"getdents64\(3, 0x[0-9a-f]+ /\* 0 entries \*/, \d+\)", "0");
+    must_find(&lines, end, r#"write\(1, "a.txt\\nb.txt\\n", 12\)"#, "12");
+    assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
+    lines[..lines.len() - 1].iter().for_each(|l| assert_aligned(l));
+}
+
+#[test]
+fn cat_of_a_missing_file() {
+    let dir = TempDir::new();
+    let missing = dir.path("missing.txt");
+    let missing = missing.to_str().unwrap();
+    let run = selftrace(&["cat", missing]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    let lines = run.lines();
+    let enoent = r"-1 ENOENT \(No such file or directory\)";
+    let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(missing)), enoent);
+    // The message, in pieces, between the trace lines on the same stderr.
+    let w = must_find(&lines, open, r#"write\(2, "cat: ", 5\)"#, "5");
+    let w = must_find(&lines, w, &format!(r#"write\(2, "{}", {}\)"#, escape(missing), missing.len()), &missing.len().to_string());
+    let w = must_find(&lines, w, r#"write\(2, ": No such file or directory", 27\)"#, "27");
+    must_find(&lines, w, r"exit_group\(1\)", r"\?");
+    assert_eq!(lines.last(), Some(&"+++ exited with 1 +++"));
+    lines.iter().filter(|l| l.contains(") = -1 ") || l.contains(" = -1 E")).for_each(|l| {
+        assert!(re(r" = -1 E[A-Z0-9]+ \([^)]+\)$").is_match(l), "errno text: {l:?}");
+        assert_aligned(l);
+    });
+}
