@@ -70,6 +70,17 @@ fn selftrace(args: &[&str]) -> Run {
     selftrace_in(&std::env::temp_dir(), args)
 }
 
+/// `selftrace -o DIR/trace.txt ARGS`: the run, and the trace apart from
+/// the program's own stderr.
+fn traced_to_file(dir: &TempDir, args: &[&str]) -> (Run, String) {
+    let trace = dir.path("trace.txt");
+    let mut all = vec!["-o", trace.to_str().unwrap()];
+    all.extend(args);
+    let run = selftrace_in(&dir.0, &all);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    (run, text)
+}
+
 /// The real python3 (not a wrapper script that would add processes).
 fn python() -> &'static str {
     static PATH: OnceLock<String> = OnceLock::new();
@@ -340,9 +351,10 @@ fn cat_of_a_missing_file() {
     let dir = TempDir::new();
     let missing = dir.path("missing.txt");
     let missing = missing.to_str().unwrap();
-    let run = selftrace(&["cat", missing]);
-    assert_eq!(run.code(), Some(1), "{}", run.stderr);
-    let lines = run.lines();
+    let (run, trace) = traced_to_file(&dir, &["cat", missing]);
+    assert_eq!(run.code(), Some(1), "{trace}");
+    assert_eq!(run.stderr, format!("cat: {missing}: No such file or directory\n"));
+    let lines: Vec<&str> = trace.lines().collect();
     let enoent = r"-1 ENOENT \(No such file or directory\)";
     let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(missing)), enoent);
     // The message, in pieces, between the trace lines on the same stderr.
@@ -350,9 +362,195 @@ fn cat_of_a_missing_file() {
     let w = must_find(&lines, w, &format!(r#"write\(2, "{}", {}\)"#, escape(missing), missing.len()), &missing.len().to_string());
     let w = must_find(&lines, w, r#"write\(2, ": No such file or directory", 27\)"#, "27");
     must_find(&lines, w, r"exit_group\(1\)", r"\?");
-    assert_eq!(lines.last(), Some(&"+++ exited with 1 +++"));
+    assert_eq!(lines.last(), Some(&"+++ exited with 1 +++"), "{trace}");
     lines.iter().filter(|l| l.contains(") = -1 ") || l.contains(" = -1 E")).for_each(|l| {
         assert!(re(r" = -1 E[A-Z0-9]+ \([^)]+\)$").is_match(l), "errno text: {l:?}");
         assert_aligned(l);
     });
+}
+
+// ---- where the trace goes: -o, -f, -ff ----
+
+#[test]
+fn output_file_takes_the_trace_and_leaves_stderr_to_the_program() {
+    let dir = TempDir::new();
+    let trace = dir.path("trace.txt");
+    let run = selftrace(&["-o", trace.to_str().unwrap(), "sh", "-c", "echo out; echo err >&2"]);
+    assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "out\n", "err\n"));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with(r#"execve("/usr/bin/sh", ["sh", "-c", "echo out; echo err >&2"], 0x"#) || lines[0].starts_with(r#"execve("/bin/sh""#), "{text}");
+    must_find(&lines, 0, r#"write\(1, "out\\n", 4\)"#, "4");
+    must_find(&lines, 0, r#"write\(2, "err\\n", 4\)"#, "4");
+    assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
+    assert_eq!(lines.iter().filter(|l| l.starts_with("+++")).count(), 1, "{text}");
+}
+
+#[test]
+#[ignore = "bug: a traced bash (no -f) writes its trace straight to stderr, not to -o FILE or \
+            the collector (the preload's set_var of SELFTRACE_ROOT_PID goes through bash's own \
+            setenv, after which getenv no longer sees SELFTRACE_COLLECTOR); FILE gets only the \
+            collector's own \"+++ exited with 0 +++\". Repro: selftrace -o t.txt bash -c 'echo hi'"]
+fn output_file_takes_the_trace_of_bash() {
+    let dir = TempDir::new();
+    let trace = dir.path("trace.txt");
+    let run = selftrace(&["-o", trace.to_str().unwrap(), "bash", "-c", "echo out"]);
+    assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "out\n", ""));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    assert!(text.starts_with("execve("), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("+++")).count(), 1, "{text}");
+}
+
+const PIPELINE: &str = "cat F | wc -c; echo x >/dev/null";
+
+/// A directory with F, and the pipeline's script reading it.
+fn pipeline_dir() -> (TempDir, String) {
+    let dir = TempDir::new();
+    let file = dir.write("F", "hello\n");
+    (dir, PIPELINE.replace('F', &file))
+}
+
+#[test]
+fn follow_prefixes_lines_with_pids_while_several_run() {
+    let (_dir, script) = pipeline_dir();
+    let run = selftrace(&["-f", "bash", "-c", &format!("{script}; echo $$")]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    let (count, bash) = run.stdout.split_once('\n').unwrap();
+    assert_eq!(count, "6");
+    let bash: u32 = bash.trim().parse().unwrap();
+    let lines = run.lines();
+    let mut children = prefixed_pids(&lines);
+    children.remove(&bash);
+    assert_eq!(children.len(), 2, "cat and wc: {children:?}\n{}", run.stderr);
+    for program in ["cat", "wc"] {
+        let exec = format!(r#"^\[pid +\d+\] execve\("/usr/bin/{program}", \["{program}", "#);
+        assert!(lines.iter().any(|l| re(&exec).is_match(l)), "{exec}\n{}", run.stderr);
+    }
+    for pid in &children {
+        let end = format!("[pid {pid:5}] +++ exited with 0 +++");
+        assert!(lines.contains(&end.as_str()), "{end}\n{}", run.stderr);
+    }
+    // bash is alone at the start and at the end: no prefix.
+    assert!(lines[0].starts_with("execve(\"/usr/bin/bash\""), "{}", lines[0]);
+    assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
+    lines.iter().filter(|l| call_text(l).is_some()).for_each(|l| assert_aligned(l));
+}
+
+#[test]
+fn follow_into_a_file_prefixes_every_line_with_the_pid() {
+    let (dir, script) = pipeline_dir();
+    let trace = dir.path("trace.txt");
+    let run = selftrace(&["-f", "-o", trace.to_str().unwrap(), "bash", "-c", &script]);
+    assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "6\n", ""));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let prefix = re(r"^(\d+) +\S");
+    let mut pids = std::collections::BTreeSet::new();
+    for l in text.lines() {
+        let c = prefix.captures(l).unwrap_or_else(|| panic!("no PID prefix: {l:?}"));
+        assert!(l.starts_with(&format!("{:<5} ", &c[1])), "strace's `%-5d ` prefix: {l:?}");
+        pids.insert(c[1].to_string());
+        if call_text(l).is_some() {
+            assert_aligned(l);
+        }
+    }
+    assert!(pids.len() >= 3, "{pids:?}\n{text}");
+    assert!(!text.contains("[pid"), "{text}");
+}
+
+#[test]
+fn follow_forks_writes_one_file_per_process() {
+    let (dir, script) = pipeline_dir();
+    let base = dir.path("trace");
+    let run = selftrace(&["-ff", "-o", base.to_str().unwrap(), "bash", "-c", &script]);
+    assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "6\n", ""));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|p| p.file_name().unwrap().to_str().unwrap().starts_with("trace."));
+    assert!(files.len() >= 3, "{files:?}");
+    let mut programs = Vec::new();
+    for f in &files {
+        let pid = f.extension().unwrap().to_str().unwrap();
+        assert!(pid.parse::<u32>().is_ok(), "{f:?}");
+        let text = std::fs::read_to_string(f).unwrap();
+        for l in text.lines() {
+            assert!(!l.starts_with("[pid") && !re(r"^\d+ ").is_match(l), "{f:?}: prefix on {l:?}");
+        }
+        assert_eq!(text.lines().last(), Some("+++ exited with 0 +++"), "{f:?}:\n{text}");
+        programs.extend(text.lines().filter_map(|l| l.strip_prefix("execve(\"")).map(|l| l.split('"').next().unwrap().to_string()));
+    }
+    programs.sort();
+    assert_eq!(programs, ["/usr/bin/bash", "/usr/bin/cat", "/usr/bin/wc"]);
+}
+
+// ---- what is shown: -e trace=, -e status=, -z, -Z ----
+
+/// The call names of a trace, and checks that only `+++` lines are not calls.
+fn names<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    lines.iter().filter(|l| !l.starts_with("+++")).map(|l| call_name(l).unwrap_or_else(|| panic!("not a call: {l:?}"))).collect()
+}
+
+#[test]
+fn trace_set_shows_only_those_calls() {
+    let (dir, _) = pipeline_dir();
+    let run = selftrace(&["-e", "trace=openat,close", "cat", dir.path("F").to_str().unwrap()]);
+    assert_eq!(run.code(), Some(0));
+    let names = names(&run.lines());
+    assert!(names.iter().all(|n| *n == "openat" || *n == "close"), "{names:?}");
+    assert!(names.contains(&"openat") && names.contains(&"close"), "{names:?}");
+    assert_eq!(run.lines().last(), Some(&"+++ exited with 0 +++"));
+}
+
+#[test]
+fn trace_class_file_shows_only_file_calls() {
+    let (dir, _) = pipeline_dir();
+    let run = selftrace(&["-e", "trace=%file", "cat", dir.path("F").to_str().unwrap()]);
+    assert_eq!(run.code(), Some(0));
+    let names = names(&run.lines());
+    let file_calls = ["execve", "openat", "newfstatat", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "statx", "stat", "lstat"];
+    assert!(names.iter().all(|n| file_calls.contains(n)), "{names:?}");
+    assert!(names.contains(&"openat") && names.contains(&"execve"), "{names:?}");
+}
+
+#[test]
+fn negated_trace_set_hides_those_calls() {
+    let (dir, _) = pipeline_dir();
+    let run = selftrace(&["-e", "trace=!write", "cat", dir.path("F").to_str().unwrap()]);
+    assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "hello\n"));
+    let names = names(&run.lines());
+    assert!(!names.contains(&"write"), "{names:?}");
+    assert!(names.contains(&"read") && names.contains(&"close") && names.contains(&"exit_group"), "{names:?}");
+}
+
+#[test]
+fn failed_only_shows_only_errors() {
+    for opts in [&["-Z"][..], &["-e", "status=failed"][..]] {
+        let mut args = opts.to_vec();
+        args.extend(["cat", "/no/such/file"]);
+        let (run, trace) = traced_to_file(&TempDir::new(), &args);
+        assert_eq!(run.code(), Some(1));
+        let lines: Vec<&str> = trace.lines().collect();
+        // The execve line is a known bug (failed_only_hides_the_successful_execve).
+        let calls = &lines[1..lines.len() - 1];
+        assert!(calls.iter().all(|l| re(r" = -1 E[A-Z0-9]+ \(.*\)$").is_match(l)), "{opts:?}:\n{trace}");
+        must_find(calls, 0, r#"openat\(AT_FDCWD, "/no/such/file", O_RDONLY\)"#, r"-1 ENOENT \(No such file or directory\)");
+        assert_eq!(lines.last(), Some(&"+++ exited with 1 +++"));
+    }
+}
+
+#[test]
+#[ignore = "bug: -Z and -e status=failed still print the successful `execve(...) = 0` line \
+            (the new image's exec line ignores the status filter). Repro: selftrace -Z cat /no/such/file"]
+fn failed_only_hides_the_successful_execve() {
+    let (_, trace) = traced_to_file(&TempDir::new(), &["-Z", "cat", "/no/such/file"]);
+    assert!(!trace.contains("execve("), "{trace}");
+}
+
+#[test]
+fn successful_only_hides_errors() {
+    let (run, trace) = traced_to_file(&TempDir::new(), &["-z", "cat", "/no/such/file"]);
+    assert_eq!(run.code(), Some(1));
+    assert!(!trace.contains(" = -1 "), "{trace}");
+    let lines: Vec<&str> = trace.lines().collect();
+    assert!(lines.iter().filter(|l| call_text(l).is_some()).count() > 10, "{trace}");
+    must_find(&lines, 0, r#"write\(2, "cat: ", 5\)"#, "5");
+    must_find(&lines, 0, r"close\(1\)", "0");
 }
