@@ -554,3 +554,155 @@ fn successful_only_hides_errors() {
     must_find(&lines, 0, r#"write\(2, "cat: ", 5\)"#, "5");
     must_find(&lines, 0, r"close\(1\)", "0");
 }
+
+// ---- how lines look: -s, -y, -T, -t, -tt, -ttt, -r ----
+
+#[test]
+fn string_size_cuts_strings() {
+    let (run, trace) = traced_to_file(&TempDir::new(), &["-s", "5", "/bin/sh", "-c", "echo hello-long-string"]);
+    assert_eq!(run.stdout, "hello-long-string\n");
+    let lines: Vec<&str> = trace.lines().collect();
+    // argv is cut at -s; the path is shown whole.
+    let exec = r#"^execve\("/bin/sh", \["/bin/"\.\.\., "-c", "echo "\.\.\.\], 0x[0-9a-f]+ /\* \d+ vars \*/\) += 0$"#;
+    assert!(re(exec).is_match(lines[0]), "{}", lines[0]);
+    must_find(&lines, 0, r#"write\(1, "hello"\.\.\., 18\)"#, "18");
+}
+
+#[test]
+#[ignore = "bug: -y shows no paths: `selftrace -y cat FILE` prints read(0x3, ...) / openat(...) = 3 \
+            without <FILE> (no decoder renders descriptors yet)"]
+fn fd_paths_show_the_file_of_each_descriptor() {
+    let dir = TempDir::new();
+    let file = dir.write("f.txt", "hello\n");
+    let run = selftrace(&["-y", "cat", &file]);
+    let lines = run.lines();
+    let fd = format!("3<{}>", escape(&file));
+    let open = lines.iter().position(|l| re(&format!(r#"^openat\(AT_FDCWD, "{}", O_RDONLY\) += {fd}$"#, escape(&file))).is_match(l));
+    let read = re(&format!(r#"^read\({fd}, "hello\\n", \d+\) += 6$"#));
+    assert!(open.is_some() && lines.iter().any(|l| read.is_match(l)), "{}", run.stderr);
+    assert!(lines.iter().any(|l| re(r#"^close\(3<.*f\.txt>\) += 0$"#).is_match(l)), "{}", run.stderr);
+}
+
+#[test]
+fn durations_follow_each_finished_call() {
+    let dir = TempDir::new();
+    let file = dir.write("f.txt", "hello\n");
+    let run = selftrace(&["-T", "cat", &file]);
+    let lines = run.lines();
+    let timed = re(r"\) += (-?\d+|0x[0-9a-f]+)( E[A-Z]+ \(.*\))? <\d+\.\d{6}>$");
+    // The execve line is a known bug (durations_include_the_execve).
+    for l in &lines[1..lines.len() - 2] {
+        assert!(timed.is_match(l), "{l:?}");
+    }
+    assert!(lines[lines.len() - 2].ends_with(" = ?"), "exit_group never returns: {}", lines[lines.len() - 2]);
+    assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
+}
+
+#[test]
+#[ignore = "bug: -T prints no <duration> on the execve line (strace: `execve(...) = 0 <0.000321>`). \
+            Repro: selftrace -T true"]
+fn durations_include_the_execve() {
+    let run = selftrace(&["-T", "true"]);
+    assert!(re(r"^execve\(.*\) += 0 <\d+\.\d{6}>$").is_match(run.lines()[0]), "{}", run.stderr);
+}
+
+/// Every call line of `selftrace OPT sh -c ':'` starts with `prefix`.
+fn assert_timestamped(opt: &str, prefix: &str) -> Vec<String> {
+    let run = selftrace(&[opt, "sh", "-c", ":"]);
+    assert_eq!(run.code(), Some(0));
+    let calls: Vec<String> = run.lines().iter().filter(|l| !l.contains("+++")).map(|l| l.to_string()).collect();
+    assert!(calls.len() > 3, "{}", run.stderr);
+    let stamped = re(&format!("^{prefix} [a-z_0-9]+\\("));
+    for l in &calls {
+        assert!(stamped.is_match(l), "{opt}: {l:?}");
+        assert_aligned(l);
+    }
+    run.lines().iter().map(|l| l.to_string()).collect()
+}
+
+#[test]
+fn timestamps_prefix_every_call_line() {
+    assert_timestamped("-t", r"\d\d:\d\d:\d\d");
+    assert_timestamped("-tt", r"\d\d:\d\d:\d\d\.\d{6}");
+    assert_timestamped("-ttt", r"\d{10}\.\d{6}");
+    let lines = assert_timestamped("-r", r" *\d+\.\d{6}");
+    assert!(lines[0].starts_with("     0.000000 execve("), "{}", lines[0]);
+}
+
+#[test]
+#[ignore = "bug: with -t/-tt/-ttt/-r the `+++ exited with 0 +++` line has no timestamp \
+            (strace prints `14:16:37 +++ exited with 0 +++`). Repro: selftrace -t true"]
+fn timestamps_prefix_the_exit_line_too() {
+    for (opt, prefix) in [("-t", r"\d\d:\d\d:\d\d "), ("-ttt", r"\d{10}\.\d{6} "), ("-r", r" *\d+\.\d{6} ")] {
+        let lines = assert_timestamped(opt, prefix.trim_end());
+        assert!(re(&format!("^{prefix}\\+\\+\\+ exited with 0 \\+\\+\\+$")).is_match(lines.last().unwrap()), "{opt}: {lines:?}");
+    }
+}
+
+// ---- -c, -C, -S ----
+
+const TABLE_HEADER: &str = "% time     seconds  usecs/call     calls    errors syscall";
+const TABLE_RULE: &str = "------ ----------- ----------- --------- --------- ----------------";
+
+/// The rows of a `-c` table in `text`: (calls, errors, name), total last.
+fn table(text: &str) -> Vec<(u64, u64, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let head = lines.iter().position(|l| *l == TABLE_HEADER).unwrap_or_else(|| panic!("no table header in:\n{text}"));
+    assert_eq!(lines[head + 1], TABLE_RULE);
+    let row = re(r"^ *\d+\.\d\d +\d+\.\d{6} +\d+ +(\d+) +(\d+)? +([a-z_0-9]+)$");
+    let rows: Vec<_> = lines[head + 2..]
+        .iter()
+        .filter(|l| **l != TABLE_RULE)
+        .map(|l| {
+            let c = row.captures(l).unwrap_or_else(|| panic!("not a table row: {l:?}"));
+            (c[1].parse().unwrap(), c.get(2).map_or(0, |e| e.as_str().parse().unwrap()), c[3].to_string())
+        })
+        .collect();
+    assert_eq!(lines[lines.len() - 2], TABLE_RULE, "{text}");
+    assert_eq!(rows.last().unwrap().2, "total", "{text}");
+    rows
+}
+
+#[test]
+fn summary_counts_every_call() {
+    let run = selftrace(&["-c", "-e", "trace=getppid", python(), "-c", "import os; [os.getppid() for _ in range(10)]"]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    assert_eq!(table(&run.stderr), [(10, 0, "getppid".to_string()), (10, 0, "total".to_string())]);
+    assert!(!run.stderr.contains("getppid()") && !run.stderr.contains("+++"), "no trace with -c:\n{}", run.stderr);
+}
+
+#[test]
+fn summary_counts_errors_and_sorts_by_name() {
+    let (run, trace) = traced_to_file(&TempDir::new(), &["-c", "-S", "name", "-e", "trace=openat,close,read", "cat", "/no/such/file"]);
+    assert_eq!(run.code(), Some(1));
+    let rows = table(&trace);
+    let names: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(names, ["close", "openat", "read", "total"], "{trace}");
+    assert!(rows[1].1 >= 1 && rows[1].1 <= rows[1].0, "openat's ENOENT counted: {trace}");
+    let sum = |i: fn(&(u64, u64, String)) -> u64| rows[..3].iter().map(i).sum::<u64>();
+    assert_eq!((rows[3].0, rows[3].1), (sum(|r| r.0), sum(|r| r.1)), "{trace}");
+}
+
+#[test]
+fn summary_with_trace_prints_both() {
+    let dir = TempDir::new();
+    let file = dir.write("f.txt", "hello\n");
+    let run = selftrace(&["-C", "-e", "trace=read,close", "cat", &file]);
+    assert_eq!(run.code(), Some(0));
+    let lines = run.lines();
+    let exited = lines.iter().position(|l| *l == "+++ exited with 0 +++").expect("trace");
+    must_find(&lines, 0, r#"read\(3, "hello\\n", \d+\)"#, "6");
+    let rows = table(&lines[exited..].join("\n"));
+    let reads = lines[..exited].iter().filter(|l| l.starts_with("read(")).count() as u64;
+    let closes = lines[..exited].iter().filter(|l| l.starts_with("close(")).count() as u64;
+    let count = |name: &str| rows.iter().find(|r| r.2 == name).map(|r| r.0);
+    assert_eq!((count("read"), count("close"), count("total")), (Some(reads), Some(closes), Some(reads + closes)), "{}", run.stderr);
+}
+
+#[test]
+fn summary_adds_up_child_processes() {
+    let script = format!("for i in 1 2 3; do {} -c 'import os; [os.sched_yield() for _ in range(4)]'; done", python());
+    let run = selftrace(&["-c", "-f", "-e", "trace=sched_yield", "sh", "-c", &script]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    assert_eq!(table(&run.stderr), [(12, 0, "sched_yield".to_string()), (12, 0, "total".to_string())]);
+}
