@@ -706,3 +706,167 @@ fn summary_adds_up_child_processes() {
     assert_eq!(run.code(), Some(0), "{}", run.stderr);
     assert_eq!(table(&run.stderr), [(12, 0, "sched_yield".to_string()), (12, 0, "total".to_string())]);
 }
+
+// ---- --json ----
+
+/// Every line of a `--json` trace, parsed; syscall objects checked for
+/// their fields.
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}"));
+            assert!(v["type"].is_string() && v["pid"].is_u64() && v["tid"].is_u64(), "{l}");
+            if v["type"] == "syscall" {
+                assert!(v["time"].is_f64() && v["syscall"].is_string() && v["args"].is_object(), "{l}");
+                assert!(v.get("return").is_some(), "{l}");
+            }
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn json_lines_are_objects_with_errno_names() {
+    let (run, trace) = traced_to_file(&TempDir::new(), &["--json", "cat", "/no/such/file"]);
+    assert_eq!(run.code(), Some(1));
+    let objects = json_lines(&trace);
+    let failed = objects.iter().filter(|v| v["syscall"] == "openat" && v["errno"] == "ENOENT").collect::<Vec<_>>();
+    assert!(!failed.is_empty(), "{trace}");
+    assert!(failed.iter().all(|v| v["return"] == -1 && v["error"].as_str().unwrap().contains("No such file or directory")), "{trace}");
+    if let Some(path) = failed.last().unwrap()["args"].get("pathname") {
+        assert_eq!(path, "/no/such/file");
+    }
+    let last = objects.last().unwrap();
+    assert_eq!((&last["type"], &last["status"]), (&"exited".into(), &1.into()), "{trace}");
+    let exit = &objects[objects.len() - 2];
+    assert_eq!((&exit["syscall"], &exit["return"]), (&"exit_group".into(), &serde_json::Value::Null));
+}
+
+#[test]
+fn json_follow_shows_several_processes() {
+    let (dir, script) = pipeline_dir();
+    let (run, trace) = traced_to_file(&dir, &["-f", "--json", "sh", "-c", &script]);
+    assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "6\n"));
+    let objects = json_lines(&trace);
+    let pids: std::collections::BTreeSet<u64> = objects.iter().map(|v| v["pid"].as_u64().unwrap()).collect();
+    assert!(pids.len() >= 3, "{pids:?}");
+    let exits = objects.iter().filter(|v| v["type"] == "exited" && v["status"] == 0).count();
+    assert_eq!(exits, pids.len(), "{trace}");
+}
+
+#[test]
+#[ignore = "bug: --json through the CLI loses the execve object: the new image's exec line is \
+            written without the collector's record header and dropped (the preload alone prints \
+            it). Repro: selftrace --json -e trace=execve,exit_group true"]
+fn json_shows_the_execve() {
+    let run = selftrace(&["--json", "-e", "trace=execve,exit_group", "/usr/bin/true"]);
+    let objects = json_lines(&run.stderr);
+    assert!(objects.iter().any(|v| v["type"] == "execve" || v["syscall"] == "execve"), "{}", run.stderr);
+}
+
+// ---- robustness: programs that fight their descriptors, bad outputs ----
+
+#[test]
+fn a_program_closing_all_descriptors_stays_traced() {
+    let run = selftrace(&["-e", "trace=close,close_range,write", python(), "-c", "import os; os.closerange(3, 100000); os.write(1, b'ok')"]);
+    assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "ok"), "{}", run.stderr);
+    let lines = run.lines();
+    must_find(&lines, 0, r#"write\(1, "ok", 2\)"#, "2");
+    assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
+}
+
+#[test]
+fn a_shell_closing_every_descriptor_it_finds_stays_traced() {
+    // bash's `exec N>&-` on every entry of /proc/self/fd, the trace's own included.
+    let script = r#"for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&- 2>/dev/null"; done; echo after"#;
+    let (run, trace) = traced_to_file(&TempDir::new(), &["-f", "bash", "-c", script]);
+    assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "after\n", ""), "{trace}");
+    // -f -o: `PID  ` before each line.
+    let lines: Vec<&str> = trace.lines().map(|l| l.split_once(' ').unwrap().1.trim_start()).collect();
+    let closes = lines.iter().filter(|l| l.starts_with("close(")).count();
+    assert!(closes >= 2, "{trace}");
+    must_find(&lines, 0, r#"write\(1, "after\\n", 6\)"#, "6");
+    assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
+    assert_eq!(trace.matches("+++").count(), 2, "{trace}");
+}
+
+#[test]
+fn a_program_using_high_descriptors_works_and_is_traced() {
+    let code = "import os\nfor fd in range(500, 521): os.dup2(1, fd)\nfor fd in range(500, 521): os.write(fd, b'%d ' % fd)";
+    let run = selftrace(&["-e", "trace=dup2,write", python(), "-c", code]);
+    let expected: String = (500..521).map(|fd| format!("{fd} ")).collect();
+    assert_eq!((run.code(), run.stdout.as_str()), (Some(0), expected.as_str()), "{}", run.stderr);
+    let lines = run.lines();
+    let mut at = 0;
+    for fd in 500..521 {
+        at = must_find(&lines, at, &format!(r"dup2\(1, {fd}\)"), &fd.to_string());
+    }
+    for fd in 500..521 {
+        at = must_find(&lines, at, &format!(r#"write\({fd}, "{fd} ", 4\)"#), "4");
+    }
+    assert_eq!(lines.len(), 21 + 21 + 1, "{}", run.stderr);
+}
+
+#[test]
+fn an_unwritable_output_is_one_error_and_the_exit_code_is_kept() {
+    for follow in [&[][..], &["-f"][..]] {
+        let mut args = follow.to_vec();
+        args.extend(["-o", "/dev/full", "sh", "-c", "echo out; exit 3"]);
+        let run = selftrace(&args);
+        assert_eq!((run.code(), run.stdout.as_str()), (Some(3), "out\n"), "{}", run.stderr);
+        assert_eq!(run.lines().len(), 1, "{:?}", run.stderr);
+        assert!(run.stderr.starts_with("selftrace: ") && run.stderr.contains("No space left on device"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn the_runtimes_own_calls_never_show() {
+    let (dir, script) = pipeline_dir();
+    let (run, trace) = traced_to_file(&dir, &["-f", "-y", "sh", "-c", &script]);
+    assert_eq!(run.code(), Some(0));
+    assert!(trace.lines().count() > 100, "{trace}");
+    for hidden in ["process_vm_readv", "/proc/self/fd/", "rt_sigaction(SIGSYS", "rt_sigaction(0x1f,", "(0x1f4", "(500"] {
+        assert!(!trace.contains(hidden), "{hidden} in:\n{trace}");
+    }
+}
+
+// ---- threads ----
+
+#[test]
+fn every_thread_is_traced_with_follow() {
+    let code = "import os, threading\n\
+                ts = [threading.Thread(target=os.write, args=(1, b't%d\\n' % i)) for i in range(4)]\n\
+                [t.start() for t in ts]; [t.join() for t in ts]";
+    // execve puts the main thread on record first, so the threads' lines get prefixes.
+    let run = selftrace(&["-f", "-e", "trace=execve,write", python(), "-c", code]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    let mut out: Vec<&str> = run.stdout.lines().collect();
+    out.sort();
+    assert_eq!(out, ["t0", "t1", "t2", "t3"]);
+    let lines = run.lines();
+    let mut writers = std::collections::BTreeSet::new();
+    for i in 0..4 {
+        let write = format!(r#"^\[pid +(\d+)\] (write\(1, "t{i}\\n", 3\)|write\(0x1, 0x[0-9a-f]+, 0x3\)) += 3$"#);
+        let tids: Vec<u32> = lines.iter().filter_map(|l| re(&write).captures(l)).map(|c| c[1].parse().unwrap()).collect();
+        assert!(!tids.is_empty(), "t{i}: {}", run.stderr);
+        writers.extend(tids);
+    }
+    assert_eq!(writers.len(), 4, "four threads: {writers:?}\n{}", run.stderr);
+}
+
+#[test]
+#[ignore = "bug: [pid N] prefixes depend on the calls shown: with -f -e trace=write a python \
+            program's 4 threads print their writes and `+++ exited with 0 +++` without prefixes \
+            (the main thread has printed nothing yet, so each thread seems alone); strace \
+            prefixes them. Repro: selftrace -f -e trace=write python3 -c 'import os,threading; \
+            t=threading.Thread(target=os.write, args=(1,b\"x\")); t.start(); t.join()'"]
+fn follow_prefixes_threads_whatever_the_trace_set() {
+    let code = "import os, threading\n\
+                t = threading.Thread(target=os.write, args=(1, b'x')); t.start(); t.join()";
+    let run = selftrace(&["-f", "-e", "trace=write", python(), "-c", code]);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 3, "{}", run.stderr);
+    assert!(re(r"^\[pid +\d+\] write\(").is_match(lines[0]), "{}", run.stderr);
+    assert!(re(r"^\[pid +\d+\] \+\+\+ exited with 0 \+\+\+$").is_match(lines[1]), "{}", run.stderr);
+    assert_eq!(lines[2], "+++ exited with 0 +++");
+}
