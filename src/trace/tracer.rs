@@ -69,17 +69,26 @@ impl Tracer {
         let mut o = Out::new(&mut buf);
         let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
         if self.config.format == Format::Json {
+            if sink::is_collector() {
+                sink::begin(&mut o, kind::JSON, pid, tid);
+            }
             let _ = std::fmt::Write::write_fmt(
                 &mut o,
-                format_args!("{{\"type\":\"execve\",\"pid\":{pid},\"tid\":{tid},\"time\":{}.{:06},\"argv\":[", wall / 1_000_000_000, wall / 1000 % 1_000_000),
+                format_args!(
+                    "{{\"type\":\"syscall\",\"pid\":{pid},\"tid\":{tid},\"time\":{}.{:06},\"syscall\":\"execve\",\"args\":{{\"pathname\":",
+                    wall / 1_000_000_000,
+                    wall / 1000 % 1_000_000
+                ),
             );
+            crate::trace::json::string(&mut o, &exec_path());
+            o.str(",\"argv\":[");
             for (i, a) in std::env::args_os().enumerate() {
                 if i > 0 {
                     o.byte(b',');
                 }
                 crate::trace::json::string(&mut o, std::os::unix::ffi::OsStrExt::as_bytes(a.as_os_str()));
             }
-            o.str("],\"return\":0}\n");
+            o.str("]},\"return\":0}\n");
             return emit(&mut o);
         }
         sink::begin(&mut o, kind::CALL, pid, tid);
@@ -310,16 +319,7 @@ fn utc_offset() -> i64 {
 /// image can know them: the path it was started by (`AT_EXECFN`), its
 /// argv, and its environment's address and size.
 fn exec_args(o: &mut Out, limit: usize) {
-    // SAFETY: getauxval reads the auxiliary vector; AT_EXECFN points at a
-    // NUL-terminated string on the initial stack.
-    let execfn = unsafe { libc::getauxval(libc::AT_EXECFN) };
-    let path = if execfn == 0 {
-        Vec::new()
-    } else {
-        // SAFETY: as above.
-        unsafe { std::ffi::CStr::from_ptr(execfn as *const libc::c_char) }.to_bytes().to_vec()
-    };
-    o.quoted(&path, false);
+    o.quoted(&exec_path(), false);
     o.str(", [");
     for (i, a) in std::env::args_os().enumerate() {
         if i > 0 {
@@ -343,6 +343,18 @@ fn exec_args(o: &mut Out, limit: usize) {
     o.hex(env);
     use core::fmt::Write;
     let _ = write!(o, " /* {count} vars */");
+}
+
+/// The path this image was exec'd by, as the kernel recorded it.
+fn exec_path() -> Vec<u8> {
+    // SAFETY: getauxval reads the auxiliary vector; AT_EXECFN points at a
+    // NUL-terminated string on the initial stack.
+    let execfn = unsafe { libc::getauxval(libc::AT_EXECFN) };
+    if execfn == 0 {
+        return Vec::new();
+    }
+    // SAFETY: as above.
+    unsafe { std::ffi::CStr::from_ptr(execfn as *const libc::c_char) }.to_bytes().to_vec()
 }
 
 /// Forget counts inherited from the parent: a forked child reports its own.
