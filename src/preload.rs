@@ -36,30 +36,57 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
         return Ok(false);
     }
     let config = Config::from_vars(get).map_err(PreloadError::Config)?;
+    let output = get(var::OUTPUT);
+    let collector = get(var::COLLECTOR);
+    let sort = get(var::SORT).and_then(|s| SortBy::parse(&s)).unwrap_or_default();
     let pid = std::process::id();
     if !config.follow {
         match get(var::ROOT_PID).and_then(|p| p.parse::<u32>().ok()) {
             Some(root) if root != pid => return Ok(false),
             Some(_) => {}
-            // SAFETY: the constructor runs before main, with one thread.
-            None => unsafe { std::env::set_var(var::ROOT_PID, pid.to_string()) },
+            None => add_to_environment(&format!("{}={pid}", var::ROOT_PID)),
         }
     }
-    let output = get(var::OUTPUT);
-    let collector = get(var::COLLECTOR);
     let target = match (&collector, &output) {
         (Some(c), _) => Target::Collector(c),
         (None, Some(path)) => Target::File(path),
         (None, None) => Target::Stderr,
     };
     sink::open(target, config.follow).map_err(PreloadError::Output)?;
-    let sort = get(var::SORT).and_then(|s| SortBy::parse(&s)).unwrap_or_default();
     let tracer = Arc::new(Tracer::new(config, sort, pid));
     builder(&tracer).install().map_err(PreloadError::Install)?;
     // SAFETY: registering a fork handler that only stores to atomics.
     unsafe { libc::pthread_atfork(None, None, Some(crate::trace::tracer::after_fork_in_child)) };
+    if tracer.config().follow || crate::raw::gettid() == pid {
+        crate::trace::tracer::announce();
+    }
     tracer.exec_line();
     Ok(true)
+}
+
+/// Add `entry` to the environment programs started from here inherit,
+/// without `setenv`: a program may define its own (bash does), which must
+/// not run before the program has initialised it.
+fn add_to_environment(entry: &str) {
+    extern "C" {
+        static mut environ: *mut *mut libc::c_char;
+    }
+    let entry = std::ffi::CString::new(entry).unwrap_or_default().into_raw();
+    // SAFETY: the constructor runs before main on the only thread; the
+    // old array is copied, not changed, and the new one (and the string)
+    // live for the rest of the process, as environ entries must.
+    unsafe {
+        let old = environ;
+        let mut entries: Vec<*mut libc::c_char> = Vec::new();
+        let mut i = 0;
+        while !old.is_null() && !(*old.add(i)).is_null() {
+            entries.push(*old.add(i));
+            i += 1;
+        }
+        entries.push(entry);
+        entries.push(std::ptr::null_mut());
+        environ = Box::leak(entries.into_boxed_slice()).as_mut_ptr();
+    }
 }
 
 /// Hooks for the tracer: the calls it shows, the calls that end a process

@@ -93,7 +93,7 @@ pub struct Args {
     pub json: bool,
 
     /// The program to run, and its arguments.
-    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "PROG")]
+    #[arg(trailing_var_arg = true, value_name = "PROG")]
     pub command: Vec<OsString>,
 }
 
@@ -114,13 +114,17 @@ pub struct Plan {
 impl Args {
     /// Check everything that can be checked before the program starts.
     pub fn plan(self) -> Result<Plan, String> {
+        if self.command.is_empty() {
+            return Err("must have PROG [ARGS]".into());
+        }
         let mut config = Config::default();
         let mut trace = Vec::new();
         let mut status = None;
         for e in &self.expr {
             let (key, value) = e.split_once('=').unwrap_or(("trace", e.as_str()));
             match key {
-                "trace" | "t" => trace.push(value.to_string()),
+                // As in strace, a later trace= replaces an earlier one.
+                "trace" | "t" => trace = vec![value.to_string()],
                 "status" => status = Some(value.to_string()),
                 _ => return Err(format!("invalid -e qualifier '{key}' (expected trace= or status=)")),
             }

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use selftrace::trace::config::{Config, Format, Summary};
 use selftrace::trace::sink::{kind, pid_prefix, RESULT_COLUMN};
+use selftrace::trace::config::Timestamps;
 use selftrace::trace::summary::{self, Row, SortBy};
+use selftrace::trace::tracer::{wall_clock_ns, write_timestamp};
 
 /// Record kind the CLI itself writes into the pipe when it reaps a
 /// process: `R pid pid\tSTATUS` (the raw wait status).
@@ -27,6 +29,7 @@ pub struct Collector {
     output: Output,
     format: Format,
     summary: Summary,
+    timestamps: Timestamps,
     sort: SortBy,
     /// `-f -o FILE`: every line carries `PID  `, as strace writes files.
     plain_prefix: bool,
@@ -46,6 +49,7 @@ impl Collector {
             output,
             format: config.format,
             summary: config.summary,
+            timestamps: config.timestamps,
             sort,
             plain_prefix,
             live: HashMap::new(),
@@ -110,14 +114,20 @@ impl Collector {
                 line.extend_from_slice(result);
                 self.emit(pid, line);
             }
-            kind::MESSAGE | kind::END | kind::JSON => {
-                if kind != kind::END {
+            kind::TASK => {
+                self.live.insert(tid, pid);
+            }
+            kind::MESSAGE | kind::END | kind::PROCESS_END | kind::JSON => {
+                if kind == kind::MESSAGE || kind == kind::JSON {
                     self.live.insert(tid, pid);
                 }
                 let mut line = if self.format == Format::Json { Vec::new() } else { self.prefix(tid) };
                 line.extend_from_slice(body);
                 if kind == kind::END {
                     self.live.remove(&tid);
+                }
+                if kind == kind::PROCESS_END {
+                    self.live.retain(|_, p| *p != pid);
                     self.exit_reported.insert(pid);
                 }
                 if self.summary != Summary::Only {
@@ -174,6 +184,10 @@ impl Collector {
                 format!("{{\"type\":\"{what}\",\"pid\":{pid},\"tid\":{pid},\"{field}\":{value}}}").into_bytes()
             } else {
                 let mut l = self.prefix(pid);
+                let mut buf = [0u8; 64];
+                let mut o = selftrace::trace::out::Out::new(&mut buf);
+                write_timestamp(&mut o, self.timestamps, wall_clock_ns());
+                l.extend_from_slice(o.as_bytes());
                 l.extend_from_slice(text.as_bytes());
                 l
             };

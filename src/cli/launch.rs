@@ -78,6 +78,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 pub fn run(plan: Plan) -> Result<Ending, Failure> {
     let preload = preload_path()?;
+    selftrace::trace::tracer::prepare_clock();
     let program = find_program(&plan.command[0])?;
     let output = match (&plan.output, plan.per_process) {
         (None, _) => Output::Stderr,

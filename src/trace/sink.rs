@@ -128,8 +128,12 @@ pub mod kind {
     pub const CALL: u8 = b'C';
     /// A message line (`+++ exited with 0 +++`): `M pid tid\ttext`.
     pub const MESSAGE: u8 = b'M';
-    /// A task ended; the text is the message to print.
+    /// A thread ended (`exit`); the text is the message to print.
     pub const END: u8 = b'E';
+    /// A process ended (`exit_group`): all its threads are gone.
+    pub const PROCESS_END: u8 = b'X';
+    /// A task exists (its first traced call): `T pid tid\t`.
+    pub const TASK: u8 = b'T';
     /// A JSON object, printed as is.
     pub const JSON: u8 = b'J';
     /// A row of a process's `-c` table: `S pid tid\tnr calls errors nanos`.

@@ -22,6 +22,22 @@ static LAST_ENTRY: AtomicU64 = AtomicU64::new(0);
 thread_local! {
     /// This thread's current call: entry time, wall clock and monotonic.
     static ENTRY: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    /// Whether this task told the collector it exists (reset in a forked
+    /// child, whose only thread is a new task).
+    static ANNOUNCED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Tell the collector about the calling task once, so `[pid N]` prefixes
+/// start as soon as a second task exists, whatever calls are shown.
+pub fn announce() {
+    if !sink::is_collector() || ANNOUNCED.with(|a| a.replace(true)) {
+        return;
+    }
+    let mut buf = [0u8; 64];
+    let mut o = Out::new(&mut buf);
+    sink::begin(&mut o, kind::TASK, crate::raw::getpid(), crate::raw::gettid());
+    o.byte(b'\n');
+    sink::write(o.as_bytes());
 }
 
 /// The hook behind `selftrace` and the preload's `SELFTRACE_TRACE`.
@@ -35,7 +51,7 @@ impl Tracer {
     /// A tracer for `config`; `root_tid` is the thread traced without `-f`.
     pub fn new(config: Config, sort: SortBy, root_tid: u32) -> Tracer {
         ROOT_TID.store(root_tid, Ordering::Relaxed);
-        UTC_OFFSET.store(utc_offset(), Ordering::Relaxed);
+        prepare_clock();
         crate::trace::errno::prepare();
         let context = Context { string_limit: config.string_limit, fd_paths: config.fd_paths };
         Tracer { config, context, sort }
@@ -60,7 +76,8 @@ impl Tracer {
     /// The line `execve(...) = 0` a new program image prints for the call
     /// that started it: the old image never sees its execve succeed.
     pub fn exec_line(&self) {
-        if !self.active() || !self.config.trace.contains(Sysno::execve) || !self.config.prints_calls() {
+        let c = &self.config;
+        if !self.active() || !c.trace.contains(Sysno::execve) || !c.prints_calls() || !c.status.successful {
             return;
         }
         let (wall, mono) = now();
@@ -103,27 +120,7 @@ impl Tracer {
     }
 
     fn timestamp(&self, o: &mut Out, wall_ns: u64) {
-        use core::fmt::Write;
-        let (secs, micros) = (wall_ns / 1_000_000_000, wall_ns / 1000 % 1_000_000);
-        match self.config.timestamps {
-            Timestamps::None => {}
-            Timestamps::Seconds | Timestamps::Micros => {
-                let local = (secs as i64 + UTC_OFFSET.load(Ordering::Relaxed)).rem_euclid(86_400) as u64;
-                let _ = write!(o, "{:02}:{:02}:{:02}", local / 3600, local / 60 % 60, local % 60);
-                if self.config.timestamps == Timestamps::Micros {
-                    let _ = write!(o, ".{micros:06}");
-                }
-                o.byte(b' ');
-            }
-            Timestamps::Epoch => {
-                let _ = write!(o, "{secs}.{micros:06} ");
-            }
-            Timestamps::Relative => {
-                let last = LAST_ENTRY.swap(wall_ns, Ordering::Relaxed);
-                let d = if last == 0 { 0 } else { wall_ns.saturating_sub(last) };
-                let _ = write!(o, "{:6}.{:06} ", d / 1_000_000_000, d / 1000 % 1_000_000);
-            }
-        }
+        write_timestamp(o, self.config.timestamps, wall_ns);
     }
 
     /// Write the line of a call; `finished` is false for calls that do
@@ -179,18 +176,21 @@ impl Tracer {
         emit(&mut o);
     }
 
-    /// `+++ exited with N +++` for a thread or process that is leaving.
-    fn exit_message(&self, status: i64) {
+    /// `+++ exited with N +++` for a thread (`exit`) or the whole process
+    /// (`exit_group`) that is leaving.
+    fn exit_message(&self, status: i64, whole_process: bool) {
+        let end = if whole_process { kind::PROCESS_END } else { kind::END };
         let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
         let mut buf = [0u8; 256];
         let mut o = Out::new(&mut buf);
         if self.config.format == Format::Json {
             if sink::is_collector() {
-                sink::begin(&mut o, kind::END, pid, tid);
+                sink::begin(&mut o, end, pid, tid);
             }
             crate::trace::json::event(&mut o, "exited", pid, tid, "status", status & 0xff);
         } else {
-            sink::begin(&mut o, kind::END, pid, tid);
+            sink::begin(&mut o, end, pid, tid);
+            self.timestamp(&mut o, now().0);
             use core::fmt::Write;
             let _ = write!(o, "+++ exited with {} +++", status & 0xff);
         }
@@ -222,6 +222,42 @@ impl Tracer {
     }
 }
 
+/// Learn local time's offset from UTC (for `-t`), at startup.
+pub fn prepare_clock() {
+    UTC_OFFSET.store(utc_offset(), Ordering::Relaxed);
+}
+
+/// strace's timestamp prefix for `mode`, for an event at `wall_ns`
+/// (nanoseconds since the epoch), followed by a space.
+pub fn write_timestamp(o: &mut Out, mode: Timestamps, wall_ns: u64) {
+    use core::fmt::Write;
+    let (secs, micros) = (wall_ns / 1_000_000_000, wall_ns / 1000 % 1_000_000);
+    match mode {
+        Timestamps::None => {}
+        Timestamps::Seconds | Timestamps::Micros => {
+            let local = (secs as i64 + UTC_OFFSET.load(Ordering::Relaxed)).rem_euclid(86_400) as u64;
+            let _ = write!(o, "{:02}:{:02}:{:02}", local / 3600, local / 60 % 60, local % 60);
+            if mode == Timestamps::Micros {
+                let _ = write!(o, ".{micros:06}");
+            }
+            o.byte(b' ');
+        }
+        Timestamps::Epoch => {
+            let _ = write!(o, "{secs}.{micros:06} ");
+        }
+        Timestamps::Relative => {
+            let last = LAST_ENTRY.swap(wall_ns, Ordering::Relaxed);
+            let d = if last == 0 { 0 } else { wall_ns.saturating_sub(last) };
+            let _ = write!(o, "{:6}.{:06} ", d / 1_000_000_000, d / 1000 % 1_000_000);
+        }
+    }
+}
+
+/// Now, in nanoseconds since the epoch.
+pub fn wall_clock_ns() -> u64 {
+    now().0
+}
+
 /// Finish a record: cut to fit with its newline kept, then one write.
 fn emit(o: &mut Out) {
     if o.as_bytes().last() != Some(&b'\n') {
@@ -238,6 +274,7 @@ impl Hook for Tracer {
         if !self.active() {
             return Action::Run;
         }
+        announce();
         let (wall, mono) = now();
         ENTRY.with(|e| e.set((wall, mono)));
         let leaving = info.is(Sysno::exit_group) || info.is(Sysno::exit);
@@ -249,7 +286,7 @@ impl Hook for Tracer {
                 self.flush_summary();
             }
             if self.config.prints_calls() {
-                self.exit_message(info.args[0] as i64);
+                self.exit_message(info.args[0] as i64, info.is(Sysno::exit_group));
             }
         } else if info.is(Sysno::execve) || info.is(Sysno::execveat) {
             // The new image cannot see our counts: hand them over now.
@@ -359,6 +396,7 @@ fn exec_path() -> Vec<u8> {
 
 /// Forget counts inherited from the parent: a forked child reports its own.
 pub extern "C" fn after_fork_in_child() {
+    ANNOUNCED.with(|a| a.set(false));
     COUNTERS.reset();
     LAST_ENTRY.store(0, Ordering::Relaxed);
 }
