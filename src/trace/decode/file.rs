@@ -1753,3 +1753,768 @@ fn inotify_rm_watch(w: &mut Writer, info: &SyscallInfo) {
     w.fd("fd", fd);
     w.int("wd", int(wd));
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected lines come from strace 6.1 runs of small C programs doing the
+    //! same calls (`strace -o out ./prog`, `-s 3`/`-s 5` or `-y` where
+    //! noted); addresses that differ between runs are filled in from the
+    //! test's own pointers.
+
+    use crate::info::{Abi, Op, SyscallInfo};
+    use crate::trace::decode::{render, write_return, Context};
+    use crate::trace::out::Out;
+    use crate::Sysno;
+
+    fn cx() -> Context {
+        Context::default()
+    }
+
+    fn line_cx(nr: Sysno, args: &[u64], rval: i64, cx: Context) -> String {
+        crate::trace::errno::prepare();
+        let mut a = [0u64; 6];
+        for (d, s) in a.iter_mut().zip(args) {
+            *d = *s;
+        }
+        let info = SyscallInfo {
+            op: Op::Exit,
+            abi: Abi::X86_64,
+            nr: nr.id() as u64,
+            instruction_pointer: 0,
+            stack_pointer: 0,
+            frame_pointer: 0,
+            args: a,
+            rval,
+        };
+        let mut buf = vec![0u8; 16384];
+        let mut out = Out::new(&mut buf);
+        out.str(info.name().unwrap());
+        out.byte(b'(');
+        let r = render(&mut out, &info, cx);
+        out.str(") = ");
+        write_return(&mut out, &info, &r, &cx);
+        String::from_utf8(out.as_bytes().to_vec()).unwrap()
+    }
+
+    fn line(nr: Sysno, args: &[u64], rval: i64) -> String {
+        line_cx(nr, args, rval, cx())
+    }
+
+    fn p<T: ?Sized>(v: &T) -> u64 {
+        v as *const T as *const u8 as u64
+    }
+
+    fn s(v: &[u8]) -> u64 {
+        v.as_ptr() as u64
+    }
+
+    fn limit(n: usize) -> Context {
+        Context { string_limit: n, fd_paths: false }
+    }
+
+    const EBADF: i64 = -(libc::EBADF as i64);
+    const EFAULT: i64 = -(libc::EFAULT as i64);
+    const EINVAL: i64 = -(libc::EINVAL as i64);
+    const ENOENT: i64 = -(libc::ENOENT as i64);
+    /// An address in the never-mapped first page.
+    const BAD: u64 = 8;
+
+    #[test]
+    fn read_and_write() {
+        let buf = *b"hello";
+        assert_eq!(line(Sysno::read, &[3, s(&buf), 5], 5), r#"read(3, "hello", 5) = 5"#);
+        let long = *b"0123456789012345678901234567890123456789";
+        assert_eq!(
+            line(Sysno::read, &[3, s(&long), 200], 40),
+            r#"read(3, "01234567890123456789012345678901"..., 200) = 40"#
+        );
+        assert_eq!(
+            line(Sysno::read, &[99, s(&buf), 10], EBADF),
+            format!("read(99, {:#x}, 10) = -1 EBADF (Bad file descriptor)", s(&buf))
+        );
+        assert_eq!(line(Sysno::read, &[3, s(&buf), 10], 0), r#"read(3, "", 10) = 0"#);
+        assert_eq!(line(Sysno::read, &[0x100000005, 0, 0], EBADF), "read(5, NULL, 0) = -1 EBADF (Bad file descriptor)");
+        let odd = *b"hello\n\0x1\t\"\\\xff";
+        assert_eq!(line(Sysno::write, &[3, s(&odd), 13], 13), r#"write(3, "hello\n\0x1\t\"\\\377", 13) = 13"#);
+        assert_eq!(
+            line(Sysno::write, &[3, s(&long), 40], 40),
+            r#"write(3, "01234567890123456789012345678901"..., 40) = 40"#
+        );
+        assert_eq!(line(Sysno::write, &[3, 0, 5], EFAULT), "write(3, NULL, 5) = -1 EFAULT (Bad address)");
+        assert_eq!(line(Sysno::write, &[3, BAD, 5], EFAULT), "write(3, 0x8, 5) = -1 EFAULT (Bad address)");
+        assert_eq!(line(Sysno::write, &[3, BAD, 0], 0), r#"write(3, "", 0) = 0"#);
+        let llo = *b"llo\n";
+        assert_eq!(line(Sysno::pread64, &[3, s(&llo), 4, 2], 4), r#"pread64(3, "llo\n", 4, 2) = 4"#);
+        assert_eq!(
+            line(Sysno::pread64, &[3, s(&llo), 5, u64::MAX], EINVAL),
+            format!("pread64(3, {:#x}, 5, -1) = -1 EINVAL (Invalid argument)", s(&llo))
+        );
+        assert_eq!(line(Sysno::pwrite64, &[3, s(b"ab"), 2, 100], 2), r#"pwrite64(3, "ab", 2, 100) = 2"#);
+    }
+
+    #[test]
+    fn vectors() {
+        let (a, b, c) = (*b"hel", *b"lo\0\0", *b"\0\0\0\0");
+        let iov = [
+            libc::iovec { iov_base: a.as_ptr() as *mut _, iov_len: 3 },
+            libc::iovec { iov_base: b.as_ptr() as *mut _, iov_len: 4 },
+            libc::iovec { iov_base: c.as_ptr() as *mut _, iov_len: 4 },
+        ];
+        // Only the bytes read (5) are shown, spread over the vectors.
+        assert_eq!(
+            line(Sysno::readv, &[3, p(&iov), 3], 5),
+            r#"readv(3, [{iov_base="hel", iov_len=3}, {iov_base="lo", iov_len=4}, {iov_base="", iov_len=4}], 3) = 5"#
+        );
+        assert_eq!(
+            line(Sysno::readv, &[7, p(&iov), 2], EBADF),
+            format!(
+                "readv(7, [{{iov_base={:#x}, iov_len=3}}, {{iov_base={:#x}, iov_len=4}}], 2) = -1 EBADF (Bad file descriptor)",
+                s(&a),
+                s(&b)
+            )
+        );
+        assert_eq!(line(Sysno::readv, &[3, 0, 0], 0), "readv(3, NULL, 0) = 0");
+        assert_eq!(line(Sysno::writev, &[7, p(&iov), 0], 0), "writev(7, [], 0) = 0");
+        assert_eq!(line(Sysno::writev, &[7, 1, 2], EFAULT), "writev(7, 0x1, 2) = -1 EFAULT (Bad address)");
+        let letters = [*b"a", *b"b", *b"c", *b"d", *b"e"];
+        let five: Vec<libc::iovec> =
+            letters.iter().map(|l| libc::iovec { iov_base: l.as_ptr() as *mut _, iov_len: 1 }).collect();
+        // strace -s 3: at most 3 elements, then `...`.
+        let got = line_cx(Sysno::writev, &[1, five.as_ptr() as u64, 5], 5, limit(3));
+        assert_eq!(
+            got,
+            r#"writev(1, [{iov_base="a", iov_len=1}, {iov_base="b", iov_len=1}, {iov_base="c", iov_len=1}, ...], 5) = 5"#
+        );
+        let long = [0u8; 50];
+        let iov = [libc::iovec { iov_base: long.as_ptr() as *mut _, iov_len: 50 }];
+        // strace -s 5.
+        assert_eq!(
+            line_cx(Sysno::writev, &[3, p(&iov), 1], 50, limit(5)),
+            r#"writev(3, [{iov_base="\0\0\0\0\0"..., iov_len=50}], 1) = 50"#
+        );
+    }
+
+    #[test]
+    fn open_flags_and_modes() {
+        let path = b"/tmp/sf/a.txt\0";
+        assert_eq!(
+            line(Sysno::openat, &[libc::AT_FDCWD as u64, s(path), 0o1101, 0o644], 3),
+            r#"openat(AT_FDCWD, "/tmp/sf/a.txt", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3"#
+        );
+        assert_eq!(
+            line(Sysno::openat, &[libc::AT_FDCWD as u64, s(path), 0o2000000, 0], 3),
+            r#"openat(AT_FDCWD, "/tmp/sf/a.txt", O_RDONLY|O_CLOEXEC) = 3"#
+        );
+        assert_eq!(
+            line(Sysno::open, &[s(b"/x\0"), 0xffffffff, 0o777], ENOENT),
+            "open(\"/x\", O_ACCMODE|O_CREAT|O_EXCL|O_NOCTTY|O_TRUNC|O_APPEND|O_NONBLOCK|O_SYNC|O_DIRECT|O_LARGEFILE|\
+O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 ENOENT (No such file or directory)"
+        );
+        assert_eq!(
+            line(Sysno::open, &[s(b"/y\0"), 0x1000 | 0x400 | 0x4000 | 0x8000 | 0x200000 | 0x10000 | 0x2000 | 0x40000], ENOENT),
+            "open(\"/y\", O_RDONLY|O_APPEND|O_DSYNC|O_DIRECT|O_LARGEFILE|O_NOATIME|O_PATH|O_DIRECTORY|FASYNC) = -1 ENOENT (No such file or directory)"
+        );
+        assert_eq!(
+            line(Sysno::open, &[s(b"/y\0"), 0x100000 | 0x4000 | 0x8000 | 0x20000 | 0x40000 | 0x800], ENOENT),
+            "open(\"/y\", O_RDONLY|O_NONBLOCK|__O_SYNC|O_DIRECT|O_LARGEFILE|O_NOFOLLOW|O_NOATIME) = -1 ENOENT (No such file or directory)"
+        );
+        assert_eq!(
+            line(Sysno::open, &[s(b"/tmp/sf\0"), (libc::O_TMPFILE | libc::O_RDWR) as u64, 0o600], 4),
+            r#"open("/tmp/sf", O_RDWR|O_TMPFILE, 0600) = 4"#
+        );
+        assert_eq!(
+            line(Sysno::open, &[s(b"/x\0"), 0x400000, 0o644], EINVAL),
+            r#"open("/x", O_RDONLY|__O_TMPFILE, 0644) = -1 EINVAL (Invalid argument)"#
+        );
+        assert_eq!(line(Sysno::open, &[s(b"/x\0"), 4], 3), r#"open("/x", O_RDONLY|0x4) = 3"#);
+        assert_eq!(line(Sysno::open, &[s(b"/y\0"), 0x40, 0xffffffffffff], 3), r#"open("/y", O_RDONLY|O_CREAT, 0177777) = 3"#);
+        assert_eq!(
+            line(Sysno::openat, &[u32::MAX as u64, 0, 0], EFAULT),
+            "openat(-1, NULL, O_RDONLY) = -1 EFAULT (Bad address)"
+        );
+        assert_eq!(
+            line(Sysno::openat, &[libc::AT_FDCWD as u32 as u64, 0x10, 0], EFAULT),
+            "openat(AT_FDCWD, 0x10, O_RDONLY) = -1 EFAULT (Bad address)"
+        );
+        assert_eq!(line(Sysno::creat, &[s(b"/tmp/sf/c.txt\0"), 0o755], 6), r#"creat("/tmp/sf/c.txt", 0755) = 6"#);
+        assert_eq!(line(Sysno::close, &[0x100000005], 0), "close(5) = 0");
+        assert_eq!(line(Sysno::close, &[u64::MAX], EBADF), "close(-1) = -1 EBADF (Bad file descriptor)");
+    }
+
+    /// A file of `content` under the system temporary directory, open for
+    /// reading; returns its descriptor and path.
+    fn temp_file(tag: &str, content: &[u8]) -> (std::fs::File, String) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = format!("{}/selftrace-file-{}-{}", std::env::temp_dir().display(), tag, std::process::id());
+        std::fs::write(&path, content).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        (std::fs::File::open(&path).unwrap(), path)
+    }
+
+    #[test]
+    fn fd_paths() {
+        use std::os::fd::AsRawFd;
+        let (f, path) = temp_file("y", b"hello");
+        let fd = f.as_raw_fd() as u64;
+        let y = Context { fd_paths: true, ..cx() };
+        let buf = *b"hello";
+        // strace -y: `read(3</tmp/sf/a.txt>, "hello", 5) = 5`.
+        assert_eq!(line_cx(Sysno::read, &[fd, s(&buf), 5], 5, y), format!(r#"read({fd}<{path}>, "hello", 5) = 5"#));
+        let cpath = format!("{path}\0");
+        assert_eq!(
+            line_cx(Sysno::openat, &[libc::AT_FDCWD as u64, s(cpath.as_bytes()), 0], fd as i64, y),
+            format!(r#"openat(AT_FDCWD, "{path}", O_RDONLY) = {fd}<{path}>"#)
+        );
+        // A closed descriptor has no path: strace prints the number alone.
+        assert_eq!(line_cx(Sysno::close, &[9999], EBADF, y), "close(9999) = -1 EBADF (Bad file descriptor)");
+        let fds = [fd as i32, fd as i32];
+        assert_eq!(line_cx(Sysno::pipe2, &[p(&fds), 0], 0, y), format!("pipe2([{fd}<{path}>, {fd}<{path}>], 0) = 0"));
+        drop(f);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    fn zeroed<T>() -> T {
+        // SAFETY: only used for plain C structures (stat, statx, ...), for
+        // which all-zero bytes are a valid value.
+        unsafe { std::mem::zeroed() }
+    }
+
+    #[test]
+    fn stat_family() {
+        let mut st: libc::stat = zeroed();
+        st.st_mode = libc::S_IFREG | 0o644;
+        st.st_size = 102;
+        assert_eq!(
+            line(Sysno::newfstatat, &[3, s(b"\0"), p(&st), libc::AT_EMPTY_PATH as u64], 0),
+            r#"newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=102, ...}, AT_EMPTY_PATH) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::newfstatat, &[99, s(b"\0"), p(&st), libc::AT_EMPTY_PATH as u64], EBADF),
+            format!("newfstatat(99, \"\", {:#x}, AT_EMPTY_PATH) = -1 EBADF (Bad file descriptor)", p(&st))
+        );
+        assert_eq!(
+            line(Sysno::newfstatat, &[libc::AT_FDCWD as u64, s(b"/tmp\0"), p(&st), 0x10100], EINVAL),
+            format!("newfstatat(AT_FDCWD, \"/tmp\", {:#x}, AT_SYMLINK_NOFOLLOW|0x10000) = -1 EINVAL (Invalid argument)", p(&st))
+        );
+        st.st_mode = libc::S_IFDIR | libc::S_ISVTX | 0o777;
+        st.st_size = 4096;
+        assert_eq!(
+            line(Sysno::newfstatat, &[libc::AT_FDCWD as u64, s(b"/tmp\0"), p(&st), 0x2000], 0),
+            r#"newfstatat(AT_FDCWD, "/tmp", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=4096, ...}, 0x2000 /* AT_??? */) = 0"#
+        );
+        st.st_mode = libc::S_IFCHR | 0o666;
+        st.st_rdev = libc::makedev(1, 3);
+        assert_eq!(
+            line(Sysno::fstat, &[0, p(&st)], 0),
+            "fstat(0, {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0"
+        );
+        st.st_rdev = libc::makedev(0x88, 0);
+        st.st_mode = libc::S_IFCHR | 0o620;
+        assert_eq!(
+            line(Sysno::fstat, &[1, p(&st)], 0),
+            "fstat(1, {st_mode=S_IFCHR|0620, st_rdev=makedev(0x88, 0), ...}) = 0"
+        );
+        st.st_mode = libc::S_IFREG | libc::S_ISUID | libc::S_ISGID | libc::S_ISVTX | 0o755;
+        st.st_size = 0;
+        assert_eq!(
+            line(Sysno::lstat, &[s(b"/tmp/sf/suid\0"), p(&st)], 0),
+            r#"lstat("/tmp/sf/suid", {st_mode=S_IFREG|S_ISUID|S_ISGID|S_ISVTX|0755, st_size=0, ...}) = 0"#
+        );
+        st.st_mode = libc::S_IFLNK | 0o777;
+        st.st_size = 5;
+        assert_eq!(
+            line(Sysno::lstat, &[s(b"/tmp/sf/lnk\0"), p(&st)], 0),
+            r#"lstat("/tmp/sf/lnk", {st_mode=S_IFLNK|0777, st_size=5, ...}) = 0"#
+        );
+        assert_eq!(line(Sysno::fstat, &[0, 0], EFAULT), "fstat(0, NULL) = -1 EFAULT (Bad address)");
+        assert_eq!(line(Sysno::stat, &[0, p(&st)], EFAULT), format!("stat(NULL, {:#x}) = -1 EFAULT (Bad address)", p(&st)));
+        assert_eq!(line(Sysno::stat, &[s(b"/tmp\0"), 0], EFAULT), r#"stat("/tmp", NULL) = -1 EFAULT (Bad address)"#);
+
+        // A real file, stat'ed by the kernel.
+        use std::os::fd::AsRawFd;
+        let (f, path) = temp_file("stat", b"1234567");
+        let mut st: libc::stat = zeroed();
+        // SAFETY: `st` is a valid, writable stat buffer.
+        assert_eq!(unsafe { libc::fstat(f.as_raw_fd(), &mut st) }, 0);
+        assert_eq!(line(Sysno::fstat, &[3, p(&st)], 0), "fstat(3, {st_mode=S_IFREG|0644, st_size=7, ...}) = 0");
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn statx_call() {
+        let mut sx: libc::statx = zeroed();
+        sx.stx_mask = 0x1fff;
+        sx.stx_mode = (libc::S_IFREG | 0o644) as u16;
+        sx.stx_size = 102;
+        let a = s(b"/tmp/sf/a.txt\0");
+        assert_eq!(
+            line(Sysno::statx, &[libc::AT_FDCWD as u64, a, 0, 0xfff, p(&sx)], 0),
+            r#"statx(AT_FDCWD, "/tmp/sf/a.txt", AT_STATX_SYNC_AS_STAT, STATX_ALL, {stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=102, ...}) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::statx, &[libc::AT_FDCWD as u64, a, 0x4100, 0x7ff | 0x800, p(&sx)], 0),
+            r#"statx(AT_FDCWD, "/tmp/sf/a.txt", AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW, STATX_ALL, {stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=102, ...}) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::statx, &[1, s(b"\0"), 0x1000, 0x10000fff, p(&sx)], 0),
+            r#"statx(1, "", AT_STATX_SYNC_AS_STAT|AT_EMPTY_PATH, STATX_ALL|0x10000000, {stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=102, ...}) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::statx, &[3, s(b"/nonexist\0"), 0x7fffffff, 0xffffffff, p(&sx)], EINVAL),
+            format!(
+                "statx(3, \"/nonexist\", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW|AT_REMOVEDIR|AT_SYMLINK_FOLLOW|\
+AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|STATX_DIOALIGN|0xffffc000, {:#x}) = -1 EINVAL (Invalid argument)",
+                p(&sx)
+            )
+        );
+    }
+
+    #[test]
+    fn statfs_call() {
+        let mut sf: super::StatFs = zeroed();
+        sf.f_type = 0xef53;
+        sf.f_bsize = 4096;
+        sf.f_blocks = 66053021;
+        sf.f_bfree = 62904789;
+        sf.f_bavail = 20673240;
+        sf.f_files = 16777216;
+        sf.f_ffree = 16382873;
+        sf.f_fsid = [0x6697c6f7, 0x61104864];
+        sf.f_namelen = 255;
+        sf.f_frsize = 4096;
+        sf.f_flags = 0x1020;
+        assert_eq!(
+            line(Sysno::statfs, &[s(b"/tmp\0"), p(&sf)], 0),
+            r#"statfs("/tmp", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=66053021, f_bfree=62904789, f_bavail=20673240, f_files=16777216, f_ffree=16382873, f_fsid={val=[0x6697c6f7, 0x61104864]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0"#
+        );
+        let mut sf: super::StatFs = zeroed();
+        sf.f_type = 0x9fa0;
+        sf.f_bsize = 4096;
+        sf.f_fsid = [0x15, 0];
+        sf.f_namelen = 255;
+        sf.f_frsize = 4096;
+        sf.f_flags = 0x1020;
+        assert_eq!(
+            line(Sysno::fstatfs, &[3, p(&sf)], 0),
+            r#"fstatfs(3, {f_type=PROC_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0x15, 0]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::statfs, &[s(b"/nonexist\0"), p(&sf)], ENOENT),
+            format!("statfs(\"/nonexist\", {:#x}) = -1 ENOENT (No such file or directory)", p(&sf))
+        );
+        assert_eq!(std::mem::size_of::<super::StatFs>(), std::mem::size_of::<libc::statfs>());
+    }
+
+    #[test]
+    fn seek_access_dup_pipe() {
+        assert_eq!(line(Sysno::lseek, &[3, 0, 2], 102), "lseek(3, 0, SEEK_END) = 102");
+        assert_eq!(line(Sysno::lseek, &[3, -3i64 as u64, 1], 99), "lseek(3, -3, SEEK_CUR) = 99");
+        assert_eq!(line(Sysno::lseek, &[3, 1, 7], EINVAL), "lseek(3, 1, 0x7 /* SEEK_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(line(Sysno::lseek, &[3, 0, 0x100000000], 0), "lseek(3, 0, SEEK_SET) = 0");
+        let a = s(b"/tmp/sf/a.txt\0");
+        assert_eq!(line(Sysno::access, &[a, 6], 0), r#"access("/tmp/sf/a.txt", R_OK|W_OK) = 0"#);
+        assert_eq!(line(Sysno::access, &[a, 0], 0), r#"access("/tmp/sf/a.txt", F_OK) = 0"#);
+        assert_eq!(line(Sysno::access, &[a, 0x11], EINVAL), r#"access("/tmp/sf/a.txt", X_OK|0x10) = -1 EINVAL (Invalid argument)"#);
+        assert_eq!(line(Sysno::access, &[s(b"/\0"), 0x10], EINVAL), r#"access("/", 0x10 /* ?_OK */) = -1 EINVAL (Invalid argument)"#);
+        assert_eq!(
+            line(Sysno::faccessat, &[libc::AT_FDCWD as u64, a, 4], 0),
+            r#"faccessat(AT_FDCWD, "/tmp/sf/a.txt", R_OK) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::faccessat2, &[libc::AT_FDCWD as u64, a, 4, 0x300], 0),
+            r#"faccessat2(AT_FDCWD, "/tmp/sf/a.txt", R_OK, AT_SYMLINK_NOFOLLOW|AT_EACCESS) = 0"#
+        );
+        assert_eq!(line(Sysno::faccessat2, &[3, s(b"\0"), 4, 0x1200], 0), r#"faccessat2(3, "", R_OK, AT_EACCESS|AT_EMPTY_PATH) = 0"#);
+        assert_eq!(
+            line(Sysno::faccessat2, &[0, s(b"\0"), 0, 1], EINVAL),
+            r#"faccessat2(0, "", F_OK, 0x1 /* AT_??? */) = -1 EINVAL (Invalid argument)"#
+        );
+        assert_eq!(line(Sysno::dup, &[3], 4), "dup(3) = 4");
+        assert_eq!(line(Sysno::dup2, &[99, 10], EBADF), "dup2(99, 10) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(line(Sysno::dup3, &[3, 11, 0x80000], 11), "dup3(3, 11, O_CLOEXEC) = 11");
+        assert_eq!(line(Sysno::dup3, &[3, 13, 0x80001], EINVAL), "dup3(3, 13, O_CLOEXEC|0x1) = -1 EINVAL (Invalid argument)");
+        assert_eq!(line(Sysno::dup3, &[0, 50, 1], EINVAL), "dup3(0, 50, 0x1 /* O_??? */) = -1 EINVAL (Invalid argument)");
+        let fds = [7i32, 8];
+        assert_eq!(line(Sysno::pipe2, &[p(&fds), 0x80800], 0), "pipe2([7, 8], O_NONBLOCK|O_CLOEXEC) = 0");
+        assert_eq!(line(Sysno::pipe, &[p(&fds)], 0), "pipe([7, 8]) = 0");
+        assert_eq!(line(Sysno::pipe2, &[0, 1], EINVAL), "pipe2(NULL, 0x1 /* O_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::pipe2, &[p(&fds), 0x4001], EINVAL),
+            format!("pipe2({:#x}, O_DIRECT|0x1) = -1 EINVAL (Invalid argument)", p(&fds))
+        );
+    }
+
+    #[test]
+    fn fcntl_commands() {
+        use libc::*;
+        assert_eq!(line(Sysno::fcntl, &[3, F_GETFD as u64], 0), "fcntl(3, F_GETFD) = 0");
+        assert_eq!(line(Sysno::fcntl, &[3, F_GETFD as u64], 1), "fcntl(3, F_GETFD) = 0x1 (flags FD_CLOEXEC)");
+        assert_eq!(line(Sysno::fcntl, &[3, F_SETFD as u64, 1], 0), "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
+        assert_eq!(line(Sysno::fcntl, &[3, F_SETFD as u64, 3], 0), "fcntl(3, F_SETFD, FD_CLOEXEC|0x2) = 0");
+        assert_eq!(line(Sysno::fcntl, &[3, F_GETFL as u64], 0x8002), "fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)");
+        assert_eq!(line(Sysno::fcntl, &[14, F_GETFL as u64], 0), "fcntl(14, F_GETFL) = 0 (flags O_RDONLY)");
+        assert_eq!(line(Sysno::fcntl, &[99, F_GETFL as u64], self::EBADF), "fcntl(99, F_GETFL) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(line(Sysno::fcntl, &[3, F_SETFL as u64, 0xc00], 0), "fcntl(3, F_SETFL, O_RDONLY|O_APPEND|O_NONBLOCK) = 0");
+        assert_eq!(line(Sysno::fcntl, &[3, F_DUPFD as u64, 20], 20), "fcntl(3, F_DUPFD, 20) = 20");
+        assert_eq!(line(Sysno::fcntl, &[3, F_DUPFD_CLOEXEC as u64, 30], 30), "fcntl(3, F_DUPFD_CLOEXEC, 30) = 30");
+        let mut fl: flock = zeroed();
+        fl.l_type = F_WRLCK as i16;
+        fl.l_len = 10;
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_SETLKW as u64, p(&fl)], 0),
+            "fcntl(3, F_SETLKW, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=10}) = 0"
+        );
+        fl.l_type = F_UNLCK as i16;
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_OFD_GETLK as u64, p(&fl)], 0),
+            "fcntl(3, F_OFD_GETLK, {l_type=F_UNLCK, l_whence=SEEK_SET, l_start=0, l_len=10, l_pid=0}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[99, F_GETLK as u64, p(&fl)], self::EBADF),
+            format!("fcntl(99, F_GETLK, {:#x}) = -1 EBADF (Bad file descriptor)", p(&fl))
+        );
+        assert_eq!(line(Sysno::fcntl, &[3, F_SETLK as u64, BAD], self::EFAULT), "fcntl(3, F_SETLK, 0x8) = -1 EFAULT (Bad address)");
+        let owner = [2i32, 5];
+        assert_eq!(line(Sysno::fcntl, &[3, 15, p(&owner)], 0), "fcntl(3, F_SETOWN_EX, {type=F_OWNER_PGRP, pid=5}) = 0");
+        let owner = [0i32, 0];
+        assert_eq!(line(Sysno::fcntl, &[3, 16, p(&owner)], 0), "fcntl(3, F_GETOWN_EX, {type=F_OWNER_TID, pid=0}) = 0");
+        assert_eq!(line(Sysno::fcntl, &[3, F_GETOWN as u64], 0), "fcntl(3, F_GETOWN) = 0");
+        assert_eq!(line(Sysno::fcntl, &[14, F_SETPIPE_SZ as u64, 8192], 8192), "fcntl(14, F_SETPIPE_SZ, 8192) = 8192");
+        assert_eq!(line(Sysno::fcntl, &[14, F_GETPIPE_SZ as u64], 65536), "fcntl(14, F_GETPIPE_SZ) = 65536");
+        assert_eq!(line(Sysno::fcntl, &[3, F_GETLEASE as u64], 2), "fcntl(3, F_GETLEASE) = 0x2 (F_UNLCK)");
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_SETLEASE as u64, 0], -(EAGAIN as i64)),
+            "fcntl(3, F_SETLEASE, F_RDLCK) = -1 EAGAIN (Resource temporarily unavailable)"
+        );
+        assert_eq!(line(Sysno::fcntl, &[4, F_ADD_SEALS as u64, 0xe], 0), "fcntl(4, F_ADD_SEALS, F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE) = 0");
+        assert_eq!(line(Sysno::fcntl, &[4, F_GET_SEALS as u64], 0), "fcntl(4, F_GET_SEALS) = 0");
+        assert_eq!(
+            line(Sysno::fcntl, &[4, F_GET_SEALS as u64], 0xe),
+            "fcntl(4, F_GET_SEALS) = 0xe (seals F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE)"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_NOTIFY as u64, 0x80000002], -(ENOTDIR as i64)),
+            "fcntl(3, F_NOTIFY, DN_MODIFY|DN_MULTISHOT) = -1 ENOTDIR (Not a directory)"
+        );
+        assert_eq!(line(Sysno::fcntl, &[3, 1234, 5], self::EINVAL), "fcntl(3, 0x4d2 /* F_??? */, 0x5) = -1 EINVAL (Invalid argument)");
+    }
+
+    #[test]
+    fn getdents_counts_records() {
+        // Three records of 24, 24 and 32 bytes, d_reclen at offset 16.
+        let mut buf = [0u8; 80];
+        for (at, len) in [(0usize, 24u16), (24, 24), (48, 32)] {
+            buf[at + 16..at + 18].copy_from_slice(&len.to_ne_bytes());
+        }
+        assert_eq!(
+            line(Sysno::getdents64, &[6, s(&buf), 32768], 80),
+            format!("getdents64(6, {:#x} /* 3 entries */, 32768) = 80", s(&buf))
+        );
+        assert_eq!(
+            line(Sysno::getdents64, &[6, s(&buf), 32768], 0),
+            format!("getdents64(6, {:#x} /* 0 entries */, 32768) = 0", s(&buf))
+        );
+        assert_eq!(
+            line(Sysno::getdents, &[6, s(&buf), 32768], 48),
+            format!("getdents(6, {:#x} /* 2 entries */, 32768) = 48", s(&buf))
+        );
+        assert_eq!(
+            line(Sysno::getdents64, &[99, s(&buf), 32768], EBADF),
+            format!("getdents64(99, {:#x}, 32768) = -1 EBADF (Bad file descriptor)", s(&buf))
+        );
+    }
+
+    #[test]
+    fn ioctls() {
+        let enotty = -(libc::ENOTTY as i64);
+        let t = super::TermiosFlags {
+            iflag: (libc::ICRNL | libc::IXON) as u32,
+            oflag: (libc::OPOST | libc::ONLCR) as u32,
+            cflag: (libc::B38400 | libc::CS8 | libc::CREAD) as u32,
+            lflag: (libc::ISIG | libc::ICANON | libc::ECHO | libc::ECHOE | libc::ECHOK | libc::IEXTEN | libc::ECHOCTL | libc::ECHOKE) as u32,
+        };
+        let body = "{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}";
+        assert_eq!(line(Sysno::ioctl, &[5, libc::TCGETS, p(&t)], 0), format!("ioctl(5, TCGETS, {body}) = 0"));
+        assert_eq!(
+            line(Sysno::ioctl, &[3, libc::TCGETS, p(&t)], enotty),
+            format!("ioctl(3, TCGETS, {:#x}) = -1 ENOTTY (Inappropriate ioctl for device)", p(&t))
+        );
+        assert_eq!(line(Sysno::ioctl, &[5, libc::TCGETS, 0], EFAULT), "ioctl(5, TCGETS, NULL) = -1 EFAULT (Bad address)");
+        // Input structures show even when the call fails.
+        assert_eq!(
+            line(Sysno::ioctl, &[5, libc::TCSETSW, p(&t)], EBADF),
+            format!("ioctl(5, SNDCTL_TMR_STOP or TCSETSW, {body}) = -1 EBADF (Bad file descriptor)")
+        );
+        let all = super::TermiosFlags { iflag: u32::MAX, oflag: u32::MAX, cflag: u32::MAX, lflag: u32::MAX };
+        assert_eq!(
+            line(Sysno::ioctl, &[127, libc::TCSETS, p(&all)], EBADF),
+            "ioctl(127, SNDCTL_TMR_START or TCSETS, {c_iflag=IGNBRK|BRKINT|IGNPAR|PARMRK|INPCK|ISTRIP|INLCR|IGNCR|ICRNL|IUCLC|IXON|IXANY|IXOFF|IMAXBEL|IUTF8|0xffff8000, \
+c_oflag=NL1|CR3|XTABS|BS1|VT1|FF1|OPOST|OLCUC|ONLCR|OCRNL|ONOCR|ONLRET|OFILL|OFDEL|0xffff0000, \
+c_cflag=B4000000|B4000000<<IBSHIFT|CS8|CSTOPB|CREAD|PARENB|PARODD|HUPCL|CLOCAL|CMSPAR|CRTSCTS|0x2ff0e000, \
+c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|ECHOKE|FLUSHO|PENDIN|TOSTOP|EXTPROC|0xfffe2000, ...}) = -1 EBADF (Bad file descriptor)"
+        );
+        // strace prints nothing for an empty flag word and keeps the `|`.
+        let odd = super::TermiosFlags {
+            iflag: 0,
+            oflag: (libc::NL1 | libc::CR2 | libc::TAB3 | libc::BS1 | libc::VT1 | libc::FF1) as u32,
+            cflag: (libc::B9600 | libc::CS5 | libc::CBAUDEX) as u32,
+            lflag: 0,
+        };
+        assert_eq!(
+            line(Sysno::ioctl, &[127, libc::TCSETSF, p(&odd)], EBADF),
+            "ioctl(127, SNDCTL_TMR_CONTINUE or TCSETSF, {c_iflag=, c_oflag=NL1|CR2|XTABS|BS1|VT1|FF1|, c_cflag=B3000000|CS5|, c_lflag=, ...}) = -1 EBADF (Bad file descriptor)"
+        );
+        let ws = libc::winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 };
+        assert_eq!(
+            line(Sysno::ioctl, &[5, libc::TIOCGWINSZ, p(&ws)], 0),
+            "ioctl(5, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, libc::TIOCGWINSZ, p(&ws)], enotty),
+            format!("ioctl(3, TIOCGWINSZ, {:#x}) = -1 ENOTTY (Inappropriate ioctl for device)", p(&ws))
+        );
+        let n = 200i32;
+        assert_eq!(line(Sysno::ioctl, &[3, libc::FIONREAD, p(&n)], 0), "ioctl(3, FIONREAD, [200]) = 0");
+        assert_eq!(
+            line(Sysno::ioctl, &[99, libc::FIONREAD, p(&n)], EBADF),
+            format!("ioctl(99, FIONREAD, {:#x}) = -1 EBADF (Bad file descriptor)", p(&n))
+        );
+        assert_eq!(line(Sysno::ioctl, &[3, libc::FIONBIO, p(&n)], 0), "ioctl(3, FIONBIO, [200]) = 0");
+        assert_eq!(line(Sysno::ioctl, &[3, libc::FIOCLEX], 0), "ioctl(3, FIOCLEX) = 0");
+        assert_eq!(line(Sysno::ioctl, &[3, libc::FIONCLEX], 0), "ioctl(3, FIONCLEX) = 0");
+        assert_eq!(line(Sysno::ioctl, &[5, libc::TCFLSH, 0], 0), "ioctl(5, TCFLSH, TCIFLUSH) = 0");
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x12345678, 0x10], enotty),
+            "ioctl(3, _IOC(_IOC_NONE, 0x56, 0x78, 0x1234), 0x10) = -1 ENOTTY (Inappropriate ioctl for device)"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x80047801, 0x10], enotty),
+            "ioctl(3, _IOC(_IOC_READ, 0x78, 0x1, 0x4), 0x10) = -1 ENOTTY (Inappropriate ioctl for device)"
+        );
+    }
+
+    #[test]
+    fn directories_and_names() {
+        let cwd = *b"/tmp/sf\0";
+        assert_eq!(line(Sysno::getcwd, &[s(&cwd), 4096], 8), r#"getcwd("/tmp/sf", 4096) = 8"#);
+        assert_eq!(
+            line(Sysno::getcwd, &[s(&cwd), 2], -(libc::ERANGE as i64)),
+            format!("getcwd({:#x}, 2) = -1 ERANGE (Numerical result out of range)", s(&cwd))
+        );
+        assert_eq!(line(Sysno::getcwd, &[0, 100], EFAULT), "getcwd(NULL, 100) = -1 EFAULT (Bad address)");
+        assert_eq!(line(Sysno::chdir, &[s(b"/tmp/sf\0")], 0), r#"chdir("/tmp/sf") = 0"#);
+        assert_eq!(line(Sysno::fchdir, &[3], -(libc::ENOTDIR as i64)), "fchdir(3) = -1 ENOTDIR (Not a directory)");
+        let target = *b"a.txt";
+        let lnk = s(b"/tmp/sf/lnk\0");
+        assert_eq!(line(Sysno::readlink, &[lnk, s(&target), 4096], 5), r#"readlink("/tmp/sf/lnk", "a.txt", 4096) = 5"#);
+        assert_eq!(line(Sysno::readlink, &[lnk, s(&target), 2], 2), r#"readlink("/tmp/sf/lnk", "a.", 2) = 2"#);
+        assert_eq!(
+            line(Sysno::readlinkat, &[libc::AT_FDCWD as u64, s(b"lnk\0"), s(&target), 100], 5),
+            r#"readlinkat(AT_FDCWD, "lnk", "a.txt", 100) = 5"#
+        );
+        let nope = s(b"/tmp/sf/nope\0");
+        assert_eq!(
+            line(Sysno::unlinkat, &[libc::AT_FDCWD as u64, nope, 0x200], ENOENT),
+            r#"unlinkat(AT_FDCWD, "/tmp/sf/nope", AT_REMOVEDIR) = -1 ENOENT (No such file or directory)"#
+        );
+        assert_eq!(
+            line(Sysno::unlinkat, &[0, s(b"a\0"), 1], EINVAL),
+            r#"unlinkat(0, "a", 0x1 /* AT_??? */) = -1 EINVAL (Invalid argument)"#
+        );
+        assert_eq!(line(Sysno::mkdir, &[s(b"/tmp/sf/d\0"), 0o755], 0), r#"mkdir("/tmp/sf/d", 0755) = 0"#);
+        assert_eq!(line(Sysno::mkdirat, &[libc::AT_FDCWD as u64, s(b"d2\0"), 0o700], 0), r#"mkdirat(AT_FDCWD, "d2", 0700) = 0"#);
+        assert_eq!(line(Sysno::rmdir, &[s(b"d6\0")], 0), r#"rmdir("d6") = 0"#);
+        assert_eq!(line(Sysno::rename, &[s(b"/tmp/sf/d2\0"), s(b"/tmp/sf/d3\0")], 0), r#"rename("/tmp/sf/d2", "/tmp/sf/d3") = 0"#);
+        let (d4, d5) = (s(b"d4\0"), s(b"d5\0"));
+        let cwd_fd = libc::AT_FDCWD as u64;
+        assert_eq!(
+            line(Sysno::renameat2, &[cwd_fd, d4, cwd_fd, d5, 1], 0),
+            r#"renameat2(AT_FDCWD, "d4", AT_FDCWD, "d5", RENAME_NOREPLACE) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::renameat2, &[cwd_fd, d4, cwd_fd, d5, 0xe], EINVAL),
+            r#"renameat2(AT_FDCWD, "d4", AT_FDCWD, "d5", RENAME_EXCHANGE|RENAME_WHITEOUT|0x8) = -1 EINVAL (Invalid argument)"#
+        );
+        assert_eq!(
+            line(Sysno::renameat2, &[0, s(b"a\0"), 0, s(b"b\0"), 8], EINVAL),
+            r#"renameat2(0, "a", 0, "b", 0x8 /* RENAME_?? */) = -1 EINVAL (Invalid argument)"#
+        );
+        assert_eq!(line(Sysno::renameat, &[cwd_fd, d4, cwd_fd, d5], 0), r#"renameat(AT_FDCWD, "d4", AT_FDCWD, "d5") = 0"#);
+        assert_eq!(
+            line(Sysno::linkat, &[cwd_fd, s(b"hl\0"), cwd_fd, s(b"hl2\0"), 0x400], 0),
+            r#"linkat(AT_FDCWD, "hl", AT_FDCWD, "hl2", AT_SYMLINK_FOLLOW) = 0"#
+        );
+        assert_eq!(line(Sysno::link, &[s(b"/tmp/sf/a.txt\0"), s(b"/tmp/sf/hl\0")], 0), r#"link("/tmp/sf/a.txt", "/tmp/sf/hl") = 0"#);
+        assert_eq!(line(Sysno::symlink, &[s(b"x\0"), s(b"/tmp/sf/sl\0")], 0), r#"symlink("x", "/tmp/sf/sl") = 0"#);
+        assert_eq!(line(Sysno::symlinkat, &[s(b"y\0"), cwd_fd, s(b"sl2\0")], 0), r#"symlinkat("y", AT_FDCWD, "sl2") = 0"#);
+        assert_eq!(line(Sysno::unlink, &[s(b"hl\0")], 0), r#"unlink("hl") = 0"#);
+    }
+
+    #[test]
+    fn modes_and_owners() {
+        let y = s(b"/y\0");
+        assert_eq!(line(Sysno::umask, &[0o22], 0o22), "umask(022) = 022");
+        assert_eq!(line(Sysno::umask, &[0], 0o22), "umask(000) = 022");
+        assert_eq!(line(Sysno::umask, &[0x1ffff], 0o22), "umask(0177777) = 022");
+        assert_eq!(line(Sysno::chmod, &[y, 0xffffffff1ffff], 0), r#"chmod("/y", 0177777) = 0"#);
+        assert_eq!(line(Sysno::fchmod, &[3, 0o4755], EBADF), "fchmod(3, 04755) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(line(Sysno::fchmodat, &[libc::AT_FDCWD as u64, y, 0o777], 0), r#"fchmodat(AT_FDCWD, "/y", 0777) = 0"#);
+        assert_eq!(line(Sysno::mknod, &[s(b"/tmp/sf/nod\0"), 0o170644, 0], EINVAL), r#"mknod("/tmp/sf/nod", 0170644) = -1 EINVAL (Invalid argument)"#);
+        assert_eq!(line(Sysno::mknod, &[s(b"/tmp/sf/nod\0"), 0o644, 0], 0), r#"mknod("/tmp/sf/nod", 0644) = 0"#);
+        assert_eq!(
+            line(Sysno::mknod, &[s(b"/tmp/sf/nod2\0"), (libc::S_IFCHR | 0o644) as u64, libc::makedev(1, 3)], 0),
+            r#"mknod("/tmp/sf/nod2", S_IFCHR|0644, makedev(0x1, 0x3)) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::mknodat, &[libc::AT_FDCWD as u64, s(b"/tmp/sf/fifo\0"), (libc::S_IFIFO | 0o600) as u64, 0], 0),
+            r#"mknodat(AT_FDCWD, "/tmp/sf/fifo", S_IFIFO|0600) = 0"#
+        );
+        let a = s(b"/tmp/sf/a.txt\0");
+        assert_eq!(line(Sysno::chown, &[a, 0, 0], 0), r#"chown("/tmp/sf/a.txt", 0, 0) = 0"#);
+        assert_eq!(line(Sysno::fchown, &[3, u32::MAX as u64, u32::MAX as u64], 0), "fchown(3, -1, -1) = 0");
+        assert_eq!(line(Sysno::lchown, &[s(b"/tmp/sf/lnk\0"), 1000, 1000], 0), r#"lchown("/tmp/sf/lnk", 1000, 1000) = 0"#);
+        assert_eq!(line(Sysno::fchownat, &[3, s(b"\0"), 0, 0, 0x1000], 0), r#"fchownat(3, "", 0, 0, AT_EMPTY_PATH) = 0"#);
+        assert_eq!(line(Sysno::truncate, &[a, 102], 0), r#"truncate("/tmp/sf/a.txt", 102) = 0"#);
+        assert_eq!(line(Sysno::ftruncate, &[3, 102], 0), "ftruncate(3, 102) = 0");
+        assert_eq!(line(Sysno::fsync, &[3], 0), "fsync(3) = 0");
+        assert_eq!(line(Sysno::fdatasync, &[3], 0), "fdatasync(3) = 0");
+    }
+
+    #[test]
+    fn space_times_locks_copies() {
+        assert_eq!(line(Sysno::fadvise64, &[3, 0, 100, 2], 0), "fadvise64(3, 0, 100, POSIX_FADV_SEQUENTIAL) = 0");
+        assert_eq!(
+            line(Sysno::fadvise64, &[3, 0, 0, 17], EINVAL),
+            "fadvise64(3, 0, 0, 0x11 /* POSIX_FADV_??? */) = -1 EINVAL (Invalid argument)"
+        );
+        let eop = -(libc::EOPNOTSUPP as i64);
+        assert_eq!(line(Sysno::fallocate, &[3, 0, 0, 200], 0), "fallocate(3, 0, 0, 200) = 0");
+        assert_eq!(line(Sysno::fallocate, &[3, 3, 0, 10], 0), "fallocate(3, FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE, 0, 10) = 0");
+        assert_eq!(
+            line(Sysno::fallocate, &[3, 0x1000, 0, 200], eop),
+            "fallocate(3, 0x1000 /* FALLOC_FL_??? */, 0, 200) = -1 EOPNOTSUPP (Operation not supported)"
+        );
+        assert_eq!(
+            line(Sysno::fallocate, &[3, 0x1001, 0, 10], eop),
+            "fallocate(3, FALLOC_FL_KEEP_SIZE|0x1000, 0, 10) = -1 EOPNOTSUPP (Operation not supported)"
+        );
+        let a = s(b"/tmp/sf/a.txt\0");
+        let ts = [libc::timespec { tv_sec: 1, tv_nsec: 2 }, libc::timespec { tv_sec: 3, tv_nsec: libc::UTIME_OMIT }];
+        assert_eq!(
+            line(Sysno::utimensat, &[libc::AT_FDCWD as u64, a, p(&ts), 0], 0),
+            r#"utimensat(AT_FDCWD, "/tmp/sf/a.txt", [{tv_sec=1, tv_nsec=2} /* 1970-01-01T00:00:01.000000002+0000 */, UTIME_OMIT], 0) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::utimensat, &[libc::AT_FDCWD as u64, a, 0, 0x100], 0),
+            r#"utimensat(AT_FDCWD, "/tmp/sf/a.txt", NULL, AT_SYMLINK_NOFOLLOW) = 0"#
+        );
+        let ts = [libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_NOW }, libc::timespec { tv_sec: 1700000000, tv_nsec: 123456789 }];
+        assert_eq!(
+            line(Sysno::utimensat, &[3, 0, p(&ts), 0], 0),
+            "utimensat(3, NULL, [UTIME_NOW, {tv_sec=1700000000, tv_nsec=123456789} /* 2023-11-14T22:13:20.123456789+0000 */], 0) = 0"
+        );
+        let ts = [libc::timespec { tv_sec: -1, tv_nsec: 1000000000 }, libc::timespec { tv_sec: 1700000000, tv_nsec: 5 }];
+        assert_eq!(
+            line(Sysno::utimensat, &[3, 0, p(&ts), 0x100], EINVAL),
+            "utimensat(3, NULL, [{tv_sec=-1, tv_nsec=1000000000}, {tv_sec=1700000000, tv_nsec=5} /* 2023-11-14T22:13:20.000000005+0000 */], AT_SYMLINK_NOFOLLOW) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(line(Sysno::utimensat, &[3, 0, BAD, 0], EFAULT), "utimensat(3, NULL, 0x8, 0) = -1 EFAULT (Bad address)");
+
+        assert_eq!(line(Sysno::flock, &[3, 2], 0), "flock(3, LOCK_EX) = 0");
+        assert_eq!(line(Sysno::flock, &[3, 5], 0), "flock(3, LOCK_SH|LOCK_NB) = 0");
+        assert_eq!(line(Sysno::flock, &[3, 0x40], EINVAL), "flock(3, LOCK_READ) = -1 EINVAL (Invalid argument)");
+        assert_eq!(line(Sysno::flock, &[3, 0xff], 0), "flock(3, LOCK_SH|LOCK_EX|LOCK_NB|LOCK_UN|LOCK_MAND|LOCK_RW|0x10) = 0");
+        assert_eq!(line(Sysno::flock, &[3, 0x100], EINVAL), "flock(3, 0x100 /* LOCK_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(line(Sysno::flock, &[77, 0], EINVAL), "flock(77, 0) = -1 EINVAL (Invalid argument)");
+
+        // At exit the kernel has moved the offset: strace shows before => after.
+        let off = 8i64;
+        assert_eq!(line(Sysno::sendfile, &[16, 3, p(&off), 5], 5), "sendfile(16, 3, [3] => [8], 5) = 5");
+        assert_eq!(line(Sysno::sendfile, &[16, 3, 0, 5], 5), "sendfile(16, 3, NULL, 5) = 5");
+        let off = 3000i64;
+        assert_eq!(line(Sysno::sendfile, &[3, 3, p(&off), 5], 0), "sendfile(3, 3, [3000], 5) = 0");
+        assert_eq!(line(Sysno::sendfile, &[3, 99, p(&off), 5], EBADF), "sendfile(3, 99, [3000], 5) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(line(Sysno::sendfile, &[3, 3, BAD, 5], EFAULT), "sendfile(3, 3, 0x8, 5) = -1 EFAULT (Bad address)");
+        let (oi, oo) = (11i64, 12i64);
+        assert_eq!(line(Sysno::copy_file_range, &[3, p(&oi), 16, p(&oo), 10, 0], 10), "copy_file_range(3, [1], 16, [2], 10, 0) = 10");
+        assert_eq!(line(Sysno::copy_file_range, &[3, 0, 16, 0, 10, 0], 10), "copy_file_range(3, NULL, 16, NULL, 10, 0) = 10");
+        let (oi, oo) = (1i64, 2i64);
+        assert_eq!(
+            line(Sysno::copy_file_range, &[99, p(&oi), 3, p(&oo), 5, 0], EBADF),
+            "copy_file_range(99, [1], 3, [2], 5, 0) = -1 EBADF (Bad file descriptor)"
+        );
+
+        assert_eq!(line(Sysno::close_range, &[50, 60, 0], 0), "close_range(50, 60, 0) = 0");
+        assert_eq!(line(Sysno::close_range, &[50, u32::MAX as u64, 4], 0), "close_range(50, 4294967295, CLOSE_RANGE_CLOEXEC) = 0");
+        assert_eq!(
+            line(Sysno::close_range, &[50, 60, 10], EINVAL),
+            "close_range(50, 60, CLOSE_RANGE_UNSHARE|0x8) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::close_range, &[50, 40, 8], EINVAL),
+            "close_range(50, 40, 0x8 /* CLOSE_RANGE_??? */) = -1 EINVAL (Invalid argument)"
+        );
+    }
+
+    #[test]
+    fn polling() {
+        let fds = [
+            libc::pollfd { fd: 3, events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: 4, events: libc::POLLIN | libc::POLLOUT, revents: libc::POLLOUT },
+            libc::pollfd { fd: -1, events: libc::POLLIN, revents: 0 },
+        ];
+        assert_eq!(
+            line(Sysno::poll, &[p(&fds), 3, 100], 1),
+            "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN|POLLOUT}, {fd=-1}], 3, 100) = 1 ([{fd=4, revents=POLLOUT}])"
+        );
+        assert_eq!(line(Sysno::poll, &[p(&fds), 1, 0], 0), "poll([{fd=3, events=POLLIN}], 1, 0) = 0 (Timeout)");
+        assert_eq!(line(Sysno::poll, &[0, 0, 1], 0), "poll(NULL, 0, 1) = 0 (Timeout)");
+        let five = [libc::pollfd { fd: 0, events: libc::POLLIN, revents: libc::POLLIN }; 5];
+        // strace -s 3.
+        assert_eq!(
+            line_cx(Sysno::poll, &[p(&five), 5, 0], 5, limit(3)),
+            "poll([{fd=0, events=POLLIN}, {fd=0, events=POLLIN}, {fd=0, events=POLLIN}, ...], 5, 0) = 5 \
+([{fd=0, revents=POLLIN}, {fd=0, revents=POLLIN}, {fd=0, revents=POLLIN}, ...])"
+        );
+
+        assert_eq!(line(Sysno::epoll_create1, &[0x80000], 5), "epoll_create1(EPOLL_CLOEXEC) = 5");
+        assert_eq!(line(Sysno::epoll_create, &[5], 6), "epoll_create(5) = 6");
+        let ev = libc::epoll_event { events: (libc::EPOLLIN | libc::EPOLLET) as u32, u64: 0x1234 };
+        assert_eq!(
+            line(Sysno::epoll_ctl, &[5, 1, 4, p(&ev)], 0),
+            "epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN|EPOLLET, data={u32=4660, u64=4660}}) = 0"
+        );
+        assert_eq!(line(Sysno::epoll_ctl, &[5, 2, 4, 0], 0), "epoll_ctl(5, EPOLL_CTL_DEL, 4, NULL) = 0");
+        let ev = libc::epoll_event { events: libc::EPOLLOUT as u32, u64: 0x1234 };
+        assert_eq!(
+            line(Sysno::epoll_ctl, &[5, 7, 4, p(&ev)], EINVAL),
+            "epoll_ctl(5, 0x7 /* EPOLL_CTL_??? */, 4, {events=EPOLLOUT, data={u32=4660, u64=4660}}) = -1 EINVAL (Invalid argument)"
+        );
+        let out = [ev, ev];
+        assert_eq!(
+            line(Sysno::epoll_wait, &[5, p(&out), 4, 10], 1),
+            "epoll_wait(5, [{events=EPOLLOUT, data={u32=4660, u64=4660}}], 4, 10) = 1"
+        );
+        assert_eq!(
+            line(Sysno::epoll_wait, &[99, p(&out), 4, 0], EBADF),
+            format!("epoll_wait(99, {:#x}, 4, 0) = -1 EBADF (Bad file descriptor)", p(&out))
+        );
+        assert_eq!(std::mem::size_of::<libc::epoll_event>(), 12);
+
+        assert_eq!(line(Sysno::eventfd2, &[3, 0x80800], 7), "eventfd2(3, EFD_CLOEXEC|EFD_NONBLOCK) = 7");
+        assert_eq!(line(Sysno::eventfd2, &[0, 0x80801], 5), "eventfd2(0, EFD_SEMAPHORE|EFD_CLOEXEC|EFD_NONBLOCK) = 5");
+        assert_eq!(line(Sysno::eventfd2, &[0, 0], 8), "eventfd2(0, 0) = 8");
+        assert_eq!(line(Sysno::inotify_init1, &[0x80800], 9), "inotify_init1(IN_NONBLOCK|IN_CLOEXEC) = 9");
+        assert_eq!(line(Sysno::inotify_init1, &[0], 11), "inotify_init1(0) = 11");
+        let d = s(b"/tmp/sf\0");
+        assert_eq!(
+            line(Sysno::inotify_add_watch, &[9, d, 0x1000302], 1),
+            r#"inotify_add_watch(9, "/tmp/sf", IN_MODIFY|IN_CREATE|IN_DELETE|IN_ONLYDIR) = 1"#
+        );
+        assert_eq!(
+            line(Sysno::inotify_add_watch, &[9, d, 0xfff], 1),
+            r#"inotify_add_watch(9, "/tmp/sf", IN_ACCESS|IN_MODIFY|IN_ATTRIB|IN_CLOSE_WRITE|IN_CLOSE_NOWRITE|IN_OPEN|IN_MOVED_FROM|IN_MOVED_TO|IN_CREATE|IN_DELETE|IN_DELETE_SELF|IN_MOVE_SELF) = 1"#
+        );
+        assert_eq!(line(Sysno::inotify_rm_watch, &[9, 1], 0), "inotify_rm_watch(9, 1) = 0");
+    }
+}
