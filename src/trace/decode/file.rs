@@ -641,7 +641,7 @@ fn statx(w: &mut Writer, info: &SyscallInfo) {
     w.dirfd("dirfd", dirfd);
     w.path("pathname", path);
     w.text("flags", flags, |o| statx_flags(o, uint(flags)));
-    w.text("mask", mask, |o| o.flags(uint(mask), &STATX_MASK));
+    w.text("mask", mask, |o| flags_or(o, uint(mask), &STATX_MASK, "STATX_???"));
     out_struct(w, info, "statxbuf", buf, statx_body);
 }
 
@@ -825,10 +825,12 @@ fn pipe2(w: &mut Writer, info: &SyscallInfo) {
 
 const FD_FLAGS: [(u64, &str); 1] = [(libc::FD_CLOEXEC as u64, "FD_CLOEXEC")];
 
-const LOCK_TYPES: [(u64, &str); 3] = [
+const LOCK_TYPES: [(u64, &str); 5] = [
     (libc::F_RDLCK as u64, "F_RDLCK"),
     (libc::F_WRLCK as u64, "F_WRLCK"),
     (libc::F_UNLCK as u64, "F_UNLCK"),
+    (4, "F_EXLCK"),
+    (8, "F_SHLCK"),
 ];
 
 /// `F_OWNER_TID`, `F_OWNER_PID`, `F_OWNER_PGRP` (<fcntl.h>).
@@ -930,7 +932,7 @@ fn fcntl(w: &mut Writer, info: &SyscallInfo) {
             w.int("arg", int(arg));
             w.returns(Ret::Fd);
         }
-        libc::F_SETFD => w.text("arg", arg, |o| o.flags(uint(arg), &FD_FLAGS)),
+        libc::F_SETFD => w.text("arg", arg, |o| flags_or(o, uint(arg), &FD_FLAGS, "FD_???")),
         libc::F_SETFL => w.text("arg", arg, |o| open_flags(o, arg)),
         libc::F_SETOWN | libc::F_SETPIPE_SZ => w.int("arg", int(arg)),
         F_SETSIG => {
@@ -941,8 +943,8 @@ fn fcntl(w: &mut Writer, info: &SyscallInfo) {
             })
         }
         libc::F_SETLEASE => w.text("arg", arg, |o| o.value(uint(arg), &LOCK_TYPES, "F_???")),
-        libc::F_NOTIFY => w.text("arg", arg, |o| o.flags(uint(arg), &DN_FLAGS)),
-        libc::F_ADD_SEALS => w.text("arg", arg, |o| o.flags(uint(arg), &SEALS)),
+        libc::F_NOTIFY => w.text("arg", arg, |o| flags_or(o, uint(arg), &DN_FLAGS, "DN_???")),
+        libc::F_ADD_SEALS => w.text("arg", arg, |o| flags_or(o, uint(arg), &SEALS, "F_SEAL_???")),
         libc::F_SETLK | libc::F_SETLKW | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => {
             in_struct::<libc::flock>(w, "arg", arg, |o, l| flock_body(o, l, false))
         }
@@ -1188,22 +1190,22 @@ const TCFLSH_ARGS: [(u64, &str); 3] = [
 /// The requests decoded here, by strace's names (it names a few terminal
 /// requests after the OSS sequencer ones that share their numbers).
 const IOCTLS: [(u64, &str); 16] = [
-    (libc::TCGETS as u64, "TCGETS"),
-    (libc::TCSETS as u64, "SNDCTL_TMR_START or TCSETS"),
-    (libc::TCSETSW as u64, "SNDCTL_TMR_STOP or TCSETSW"),
-    (libc::TCSETSF as u64, "SNDCTL_TMR_CONTINUE or TCSETSF"),
-    (libc::TIOCGWINSZ as u64, "TIOCGWINSZ"),
-    (libc::TIOCSWINSZ as u64, "TIOCSWINSZ"),
-    (libc::FIONREAD as u64, "FIONREAD"),
-    (libc::FIONBIO as u64, "FIONBIO"),
-    (libc::FIOCLEX as u64, "FIOCLEX"),
-    (libc::FIONCLEX as u64, "FIONCLEX"),
-    (libc::TIOCGPGRP as u64, "TIOCGPGRP"),
-    (libc::TIOCSPGRP as u64, "TIOCSPGRP"),
-    (libc::TCFLSH as u64, "TCFLSH"),
-    (libc::TIOCSCTTY as u64, "TIOCSCTTY"),
-    (libc::TIOCNOTTY as u64, "TIOCNOTTY"),
-    (libc::FIOASYNC as u64, "FIOASYNC"),
+    (libc::TCGETS, "TCGETS"),
+    (libc::TCSETS, "SNDCTL_TMR_START or TCSETS"),
+    (libc::TCSETSW, "SNDCTL_TMR_STOP or TCSETSW"),
+    (libc::TCSETSF, "SNDCTL_TMR_CONTINUE or TCSETSF"),
+    (libc::TIOCGWINSZ, "TIOCGWINSZ"),
+    (libc::TIOCSWINSZ, "TIOCSWINSZ"),
+    (libc::FIONREAD, "FIONREAD"),
+    (libc::FIONBIO, "FIONBIO"),
+    (libc::FIOCLEX, "FIOCLEX"),
+    (libc::FIONCLEX, "FIONCLEX"),
+    (libc::TIOCGPGRP, "TIOCGPGRP"),
+    (libc::TIOCSPGRP, "TIOCSPGRP"),
+    (libc::TCFLSH, "TCFLSH"),
+    (libc::TIOCSCTTY, "TIOCSCTTY"),
+    (libc::TIOCNOTTY, "TIOCNOTTY"),
+    (libc::FIOASYNC, "FIOASYNC"),
 ];
 
 /// `_IOC(_IOC_READ, 0x78, 0x1, 0x4)` for a request without a name.
@@ -1230,19 +1232,19 @@ fn ioctl(w: &mut Writer, info: &SyscallInfo) {
     });
     let ok = !info.is_error();
     match req {
-        r if r == libc::TCGETS as u64 => out_struct(w, info, "argp", arg, termios_body),
-        r if r == libc::TCSETS as u64 || r == libc::TCSETSW as u64 || r == libc::TCSETSF as u64 => {
+        r if r == libc::TCGETS => out_struct(w, info, "argp", arg, termios_body),
+        r if r == libc::TCSETS || r == libc::TCSETSW || r == libc::TCSETSF => {
             in_struct(w, "argp", arg, termios_body)
         }
-        r if r == libc::TIOCGWINSZ as u64 => out_struct(w, info, "argp", arg, winsize_body),
-        r if r == libc::TIOCSWINSZ as u64 => in_struct(w, "argp", arg, winsize_body),
-        r if r == libc::FIONREAD as u64 || r == libc::TIOCGPGRP as u64 => int_ref(w, "argp", arg, ok),
-        r if r == libc::FIONBIO as u64 || r == libc::TIOCSPGRP as u64 || r == libc::FIOASYNC as u64 => {
+        r if r == libc::TIOCGWINSZ => out_struct(w, info, "argp", arg, winsize_body),
+        r if r == libc::TIOCSWINSZ => in_struct(w, "argp", arg, winsize_body),
+        r if r == libc::FIONREAD || r == libc::TIOCGPGRP => int_ref(w, "argp", arg, ok),
+        r if r == libc::FIONBIO || r == libc::TIOCSPGRP || r == libc::FIOASYNC => {
             int_ref(w, "argp", arg, true)
         }
-        r if r == libc::FIOCLEX as u64 || r == libc::FIONCLEX as u64 || r == libc::TIOCNOTTY as u64 => {}
-        r if r == libc::TCFLSH as u64 => w.text("argp", arg, |o| o.value(uint(arg), &TCFLSH_ARGS, "TC???")),
-        r if r == libc::TIOCSCTTY as u64 => w.int("argp", int(arg)),
+        r if r == libc::FIOCLEX || r == libc::FIONCLEX || r == libc::TIOCNOTTY => {}
+        r if r == libc::TCFLSH => w.text("argp", arg, |o| o.value(uint(arg), &TCFLSH_ARGS, "TC???")),
+        r if r == libc::TIOCSCTTY => w.int("argp", int(arg)),
         _ => w.text("argp", arg, |o| hex0(o, arg)),
     }
 }
@@ -1619,6 +1621,9 @@ fn ret_poll(o: &mut Out, info: &SyscallInfo, cx: &Context) {
         o.flags(p.revents as u16 as u64, &POLL_EVENTS);
         o.byte(b'}');
         shown += 1;
+        if shown >= info.rval as u64 {
+            break;
+        }
     }
     o.str("])");
 }
@@ -2070,6 +2075,19 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
     }
 
     #[test]
+    fn statx_unknown_mask() {
+        let mut sx: libc::statx = zeroed();
+        sx.stx_mask = 0x7ff;
+        sx.stx_mode = (libc::S_IFDIR | libc::S_ISVTX | 0o777) as u16;
+        sx.stx_size = 4096;
+        assert_eq!(
+            line(Sysno::statx, &[libc::AT_FDCWD as u64, s(b"/tmp\0"), 0, 0x10000000, p(&sx)], 0),
+            r#"statx(AT_FDCWD, "/tmp", AT_STATX_SYNC_AS_STAT, 0x10000000 /* STATX_??? */, {stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=S_IFDIR|S_ISVTX|0777, stx_size=4096, ...}) = 0"#
+        );
+        assert_eq!(line(Sysno::statx, &[libc::AT_FDCWD as u64, 0, 0, 0, BAD], EFAULT), "statx(AT_FDCWD, NULL, AT_STATX_SYNC_AS_STAT, 0, 0x8) = -1 EFAULT (Bad address)");
+    }
+
+    #[test]
     fn statfs_call() {
         let mut sf: super::StatFs = zeroed();
         sf.f_type = 0xef53;
@@ -2196,6 +2214,16 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
             line(Sysno::fcntl, &[3, F_NOTIFY as u64, 0x80000002], -(ENOTDIR as i64)),
             "fcntl(3, F_NOTIFY, DN_MODIFY|DN_MULTISHOT) = -1 ENOTDIR (Not a directory)"
         );
+        // Unknown bits alone: `0x.. /* X_??? */` (checked with raw syscalls).
+        assert_eq!(line(Sysno::fcntl, &[1, F_SETFD as u64, 2], 0), "fcntl(1, F_SETFD, 0x2 /* FD_??? */) = 0");
+        assert_eq!(
+            line(Sysno::fcntl, &[1, F_SETLEASE as u64, 8], self::EINVAL),
+            "fcntl(1, F_SETLEASE, F_SHLCK) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[1, F_ADD_SEALS as u64, 0x100], self::EINVAL),
+            "fcntl(1, F_ADD_SEALS, 0x100 /* F_SEAL_??? */) = -1 EINVAL (Invalid argument)"
+        );
         assert_eq!(line(Sysno::fcntl, &[3, 1234, 5], self::EINVAL), "fcntl(3, 0x4d2 /* F_??? */, 0x5) = -1 EINVAL (Invalid argument)");
     }
 
@@ -2228,10 +2256,10 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
     fn ioctls() {
         let enotty = -(libc::ENOTTY as i64);
         let t = super::TermiosFlags {
-            iflag: (libc::ICRNL | libc::IXON) as u32,
-            oflag: (libc::OPOST | libc::ONLCR) as u32,
-            cflag: (libc::B38400 | libc::CS8 | libc::CREAD) as u32,
-            lflag: (libc::ISIG | libc::ICANON | libc::ECHO | libc::ECHOE | libc::ECHOK | libc::IEXTEN | libc::ECHOCTL | libc::ECHOKE) as u32,
+            iflag: (libc::ICRNL | libc::IXON),
+            oflag: (libc::OPOST | libc::ONLCR),
+            cflag: (libc::B38400 | libc::CS8 | libc::CREAD),
+            lflag: (libc::ISIG | libc::ICANON | libc::ECHO | libc::ECHOE | libc::ECHOK | libc::IEXTEN | libc::ECHOCTL | libc::ECHOKE),
         };
         let body = "{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}";
         assert_eq!(line(Sysno::ioctl, &[5, libc::TCGETS, p(&t)], 0), format!("ioctl(5, TCGETS, {body}) = 0"));
@@ -2256,8 +2284,8 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
         // strace prints nothing for an empty flag word and keeps the `|`.
         let odd = super::TermiosFlags {
             iflag: 0,
-            oflag: (libc::NL1 | libc::CR2 | libc::TAB3 | libc::BS1 | libc::VT1 | libc::FF1) as u32,
-            cflag: (libc::B9600 | libc::CS5 | libc::CBAUDEX) as u32,
+            oflag: (libc::NL1 | libc::CR2 | libc::TAB3 | libc::BS1 | libc::VT1 | libc::FF1),
+            cflag: (libc::B9600 | libc::CS5 | libc::CBAUDEX),
             lflag: 0,
         };
         assert_eq!(
