@@ -355,7 +355,12 @@ fn cat_of_a_missing_file() {
     let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(missing)), enoent);
     // The message, in pieces, between the trace lines on the same stderr.
     let w = must_find(&lines, open, r#"write\(2, "cat: ", 5\)"#, "5");
-    let w = must_find(&lines, w, &format!(r#"write\(2, "{}", {}\)"#, escape(missing), missing.len()), &missing.len().to_string());
+    // strace's -s 32 cuts the path in the write, with `...` after the quote.
+    let shown = match missing.get(..32) {
+        Some(head) if missing.len() > 32 => format!(r#""{}"\.\.\."#, escape(head)),
+        _ => format!(r#""{}""#, escape(missing)),
+    };
+    let w = must_find(&lines, w, &format!(r#"write\(2, {shown}, {}\)"#, missing.len()), &missing.len().to_string());
     let w = must_find(&lines, w, r#"write\(2, ": No such file or directory", 27\)"#, "27");
     must_find(&lines, w, r"exit_group\(1\)", r"\?");
     assert_eq!(lines.last(), Some(&"+++ exited with 1 +++"), "{trace}");
@@ -377,7 +382,9 @@ fn output_file_takes_the_trace_and_leaves_stderr_to_the_program() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with(r#"execve("/usr/bin/sh", ["sh", "-c", "echo out; echo err >&2"], 0x"#) || lines[0].starts_with(r#"execve("/bin/sh""#), "{text}");
     must_find(&lines, 0, r#"write\(1, "out\\n", 4\)"#, "4");
-    must_find(&lines, 0, r#"write\(2, "err\\n", 4\)"#, "4");
+    // dash moves fd 2 onto fd 1 for `>&2` and writes to 1 (strace shows the same).
+    let out = must_find(&lines, 0, r#"write\(1, "out\\n", 4\)"#, "4");
+    must_find(&lines, out + 1, r#"write\(1, "err\\n", 4\)"#, "4");
     assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
     assert_eq!(lines.iter().filter(|l| l.starts_with("+++")).count(), 1, "{text}");
 }
@@ -736,9 +743,7 @@ fn json_lines_are_objects_with_errno_names() {
     let failed = objects.iter().filter(|v| v["syscall"] == "openat" && v["errno"] == "ENOENT").collect::<Vec<_>>();
     assert!(!failed.is_empty(), "{trace}");
     assert!(failed.iter().all(|v| v["return"] == -1 && v["error"].as_str().unwrap().contains("No such file or directory")), "{trace}");
-    if let Some(path) = failed.last().unwrap()["args"].get("pathname") {
-        assert_eq!(path, "/no/such/file");
-    }
+    assert!(failed.iter().any(|v| v["args"]["pathname"] == "/no/such/file"), "{trace}");
     let last = objects.last().unwrap();
     assert_eq!((&last["type"], &last["status"]), (&"exited".into(), &1.into()), "{trace}");
     let exit = &objects[objects.len() - 2];

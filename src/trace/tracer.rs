@@ -277,6 +277,9 @@ impl Hook for Tracer {
         announce();
         let (wall, mono) = now();
         ENTRY.with(|e| e.set((wall, mono)));
+        if self.context.fd_paths && info.is(Sysno::close) && self.shows(info) {
+            decode::remember_fd_path(info.args[0] as i32);
+        }
         let leaving = info.is(Sysno::exit_group) || info.is(Sysno::exit);
         if leaving {
             if self.config.prints_calls() && self.shows(info) && self.config.status.unfinished {
@@ -309,6 +312,7 @@ impl Hook for Tracer {
         if self.config.prints_calls() && self.config.status.shows(failed) {
             self.line(info, true);
         }
+        decode::forget_fd_path();
     }
 }
 

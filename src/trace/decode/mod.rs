@@ -241,8 +241,43 @@ pub fn fd(out: &mut Out, fd: i32, cx: &Context) {
     }
 }
 
-/// What `/proc/self/fd/N` links to, read through the gate.
+thread_local! {
+    /// The path of a descriptor the current call is closing, read at entry
+    /// (after the call the descriptor no longer has one): `(fd, length)`.
+    static CLOSING: std::cell::Cell<(i32, usize)> = const { std::cell::Cell::new((-1, 0)) };
+    static CLOSING_PATH: std::cell::RefCell<[u8; PATH_MAX]> = const { std::cell::RefCell::new([0; PATH_MAX]) };
+}
+
+/// At entry of a call that closes `fd`: keep its path for the line.
+pub fn remember_fd_path(fd: i32) {
+    let len = CLOSING_PATH.with(|p| p.try_borrow_mut().ok().and_then(|mut p| read_fd_link(fd, &mut p[..])));
+    CLOSING.with(|c| c.set(len.map_or((-1, 0), |n| (fd, n))));
+}
+
+/// After the line is written: the kept path no longer applies.
+pub fn forget_fd_path() {
+    CLOSING.with(|c| c.set((-1, 0)));
+}
+
+/// The path of `fd`: kept from the call's entry, or read now.
 pub fn fd_path(fd: i32, buf: &mut [u8]) -> Option<usize> {
+    let (kept_fd, len) = CLOSING.with(|c| c.get());
+    if kept_fd == fd && kept_fd >= 0 {
+        let n = len.min(buf.len());
+        let copied = CLOSING_PATH.with(|p| {
+            let p = p.try_borrow().ok()?;
+            buf[..n].copy_from_slice(p.get(..n)?);
+            Some(n)
+        });
+        if copied.is_some() {
+            return copied;
+        }
+    }
+    read_fd_link(fd, buf)
+}
+
+/// What `/proc/self/fd/N` links to, read through the gate.
+fn read_fd_link(fd: i32, buf: &mut [u8]) -> Option<usize> {
     let mut name = [0u8; 32];
     let mut o = Out::new(&mut name);
     o.str("/proc/self/fd/");
