@@ -589,8 +589,6 @@ fn string_size_cuts_strings() {
 }
 
 #[test]
-#[ignore = "bug: -y shows no paths: `selftrace -y cat FILE` prints read(0x3, ...) / openat(...) = 3 \
-            without <FILE> (no decoder renders descriptors yet)"]
 fn fd_paths_show_the_file_of_each_descriptor() {
     let dir = TempDir::new();
     let file = dir.write("f.txt", "hello\n");
