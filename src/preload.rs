@@ -55,6 +55,7 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
     sink::open(target, config.follow).map_err(PreloadError::Output)?;
     let tracer = Arc::new(Tracer::new(config, sort, pid));
     builder(&tracer).install().map_err(PreloadError::Install)?;
+    crate::trace::tracer::watch_signals(&tracer);
     // SAFETY: registering a fork handler that only stores to atomics.
     unsafe { libc::pthread_atfork(None, None, Some(crate::trace::tracer::after_fork_in_child)) };
     if tracer.config().follow || crate::raw::gettid() == pid {

@@ -7,7 +7,7 @@
 //! program's view back on the way out. The program's own SIGSYS disposition
 //! is kept here, virtual, and honoured for SIGSYS that are not ours.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::arch::{self, compat_nr, nr, Frame};
 use crate::info::{Abi, SyscallInfo};
@@ -57,9 +57,20 @@ impl KernelSigaction {
 static VIRTUAL_SIGSYS: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
 /// Signals whose handler the program installed with SIGSYS in `sa_mask`.
 static MASKS_WITH_SIGSYS: AtomicU64 = AtomicU64::new(0);
-/// The program's handler and flags, by signal, where the kernel runs
-/// [`with_sigsys_blocked`] in its place (its `sa_mask` held SIGSYS).
-static WRAPPED: [[AtomicU64; 2]; 65] = [const { [const { AtomicU64::new(0) }; 2] }; 65];
+/// The program's handler, flags and whether its `sa_mask` held SIGSYS, by
+/// signal, where the kernel runs [`wrapped_handler`] in its place: its
+/// mask held SIGSYS, or deliveries are observed.
+static WRAPPED: [[AtomicU64; 3]; 65] = [const { [const { AtomicU64::new(0) }; 3] }; 65];
+
+/// Told of each signal delivered to a program handler, before it runs (the
+/// tracer's `--- SIGCHLD {...} ---` lines). 0 when none.
+static DELIVERY_OBSERVER: AtomicUsize = AtomicUsize::new(0);
+
+/// Have `observer` called before every program signal handler runs, for
+/// handlers installed from now on. Async-signal-safe code only.
+pub(crate) fn observe_deliveries(observer: fn(libc::c_int, &libc::siginfo_t)) {
+    DELIVERY_OBSERVER.store(observer as usize, Ordering::Release);
+}
 
 pub(crate) fn virtual_sigsys() -> KernelSigaction {
     let w = |i: usize| VIRTUAL_SIGSYS[i].load(Ordering::Acquire);
@@ -238,7 +249,7 @@ fn sigpending(info: &SyscallInfo) -> i64 {
 
 /// `rt_sigaction(2)`: SIGSYS is virtual; other signals get SIGSYS removed
 /// from their `sa_mask` and shown back to the program. A handler whose
-/// `sa_mask` held SIGSYS runs inside [`with_sigsys_blocked`], so that the
+/// `sa_mask` held SIGSYS runs inside [`wrapped_handler`], so that the
 /// program sees SIGSYS blocked while it runs.
 ///
 /// A child that shares our memory until it execs (vfork, posix_spawn)
@@ -268,7 +279,7 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
     }
     let sig_bit = if (1..=64).contains(&sig) { bit(sig as i32) } else { 0 };
     let wrapped = WRAPPED.get(sig as usize);
-    let load = |w: &[AtomicU64; 2]| (w[0].load(Ordering::Acquire), w[1].load(Ordering::Acquire));
+    let load = |w: &[AtomicU64; 3]| (w[0].load(Ordering::Acquire), w[1].load(Ordering::Acquire));
     let previously_wrapped = wrapped.map(load).unwrap_or_default();
     let mut new = KernelSigaction::default();
     let mut old = KernelSigaction::default();
@@ -281,10 +292,12 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         had_sigsys = new.mask & SIGSYS_BIT != 0;
         new.mask &= !SIGSYS_BIT;
         let is_handler = new.handler != libc::SIG_DFL as u64 && new.handler != libc::SIG_IGN as u64;
-        if let Some(w) = wrapped.filter(|_| sig_bit != 0 && had_sigsys && is_handler && !shared) {
+        let observed = DELIVERY_OBSERVER.load(Ordering::Acquire) != 0;
+        if let Some(w) = wrapped.filter(|_| sig_bit != 0 && (had_sigsys || observed) && is_handler && !shared) {
             w[0].store(new.handler, Ordering::Release);
             w[1].store(new.flags, Ordering::Release);
-            new.handler = with_sigsys_blocked as *const () as u64;
+            w[2].store(had_sigsys as u64, Ordering::Release);
+            new.handler = wrapped_handler as *const () as u64;
             new.flags |= libc::SA_SIGINFO as u64;
         }
     }
@@ -295,7 +308,7 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         return r;
     }
     if oldact != 0 {
-        if old.handler == with_sigsys_blocked as *const () as u64 {
+        if old.handler == wrapped_handler as *const () as u64 {
             (old.handler, old.flags) = previously_wrapped;
         }
         if MASKS_WITH_SIGSYS.load(Ordering::Acquire) & sig_bit != 0 {
@@ -315,16 +328,27 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
     r
 }
 
-/// The kernel's handler for signals whose program handler has SIGSYS in
-/// its `sa_mask`. The kernel cannot block SIGSYS for it, so the program's
-/// view of SIGSYS is blocked while its handler runs, and restored after
-/// it, as `rt_sigreturn` would restore the mask. (A handler that leaves by
-/// `siglongjmp` restores the mask, and so the view, through
-/// `rt_sigprocmask`.)
-extern "C" fn with_sigsys_blocked(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+/// The kernel's handler in place of a program handler that has SIGSYS in
+/// its `sa_mask`, or whose deliveries are observed. The kernel cannot
+/// block SIGSYS for it, so the program's view of SIGSYS is blocked while
+/// its handler runs, and restored after it, as `rt_sigreturn` would
+/// restore the mask. (A handler that leaves by `siglongjmp` restores the
+/// mask, and so the view, through `rt_sigprocmask`.)
+extern "C" fn wrapped_handler(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     let Some(w) = WRAPPED.get(signo as usize) else { return };
     let (handler, flags) = (w[0].load(Ordering::Acquire), w[1].load(Ordering::Acquire));
     if handler == libc::SIG_DFL as u64 || handler == libc::SIG_IGN as u64 {
+        return;
+    }
+    let observer = DELIVERY_OBSERVER.load(Ordering::Acquire);
+    if observer != 0 && !si.is_null() {
+        // SAFETY: only `observe_deliveries` stores here, a fn of this type;
+        // the kernel's siginfo is valid for the handler's duration.
+        let f: fn(libc::c_int, &libc::siginfo_t) = unsafe { std::mem::transmute(observer) };
+        f(signo, unsafe { &*si });
+    }
+    if w[2].load(Ordering::Acquire) == 0 {
+        invoke(handler as usize, flags, signo, si, uc);
         return;
     }
     let was = thread::sigsys_blocked();

@@ -9,6 +9,7 @@ pub mod errno;
 pub mod json;
 pub mod out;
 pub mod select;
+pub mod siginfo;
 pub mod sink;
 pub mod summary;
 pub mod tracer;

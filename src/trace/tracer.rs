@@ -222,6 +222,49 @@ impl Tracer {
     }
 }
 
+static WATCHING: std::sync::OnceLock<std::sync::Arc<Tracer>> = std::sync::OnceLock::new();
+
+/// Print `--- SIGX {...} ---` for signals delivered to the program's
+/// handlers from now on. (Signals with no handler, or ignored, are not
+/// seen from inside the process.)
+pub fn watch_signals(tracer: &std::sync::Arc<Tracer>) {
+    if WATCHING.set(tracer.clone()).is_ok() {
+        crate::protect::observe_deliveries(on_signal);
+    }
+}
+
+fn on_signal(signo: libc::c_int, si: &libc::siginfo_t) {
+    let Some(t) = WATCHING.get() else { return };
+    if !t.active() || !t.config.prints_calls() {
+        return;
+    }
+    let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
+    let mut buf = [0u8; 512];
+    let mut o = Out::new(&mut buf);
+    if t.config.format == Format::Json {
+        if sink::is_collector() {
+            sink::begin(&mut o, kind::JSON, pid, tid);
+        }
+        let _ = core::fmt::Write::write_fmt(&mut o, format_args!("{{\"type\":\"signal\",\"pid\":{pid},\"tid\":{tid},\"signal\":\""));
+        crate::trace::siginfo::write_signal(&mut o, signo);
+        o.str("\",\"siginfo\":");
+        let mut text = [0u8; 256];
+        let mut t = Out::new(&mut text);
+        crate::trace::siginfo::write(&mut t, si);
+        crate::trace::json::string(&mut o, t.as_bytes());
+        o.str("}\n");
+    } else {
+        sink::begin(&mut o, kind::MESSAGE, pid, tid);
+        t.timestamp(&mut o, now().0);
+        o.str("--- ");
+        crate::trace::siginfo::write_signal(&mut o, signo);
+        o.byte(b' ');
+        crate::trace::siginfo::write(&mut o, si);
+        o.str(" ---");
+    }
+    emit(&mut o);
+}
+
 /// Learn local time's offset from UTC (for `-t`), at startup.
 pub fn prepare_clock() {
     UTC_OFFSET.store(utc_offset(), Ordering::Relaxed);
