@@ -104,13 +104,13 @@ const SA_RESTORER: u64 = 0x0400_0000;
 /// `sa_flags` in the order strace lists them.
 const SA_FLAGS: &[(u64, &str)] = &[
     (SA_RESTORER, "SA_RESTORER"),
-    (libc::SA_ONSTACK as u64, "SA_ONSTACK"),
-    (libc::SA_RESTART as u64, "SA_RESTART"),
-    (libc::SA_NODEFER as u64, "SA_NODEFER"),
-    (libc::SA_RESETHAND as u64, "SA_RESETHAND"),
-    (libc::SA_SIGINFO as u64, "SA_SIGINFO"),
-    (libc::SA_NOCLDSTOP as u64, "SA_NOCLDSTOP"),
-    (libc::SA_NOCLDWAIT as u64, "SA_NOCLDWAIT"),
+    (libc::SA_ONSTACK as u32 as u64, "SA_ONSTACK"),
+    (libc::SA_RESTART as u32 as u64, "SA_RESTART"),
+    (libc::SA_NODEFER as u32 as u64, "SA_NODEFER"),
+    (libc::SA_RESETHAND as u32 as u64, "SA_RESETHAND"),
+    (libc::SA_SIGINFO as u32 as u64, "SA_SIGINFO"),
+    (libc::SA_NOCLDSTOP as u32 as u64, "SA_NOCLDSTOP"),
+    (libc::SA_NOCLDWAIT as u32 as u64, "SA_NOCLDWAIT"),
 ];
 
 /// `{sa_handler=..., sa_mask=[...], sa_flags=..., sa_restorer=...}` read
@@ -241,6 +241,8 @@ pub fn write_siginfo_at(out: &mut Out, addr: u64) {
 }
 
 /// `siginfo_t` from the bytes of one (the tracer's `--- SIG... {...} ---`).
+// Unused until mod.rs re-exports it for the signal lines.
+#[allow(dead_code)]
 pub fn write_siginfo(out: &mut Out, info: &libc::siginfo_t) {
     // SAFETY: both types are 128-byte plain C data and every bit pattern
     // is a valid `RawSiginfo`.
