@@ -6,7 +6,7 @@
 //! as its address.
 
 use super::signal::{
-    flags, write_signal, write_sigaction_at, write_siginfo_at, write_sigset_at, write_stack_at, SIG_HOW,
+    flags, write_signal, write_sigaction_at, write_siginfo_at, write_sigset_at, write_stack_at, value, SIG_HOW,
 };
 use super::{read_struct, Context, Decoder, Ret, Writer};
 use crate::info::SyscallInfo;
@@ -208,7 +208,7 @@ const MAP_HUGE_MASK: u64 = 0x3f;
 /// flags, unknown bits, then the huge page size.
 fn map_flags(o: &mut Out, v: u64) {
     let v = v & 0xffff_ffff;
-    o.value(v & MAP_TYPE_MASK, MAP_TYPES, "MAP_???");
+    value(o, v & MAP_TYPE_MASK, MAP_TYPES, "MAP_???");
     let huge = (v >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
     let rest = v & !MAP_TYPE_MASK & !(MAP_HUGE_MASK << MAP_HUGE_SHIFT);
     if rest != 0 {
@@ -294,7 +294,7 @@ const MADV: &[(u64, &str)] = &[
 fn madvise(w: &mut Writer, i: &SyscallInfo) {
     addr_len(w, i);
     let v = i.args[2] as u32 as u64;
-    w.text("advice", v, |o| o.value(v, MADV, "MADV_???"));
+    w.text("advice", v, |o| value(o, v, MADV, "MADV_???"));
 }
 
 // ---- programs -----------------------------------------------------------
@@ -490,7 +490,7 @@ const IDTYPES: &[(u64, &str)] = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3,
 fn waitid(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let t = a[0] as u32 as u64;
-    w.text("idtype", t, |o| o.value(t, IDTYPES, "P_???"));
+    w.text("idtype", t, |o| value(o, t, IDTYPES, "P_???"));
     w.int("id", a[1] as i32 as i64);
     w.text("infop", a[2], |o| if wrote(i) { write_siginfo_at(o, a[2]) } else { o.ptr(a[2]) });
     w.text("options", a[3], |o| wait_options(o, a[3]));
@@ -750,7 +750,7 @@ fn rt_sigaction(w: &mut Writer, i: &SyscallInfo) {
 fn rt_sigprocmask(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let how = a[0] as u32 as u64;
-    w.text("how", how, |o| o.value(how, SIG_HOW, "SIG_???"));
+    w.text("how", how, |o| value(o, how, SIG_HOW, "SIG_???"));
     w.text("set", a[1], |o| write_sigset_at(o, a[1], a[3]));
     w.text("oldset", a[2], |o| if wrote(i) { write_sigset_at(o, a[2], a[3]) } else { o.ptr(a[2]) });
     w.uint("sigsetsize", a[3]);
@@ -842,7 +842,7 @@ const ARCH_CODES: &[(u64, &str)] = &[
 fn arch_prctl(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let code = a[0] as u32 as u64;
-    w.text("code", code, |o| o.value(code, ARCH_CODES, "ARCH_???"));
+    w.text("code", code, |o| value(o, code, ARCH_CODES, "ARCH_???"));
     match code {
         0x1011 => {}
         0x1003 | 0x1004 => w.text("addr", a[1], |o| {
@@ -904,7 +904,7 @@ fn rlimit(o: &mut Out, r: &Rlimit) {
 
 fn resource(w: &mut Writer, v: u64) {
     let r = v as u32 as u64;
-    w.text("resource", r, |o| o.value(r, RLIMITS, "RLIMIT_???"));
+    w.text("resource", r, |o| value(o, r, RLIMITS, "RLIMIT_???"));
 }
 
 fn getrlimit(w: &mut Writer, i: &SyscallInfo) {
@@ -1114,7 +1114,7 @@ const CLOCKS: &[(u64, &str)] = &[
 
 fn clock(w: &mut Writer, v: u64) {
     let c = v as u32 as u64;
-    w.text("clockid", c, |o| o.value(c, CLOCKS, "CLOCK_???"));
+    w.text("clockid", c, |o| value(o, c, CLOCKS, "CLOCK_???"));
 }
 
 /// A remaining-time output: shown only when a sleep was interrupted.
@@ -1239,7 +1239,7 @@ const RUSAGE_WHO: &[(u64, &str)] = &[(0, "RUSAGE_SELF"), (u32::MAX as u64, "RUSA
 fn getrusage(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let who = a[0] as u32 as u64;
-    w.text("who", who, |o| o.value(who, RUSAGE_WHO, "RUSAGE_???"));
+    w.text("who", who, |o| value(o, who, RUSAGE_WHO, "RUSAGE_???"));
     w.text("usage", a[1], |o| out_at(o, i, a[1], rusage));
 }
 
@@ -1356,7 +1356,7 @@ fn ret_dumpable(o: &mut Out, i: &SyscallInfo, _: &Context) {
 fn prctl(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let option = a[0] as u32 as u64;
-    w.text("option", option, |o| o.value(option, PR_OPTIONS, "PR_???"));
+    w.text("option", option, |o| value(o, option, PR_OPTIONS, "PR_???"));
     match option {
         // PR_SET_PDEATHSIG
         1 => {
@@ -1374,7 +1374,7 @@ fn prctl(w: &mut Writer, i: &SyscallInfo) {
         // PR_GET_DUMPABLE
         3 => w.returns(Ret::Custom(ret_dumpable)),
         // PR_SET_DUMPABLE
-        4 => w.text("arg2", a[1], |o| o.value(a[1], SUID_DUMP, "SUID_DUMP_???")),
+        4 => w.text("arg2", a[1], |o| value(o, a[1], SUID_DUMP, "SUID_DUMP_???")),
         // PR_GET_KEEPCAPS, PR_GET_SECCOMP, PR_GET_TIMERSLACK,
         // PR_GET_SECUREBITS, PR_GET_THP_DISABLE, PR_GET_IO_FLUSHER
         7 | 21 | 27 | 30 | 42 | 58 => {}
@@ -1394,7 +1394,7 @@ fn prctl(w: &mut Writer, i: &SyscallInfo) {
         22 => {
             let mode = a[1];
             w.text("arg2", mode, |o| {
-                o.value(mode, &[(0, "SECCOMP_MODE_DISABLED"), (1, "SECCOMP_MODE_STRICT"), (2, "SECCOMP_MODE_FILTER")], "SECCOMP_MODE_???")
+                value(o, mode, &[(0, "SECCOMP_MODE_DISABLED"), (1, "SECCOMP_MODE_STRICT"), (2, "SECCOMP_MODE_FILTER")], "SECCOMP_MODE_???")
             });
             if mode == 2 {
                 w.ptr("arg3", a[2]);

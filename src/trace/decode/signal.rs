@@ -181,6 +181,18 @@ pub fn flags(out: &mut Out, v: u64, table: &[(u64, &str)], unknown: &str) {
     }
 }
 
+/// One of several values, or `0x.. /* X_??? */`: [`Out::value`], except
+/// that an unknown zero prints as `0` (strace's `%#x`).
+pub fn value(out: &mut Out, v: u64, table: &[(u64, &str)], unknown: &str) {
+    if v == 0 && !table.iter().any(|&(x, _)| x == 0) {
+        out.str("0 /* ");
+        out.str(unknown);
+        out.str(" */");
+    } else {
+        out.value(v, table, unknown);
+    }
+}
+
 const SI_CODES: &[(i32, &str)] = &[
     (libc::SI_USER, "SI_USER"),
     (0x80, "SI_KERNEL"),
