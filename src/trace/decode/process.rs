@@ -886,7 +886,7 @@ struct Rlimit {
 fn rlim(o: &mut Out, v: u64) {
     if v == u64::MAX {
         o.str("RLIM64_INFINITY");
-    } else if v > 1024 && v % 1024 == 0 {
+    } else if v > 1024 && v.is_multiple_of(1024) {
         o.udec(v / 1024);
         o.str("*1024");
     } else {
@@ -1620,34 +1620,34 @@ mod tests {
         let env = cstrs([b"A=1\0", b"B=2\0", b""]);
         let e = addr(&env);
         assert_eq!(
-            line_cx(Sysno::execve, &[b"/nonexistent\0".as_ptr() as u64, addr(&argv), e], -2, cx),
+            line_cx(Sysno::execve, &[c"/nonexistent".as_ptr() as u64, addr(&argv), e], -2, cx),
             format!("execve(\"/nonexistent\", [\"ls\", \"-l\", \"a\\\"b\\n\", \"0123456789\"...], {e:#x} /* 2 vars */) = -1 ENOENT (No such file or directory)")
         );
         assert_eq!(
-            line_cx(Sysno::execve, &[b"/nonexistent\0".as_ptr() as u64, 0, 0], -2, cx),
+            line_cx(Sysno::execve, &[c"/nonexistent".as_ptr() as u64, 0, 0], -2, cx),
             "execve(\"/nonexistent\", NULL, NULL) = -1 ENOENT (No such file or directory)"
         );
         assert_eq!(
-            line_cx(Sysno::execve, &[b"/nonexistent\0".as_ptr() as u64, BAD, BAD], -2, cx),
+            line_cx(Sysno::execve, &[c"/nonexistent".as_ptr() as u64, BAD, BAD], -2, cx),
             "execve(\"/nonexistent\", 0x8, 0x8) = -1 ENOENT (No such file or directory)"
         );
-        let mut many = [b"x\0".as_ptr() as u64; 40];
+        let mut many = [c"x".as_ptr() as u64; 40];
         many[39] = 0;
         assert_eq!(
-            line_cx(Sysno::execve, &[b"/nonexistent\0".as_ptr() as u64, addr(&many), e], -2, cx),
+            line_cx(Sysno::execve, &[c"/nonexistent".as_ptr() as u64, addr(&many), e], -2, cx),
             format!("execve(\"/nonexistent\", [\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", ...], {e:#x} /* 2 vars */) = -1 ENOENT (No such file or directory)")
         );
-        let bad = [b"a\0".as_ptr() as u64, BAD, 0];
+        let bad = [c"a".as_ptr() as u64, BAD, 0];
         assert_eq!(
-            line_cx(Sysno::execve, &[b"/nonexistent\0".as_ptr() as u64, addr(&bad), e], -2, cx),
+            line_cx(Sysno::execve, &[c"/nonexistent".as_ptr() as u64, addr(&bad), e], -2, cx),
             format!("execve(\"/nonexistent\", [\"a\", 0x8], {e:#x} /* 2 vars */) = -1 ENOENT (No such file or directory)")
         );
         assert_eq!(
-            line_cx(Sysno::execveat, &[5, b"\0".as_ptr() as u64, addr(&argv), e, 0x10], -2, cx),
+            line_cx(Sysno::execveat, &[5, c"".as_ptr() as u64, addr(&argv), e, 0x10], -2, cx),
             format!("execveat(5, \"\", [\"ls\", \"-l\", \"a\\\"b\\n\", \"0123456789\"...], {e:#x} /* 2 vars */, 0x10 /* AT_??? */) = -1 ENOENT (No such file or directory)")
         );
         assert_eq!(
-            line_cx(Sysno::execveat, &[libc::AT_FDCWD as u64, b"/x\0".as_ptr() as u64, 0, 0, 0x1100], -2, cx),
+            line_cx(Sysno::execveat, &[libc::AT_FDCWD as u64, c"/x".as_ptr() as u64, 0, 0, 0x1100], -2, cx),
             "execveat(AT_FDCWD, \"/x\", NULL, NULL, AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH) = -1 ENOENT (No such file or directory)"
         );
         assert_eq!(line(Sysno::exit_group, &[3], 0), "exit_group(3) = 0");
@@ -1697,7 +1697,6 @@ mod tests {
             "wait4(7849, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], __WALL, {ru_utime={tv_sec=0, tv_usec=88}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 7849"
         );
         let mut si = [0u64; 16];
-        si[0] = libc::SIGCHLD as u64 | (libc::CLD_EXITED as u64) << 32 << 32;
         si[0] = libc::SIGCHLD as u64;
         si[1] = libc::CLD_EXITED as u64;
         si[2] = 7851;
@@ -1840,7 +1839,6 @@ mod tests {
         let usr2: u64 = 1 << 11;
         let ts = libc::timespec { tv_sec: 0, tv_nsec: 1000 };
         let mut si = [0u64; 16];
-        si[0] = 12 | (libc::SI_TKILL as u32 as u64) << 32 << 32;
         si[0] = 12;
         si[1] = libc::SI_TKILL as u32 as u64;
         si[2] = 20591;

@@ -463,7 +463,7 @@ pub(crate) mod tests {
         si.si_signo = libc::SIGCHLD;
         si.si_code = libc::CLD_KILLED;
         let mut raw: RawSiginfo = unsafe { std::mem::transmute_copy(&si) };
-        raw.words[0] = 7848 | (0u64 << 32);
+        raw.words[0] = 7848;
         raw.words[1] = libc::SIGKILL as u64;
         assert_eq!(
             text(|o| siginfo(o, &raw)),
