@@ -254,8 +254,13 @@ fn sockaddr(o: &mut Out, addr: u64, len: u64) {
             o.str(", nl_pid=");
             o.udec(u32::from_ne_bytes([buf[4], buf[5], buf[6], buf[7]]) as u64);
             o.str(", nl_groups=");
+            // C's `%#08x`: eight zeros for 0, else `0x` and at least six digits.
             let g = u32::from_ne_bytes([buf[8], buf[9], buf[10], buf[11]]);
-            for shift in (0..8).rev() {
+            let digits = if g == 0 { 8 } else { (8 - g.leading_zeros() / 4).max(6) };
+            if g != 0 {
+                o.str("0x");
+            }
+            for shift in (0..digits).rev() {
                 o.byte(b"0123456789abcdef"[((g >> (shift * 4)) & 15) as usize]);
             }
         }
@@ -800,6 +805,13 @@ mod tests {
             line(Sysno::connect, &[12, addr(&i6), 28], -97),
             "connect(12, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(5), inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, 28) = -1 EAFNOSUPPORT (Address family not supported by protocol)"
         );
+        // strace 6.1, /tmp/st/q.c.
+        let mut nl = [0u32; 3];
+        nl[0] = libc::AF_NETLINK as u32;
+        nl[2] = 5;
+        assert_eq!(line(Sysno::bind, &[3, addr(&nl), 12], 0), "bind(3, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=0x000005}, 12) = 0");
+        nl[2] = 0;
+        assert_eq!(line(Sysno::bind, &[3, addr(&nl), 12], 0), "bind(3, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 0");
         let mut other = sin(0, [0; 4]);
         other.sin_family = 99;
         assert_eq!(
