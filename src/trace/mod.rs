@@ -9,7 +9,6 @@ pub mod errno;
 pub mod json;
 pub mod out;
 pub mod select;
-pub mod siginfo;
 pub mod sink;
 pub mod summary;
 pub mod tracer;

@@ -246,20 +246,20 @@ fn on_signal(signo: libc::c_int, si: &libc::siginfo_t) {
             sink::begin(&mut o, kind::JSON, pid, tid);
         }
         let _ = core::fmt::Write::write_fmt(&mut o, format_args!("{{\"type\":\"signal\",\"pid\":{pid},\"tid\":{tid},\"signal\":\""));
-        crate::trace::siginfo::write_signal(&mut o, signo);
+        decode::write_signal(&mut o, signo);
         o.str("\",\"siginfo\":");
         let mut text = [0u8; 256];
         let mut t = Out::new(&mut text);
-        crate::trace::siginfo::write(&mut t, si);
+        decode::write_siginfo(&mut t, si);
         crate::trace::json::string(&mut o, t.as_bytes());
         o.str("}\n");
     } else {
         sink::begin(&mut o, kind::MESSAGE, pid, tid);
         t.timestamp(&mut o, now().0);
         o.str("--- ");
-        crate::trace::siginfo::write_signal(&mut o, signo);
+        decode::write_signal(&mut o, signo);
         o.byte(b' ');
-        crate::trace::siginfo::write(&mut o, si);
+        decode::write_siginfo(&mut o, si);
         o.str(" ---");
     }
     emit(&mut o);

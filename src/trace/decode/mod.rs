@@ -13,7 +13,7 @@ mod net;
 mod process;
 mod signal;
 
-pub use signal::signal_name;
+pub use signal::{signal_name, write_siginfo, write_signal};
 
 use crate::info::{Abi, SyscallInfo};
 use crate::trace::out::Out;

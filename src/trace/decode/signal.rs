@@ -253,8 +253,6 @@ pub fn write_siginfo_at(out: &mut Out, addr: u64) {
 }
 
 /// `siginfo_t` from the bytes of one (the tracer's `--- SIG... {...} ---`).
-// Unused until mod.rs re-exports it for the signal lines.
-#[allow(dead_code)]
 pub fn write_siginfo(out: &mut Out, info: &libc::siginfo_t) {
     // SAFETY: both types are 128-byte plain C data and every bit pattern
     // is a valid `RawSiginfo`.
