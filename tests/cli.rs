@@ -289,8 +289,6 @@ fn killed_program_kills_selftrace_with_the_same_signal() {
 }
 
 #[test]
-#[ignore = "bug: signals are named by number: `selftrace sh -c 'kill -KILL $$'` ends with \
-            \"+++ killed by SIG9 +++\" (and --json with \"signal\":\"SIG9\"), not SIGKILL"]
 fn killed_line_names_the_signal() {
     let run = assert_killed("kill -KILL $$", libc::SIGKILL);
     assert_eq!(run.lines().last(), Some(&"+++ killed by SIGKILL +++"));
