@@ -30,13 +30,18 @@ pub fn name(errno: i32) -> Option<&'static str> {
     syscalls::Errno::new(errno).name()
 }
 
+/// The C library's message for `errno` (`No such file or directory`).
+pub fn message(errno: i32) -> Option<&'static str> {
+    MESSAGES.get().and_then(|m| m.get(errno as usize)).copied()
+}
+
 /// `ENAME (message)`, as strace writes after `= -1 `.
 pub fn write(out: &mut Out, errno: i32) {
     match name(errno) {
         Some(n) => out.str(n),
         None => out.dec(errno as i64),
     }
-    if let Some(msg) = MESSAGES.get().and_then(|m| m.get(errno as usize)) {
+    if let Some(msg) = message(errno) {
         out.str(" (");
         out.str(msg);
         out.str(")");

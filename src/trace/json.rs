@@ -82,10 +82,7 @@ pub fn call(out: &mut Out, facts: &CallFacts, info: &SyscallInfo, rendered: &Ren
                 out.str("-1,\"errno\":");
                 string(out, crate::trace::errno::name(e).unwrap_or("?").as_bytes());
                 out.str(",\"error\":");
-                let mut msg = [0u8; 128];
-                let mut m = Out::new(&mut msg);
-                crate::trace::errno::write(&mut m, e);
-                string(out, m.as_bytes());
+                string(out, crate::trace::errno::message(e).unwrap_or("").as_bytes());
             }
             None => match rendered.ret {
                 Ret::Hex => {
