@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod common;
+
 fn preload() -> PathBuf {
-    // Built next to the test binaries: the root crate dev-depends on it.
-    let lib = std::env::current_exe().unwrap().parent().unwrap().join("libselftrace_preload.so");
-    assert!(lib.exists(), "{} missing", lib.display());
-    lib
+    common::preload_library()
 }
 
 fn traced(vars: &[(&str, &str)], program: &str, args: &[&str]) -> Output {

@@ -6,13 +6,12 @@
 //! that strace printed identically is reported and held to a floor.
 //! strace must be installed (CI installs it): without it this fails.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn selftrace() -> &'static str {
-    env!("CARGO_BIN_EXE_selftrace")
-}
 
 struct Fixture {
     dir: PathBuf,
@@ -42,8 +41,9 @@ impl Drop for Fixture {
 }
 
 /// Run `tracer args -o out -- prog` and return the trace's lines.
-fn trace(tracer: &str, extra: &[&str], out: &Path, prog: &[String], cwd: &Path) -> Vec<String> {
-    let status = Command::new(tracer)
+fn trace(mut tracer: Command, extra: &[&str], out: &Path, prog: &[String], cwd: &Path) -> Vec<String> {
+    let name = tracer.get_program().to_string_lossy().into_owned();
+    let status = tracer
         .args(extra)
         .arg("-o")
         .arg(out)
@@ -53,8 +53,8 @@ fn trace(tracer: &str, extra: &[&str], out: &Path, prog: &[String], cwd: &Path) 
         .env("LC_ALL", "C")
         .stdout(std::process::Stdio::null())
         .status()
-        .unwrap_or_else(|e| panic!("cannot run {tracer} (is it installed?): {e}"));
-    assert!(status.code().is_some(), "{tracer} {prog:?} was killed");
+        .unwrap_or_else(|e| panic!("cannot run {name} (is it installed?): {e}"));
+    assert!(status.code().is_some(), "{name} {prog:?} was killed");
     std::fs::read_to_string(out).unwrap().lines().map(str::to_string).collect()
 }
 
@@ -173,8 +173,8 @@ fn lines_match_strace_on_real_programs() {
     let mut worst = (1.0f64, "");
     for (label, prog, follow) in &programs {
         let flags: &[&str] = if *follow { &["-f"] } else { &[] };
-        let theirs = trace("strace", flags, &fx.dir.join("strace.out"), prog, &fx.dir);
-        let ours = trace(selftrace(), flags, &fx.dir.join("selftrace.out"), prog, &fx.dir);
+        let theirs = trace(Command::new("strace"), flags, &fx.dir.join("strace.out"), prog, &fx.dir);
+        let ours = trace(common::selftrace_command(), flags, &fx.dir.join("selftrace.out"), prog, &fx.dir);
         let (theirs, ours) = (normalise(&theirs, *follow), normalise(&ours, *follow));
         let s = score(&ours, &theirs);
         let share = s.identical as f64 / s.ours.max(1) as f64;

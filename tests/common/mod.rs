@@ -56,3 +56,18 @@ impl Hook for Count {
         Action::Run
     }
 }
+
+/// The preload library cargo built for these tests: beside the test
+/// binaries (a fresh `cargo test` does not copy it next to the CLI).
+pub fn preload_library() -> std::path::PathBuf {
+    let lib = std::env::current_exe().unwrap().parent().unwrap().join("libselftrace_preload.so");
+    assert!(lib.exists(), "{} missing", lib.display());
+    lib
+}
+
+/// The `selftrace` command, pointed at this build's preload library.
+pub fn selftrace_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_selftrace"));
+    cmd.env("SELFTRACE_PRELOAD", preload_library());
+    cmd
+}
