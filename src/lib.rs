@@ -31,6 +31,7 @@ mod filter;
 mod handler;
 pub mod hook;
 pub mod info;
+pub mod inject;
 mod maps;
 pub mod preload;
 pub mod mem;
