@@ -32,10 +32,15 @@ impl std::fmt::Display for PreloadError {
 /// this is not the process the user traced.
 pub fn install_from_env() -> Result<bool, PreloadError> {
     let get = |k: &str| std::env::var(k).ok();
-    if get(var::TRACE).is_none() && get(var::SUMMARY).is_none() {
+    if get(var::TRACE).is_none() && get(var::SUMMARY).is_none() && get(var::INJECT).is_none() {
         return Ok(false);
     }
-    let config = Config::from_vars(get).map_err(PreloadError::Config)?;
+    let mut config = Config::from_vars(get).map_err(PreloadError::Config)?;
+    if get(var::TRACE).is_none() && get(var::SUMMARY).is_none() {
+        // Injection alone: nothing is printed.
+        config.trace = crate::trace::select::Selection::none();
+        config.silent = true;
+    }
     let output = get(var::OUTPUT);
     let collector = get(var::COLLECTOR);
     let sort = get(var::SORT).and_then(|s| SortBy::parse(&s)).unwrap_or_default();
@@ -97,7 +102,7 @@ pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     for s in GUARDED {
         b = b.hook(s, sink::Guard);
     }
-    let trace = tracer.config().trace;
+    let trace = tracer.calls();
     if trace.is_all() {
         return b.hook_all(tracer.clone());
     }

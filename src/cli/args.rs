@@ -21,6 +21,24 @@ use selftrace::trace::summary::SortBy;
                   none; a leading ! negates; -e NAME is short for -e trace=NAME
   status=SET      outcomes to show: successful failed unfinished (unavailable and
                   detached are accepted and never happen); a leading ! negates
+  inject=SET:OPT[:OPT...]  tamper with calls; OPTs: error=ERRNO, retval=N, signal=SIG,
+                  delay_enter=DUR, delay_exit=DUR (microseconds, or with s/ms/us/ns),
+                  when=FIRST[..LAST][+[STEP]], prob=P (with --seed), path=GLOB (the
+                  call's path argument, relative paths resolved; * ? [..] within a
+                  component, ** across)
+  fault=SET[:OPT...]       inject=SET:error=ENOSYS unless error= is given
+  deny=SET[:OPT...]        inject=SET:error=EPERM unless error= is given
+  rewrite=path:FROM=TO     paths at or under FROM are used under TO instead
+
+A policy file (--policy) holds any number of rules as TOML tables:
+  seed = 42
+  [[inject]]                      [[deny]]                 [[rewrite]]
+  calls = \"openat\"                calls = \"%network\"      from = \"/data\"
+  error = \"EACCES\"                error = \"EACCES\"        to = \"/tmp/data\"
+  path = \"/etc/*\"
+  when = \"2+\"
+Tables [[inject]], [[fault]] and [[deny]] take the inject= options as keys
+(calls, error, retval, signal, delay_enter, delay_exit, when, prob, path).
 
 The preload library does the tracing; selftrace only launches PROG with it and
 collects the lines. The same settings can be given to the preload directly
@@ -92,6 +110,14 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
+    /// Seed for prob= injection: the same seed makes the same choices.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Read injection rules from a TOML policy file (see below).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
     /// The program to run, and its arguments.
     #[arg(trailing_var_arg = true, value_name = "PROG")]
     pub command: Vec<OsString>,
@@ -120,16 +146,31 @@ impl Args {
         let mut config = Config::default();
         let mut trace = Vec::new();
         let mut status = None;
+        let mut inject = Vec::new();
+        if let Some(path) = &self.policy {
+            let policy = crate::cli::policy::load(path)?;
+            config.seed = policy.seed.unwrap_or(0);
+            inject.extend(policy.rules);
+        }
+        if let Some(seed) = self.seed {
+            config.seed = seed;
+        }
         for e in &self.expr {
             let (key, value) = e.split_once('=').unwrap_or(("trace", e.as_str()));
             match key {
                 // As in strace, a later trace= replaces an earlier one.
                 "trace" | "t" => trace = vec![value.to_string()],
                 "status" => status = Some(value.to_string()),
-                _ => return Err(format!("invalid -e qualifier '{key}' (expected trace= or status=)")),
+                "inject" | "fault" | "deny" | "rewrite" => inject.push(e.clone()),
+                _ => {
+                    return Err(format!(
+                        "invalid -e qualifier '{key}' (expected trace=, status=, inject=, fault=, deny= or rewrite=)"
+                    ))
+                }
             }
         }
         config.set_trace(trace).map_err(|e| e.to_string())?;
+        config.set_inject(inject)?;
         match (self.successful, self.failed, status) {
             (true, true, _) => return Err("-z and -Z cannot be used together".into()),
             (true, false, _) => config.set_status("successful"),

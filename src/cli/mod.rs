@@ -5,6 +5,7 @@
 pub mod args;
 pub mod collector;
 pub mod launch;
+pub mod policy;
 
 /// One line on standard error, then exit.
 pub fn die(message: &str, code: i32) -> ! {

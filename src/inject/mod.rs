@@ -123,6 +123,20 @@ impl Injector {
         calls.iter().filter(|&s| crate::can_hook(s)).fold(builder, |b, s| b.hook(s, me.clone()))
     }
 
+    /// Build an injector from rule texts (`inject=`, `fault=`, `deny=`,
+    /// `rewrite=path:`), as given to `-e` or `SELFTRACE_INJECT`.
+    pub fn parse<'a>(texts: impl IntoIterator<Item = &'a str>, seed: u64) -> Result<Injector, String> {
+        let mut inj = Injector::new().seed(seed);
+        for t in texts {
+            inj = if t.starts_with("rewrite=") {
+                inj.rewrite(Rewrite::parse(t)?)
+            } else {
+                inj.rule(Rule::parse(t)?)
+            };
+        }
+        Ok(inj)
+    }
+
     /// A forked child counts its own invocations from zero.
     pub fn reset_counts(&self) {
         for r in &self.rules {
@@ -231,7 +245,8 @@ impl Hook for Injector {
                 EXIT_DELAY.with(|e| e.set(d.as_nanos() as u64));
             }
             let delayed = rule.delay_enter.is_some() || rule.delay_exit.is_some();
-            let injected = rule.effect != Effect::Run || rule.signal.is_some();
+            // As strace: a signal alone does not mark the call injected.
+            let injected = rule.effect != Effect::Run;
             mark(injected, delayed);
             return match rule.effect {
                 Effect::Run => Action::Run,

@@ -63,6 +63,13 @@ pub struct Config {
     pub summary: Summary,
     /// `-q`: no messages about the tracer itself (static binaries, setuid).
     pub quiet: bool,
+    /// Injection rules and rewrites, as text (`inject=...`, `fault=...`,
+    /// `deny=...`, `rewrite=path:...`), checked when set.
+    pub inject: Vec<String>,
+    /// `--seed`: the seed of `prob=` choices.
+    pub seed: u64,
+    /// Print nothing at all (the preload injecting without tracing).
+    pub silent: bool,
 }
 
 impl Default for Config {
@@ -80,6 +87,9 @@ impl Default for Config {
             follow: false,
             summary: Summary::Off,
             quiet: false,
+            inject: Vec::new(),
+            seed: 0,
+            silent: false,
         }
     }
 }
@@ -98,6 +108,11 @@ pub mod var {
     pub const SUMMARY: &str = "SELFTRACE_SUMMARY";
     /// `-S`: the table's sort key.
     pub const SORT: &str = "SELFTRACE_SORT";
+    /// Injection rules, one per line (`inject=...`, `fault=...`,
+    /// `deny=...`, `rewrite=path:FROM=TO`).
+    pub const INJECT: &str = "SELFTRACE_INJECT";
+    /// The seed of `prob=` choices (a number).
+    pub const SEED: &str = "SELFTRACE_SEED";
     /// Flags, each `1` to switch on: `-y`, `-T`, `-f`, `-q`.
     pub const FD_PATHS: &str = "SELFTRACE_FD_PATHS";
     pub const DURATIONS: &str = "SELFTRACE_DURATIONS";
@@ -181,6 +196,13 @@ impl Config {
                 other => return Err(ConfigError::new(var::SUMMARY, format_args!("invalid value '{other}' (only or with-trace)"))),
             };
         }
+        if let Some(seed) = get(var::SEED) {
+            c.seed = seed.parse().map_err(|_| ConfigError::new(var::SEED, format_args!("invalid seed '{seed}'")))?;
+        }
+        if let Some(rules) = get(var::INJECT) {
+            c.set_inject(rules.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect())
+                .map_err(|m| ConfigError::new(var::INJECT, m))?;
+        }
         c.fd_paths = flag(&get, var::FD_PATHS)?;
         c.durations = flag(&get, var::DURATIONS)?;
         c.follow = flag(&get, var::FOLLOW)?;
@@ -216,6 +238,12 @@ impl Config {
             Summary::Only => v.push((var::SUMMARY, "only".to_string())),
             Summary::WithTrace => v.push((var::SUMMARY, "with-trace".to_string())),
         }
+        if !self.inject.is_empty() {
+            v.push((var::INJECT, self.inject.join("\n")));
+        }
+        if self.seed != 0 {
+            v.push((var::SEED, self.seed.to_string()));
+        }
         for (on, name) in [
             (self.fd_paths, var::FD_PATHS),
             (self.durations, var::DURATIONS),
@@ -236,6 +264,19 @@ impl Config {
         Ok(())
     }
 
+    /// Set the injection rules, checking each.
+    pub fn set_inject(&mut self, rules: Vec<String>) -> Result<(), String> {
+        crate::inject::Injector::parse(rules.iter().map(String::as_str), self.seed)?;
+        self.inject = rules;
+        Ok(())
+    }
+
+    /// The injector the rules describe (`None` when there are none).
+    pub fn injector(&self) -> Option<crate::inject::Injector> {
+        let inj = crate::inject::Injector::parse(self.inject.iter().map(String::as_str), self.seed).ok()?;
+        (!inj.is_empty()).then_some(inj)
+    }
+
     pub fn set_status(&mut self, expr: &str) -> Result<(), SelectError> {
         self.status = Status::parse(expr)?;
         self.status_expr = Some(expr.to_string());
@@ -244,7 +285,7 @@ impl Config {
 
     /// Whether call lines are printed at all (not with `-c`).
     pub fn prints_calls(&self) -> bool {
-        self.summary != Summary::Only
+        self.summary != Summary::Only && !self.silent
     }
 }
 
@@ -282,6 +323,8 @@ mod tests {
         c.summary = Summary::WithTrace;
         c.fd_paths = true;
         c.follow = true;
+        c.seed = 42;
+        c.set_inject(vec!["inject=openat:error=EACCES:path=/etc/*".into(), "rewrite=path:/a=/b".into()]).unwrap();
         let vars = c.to_vars();
         let map: HashMap<&str, String> = vars.into_iter().collect();
         let back = Config::from_vars(|k| map.get(k).cloned()).unwrap();

@@ -52,7 +52,15 @@ pub struct CallFacts<'a> {
 
 /// Write the object for one call. `text` is the strace rendering of the
 /// arguments that `rendered` describes.
-pub fn call(out: &mut Out, facts: &CallFacts, info: &SyscallInfo, rendered: &Rendered, text: &[u8], finished: bool) {
+pub fn call(
+    out: &mut Out,
+    facts: &CallFacts,
+    info: &SyscallInfo,
+    rendered: &Rendered,
+    text: &[u8],
+    finished: bool,
+    marks: crate::inject::Marks,
+) {
     use core::fmt::Write;
     let _ = write!(
         out,
@@ -95,6 +103,12 @@ pub fn call(out: &mut Out, facts: &CallFacts, info: &SyscallInfo, rendered: &Ren
         }
     } else {
         out.str(",\"return\":null");
+    }
+    if marks.injected {
+        out.str(",\"injected\":true");
+    }
+    if marks.delayed {
+        out.str(",\"delayed\":true");
     }
     if let Some(ns) = facts.duration_ns {
         let _ = write!(out, ",\"duration\":{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000);

@@ -45,6 +45,7 @@ pub struct Tracer {
     config: Config,
     context: Context,
     sort: SortBy,
+    injector: Option<crate::inject::Injector>,
 }
 
 impl Tracer {
@@ -54,11 +55,23 @@ impl Tracer {
         prepare_clock();
         crate::trace::errno::prepare();
         let context = Context { string_limit: config.string_limit, fd_paths: config.fd_paths };
-        Tracer { config, context, sort }
+        let injector = config.injector();
+        Tracer { config, context, sort, injector }
     }
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Every call the tracer must hook: those shown and those injected.
+    pub fn calls(&self) -> crate::trace::select::Selection {
+        let mut set = self.config.trace;
+        if let Some(inj) = &self.injector {
+            for s in inj.calls().iter() {
+                set.insert(s);
+            }
+        }
+        set
     }
 
     /// Whether the calling thread is traced.
@@ -149,7 +162,8 @@ impl Tracer {
                 name: name.0,
                 abi: abi_name(info.abi),
             };
-            crate::trace::json::call(&mut o, &facts, info, &rendered, s.as_bytes(), finished);
+            let marks = if finished { crate::inject::take_marks() } else { Default::default() };
+            crate::trace::json::call(&mut o, &facts, info, &rendered, s.as_bytes(), finished, marks);
             return emit(&mut o);
         }
         sink::begin(&mut o, kind::CALL, pid, tid);
@@ -166,6 +180,13 @@ impl Tracer {
         sink::result_separator(&mut o, line_start);
         if finished {
             decode::write_return(&mut o, info, &rendered, &self.context);
+            let marks = crate::inject::take_marks();
+            if marks.injected {
+                o.str(" (INJECTED)");
+            }
+            if marks.delayed {
+                o.str(" (DELAYED)");
+            }
         } else {
             o.byte(b'?');
         }
@@ -340,11 +361,21 @@ impl Hook for Tracer {
                 self.flush_summary();
             }
         }
-        Action::Run
+        match &self.injector {
+            Some(inj) => inj.enter(info),
+            None => Action::Run,
+        }
     }
 
     fn exit(&self, info: &mut SyscallInfo) {
-        if !self.active() || !self.shows(info) {
+        if !self.active() {
+            return;
+        }
+        if let Some(inj) = &self.injector {
+            inj.exit(info);
+        }
+        if !self.shows(info) {
+            crate::inject::take_marks();
             return;
         }
         let failed = info.is_error();
@@ -444,6 +475,9 @@ fn exec_path() -> Vec<u8> {
 /// Forget counts inherited from the parent: a forked child reports its own.
 pub extern "C" fn after_fork_in_child() {
     ANNOUNCED.with(|a| a.set(false));
+    if let Some(inj) = WATCHING.get().and_then(|t| t.injector.as_ref()) {
+        inj.reset_counts();
+    }
     COUNTERS.reset();
     LAST_ENTRY.store(0, Ordering::Relaxed);
 }
