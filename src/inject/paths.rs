@@ -35,12 +35,12 @@ pub fn path_args(info: &SyscallInfo) -> &'static [PathArg] {
     match sysno {
         open | creat | stat | lstat | access | readlink | unlink | mkdir | rmdir | chdir | chmod | chown | lchown
         | truncate | execve | statfs | mknod | chroot | utimes | utime | getxattr | lgetxattr | setxattr
-        | lsetxattr | listxattr | llistxattr | removexattr | lremovexattr | inotify_add_watch => {
+        | lsetxattr | listxattr | llistxattr | removexattr | lremovexattr => {
             const P: [PathArg; 1] = [plain(0)];
-            if matches!(sysno, inotify_add_watch) {
-                const W: [PathArg; 1] = [plain(1)];
-                return &W;
-            }
+            &P
+        }
+        symlink | inotify_add_watch => {
+            const P: [PathArg; 1] = [plain(1)];
             &P
         }
         openat | openat2 | newfstatat | statx | faccessat | faccessat2 | readlinkat | unlinkat | mkdirat
@@ -50,10 +50,6 @@ pub fn path_args(info: &SyscallInfo) -> &'static [PathArg] {
         }
         rename | link => {
             const P: [PathArg; 2] = [plain(0), plain(1)];
-            &P
-        }
-        symlink => {
-            const P: [PathArg; 1] = [plain(1)];
             &P
         }
         symlinkat => {
