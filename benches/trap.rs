@@ -96,6 +96,12 @@ const VARIANTS: &[Variant] = &[
         install: selftrace_reissue,
         needs_c: false,
     },
+    Variant {
+        id: "v8_selftrace_trace_line",
+        what: "8. selftrace traces getppid in strace format to /dev/null",
+        install: selftrace_trace_line,
+        needs_c: false,
+    },
 ];
 
 fn main() -> ExitCode {
@@ -244,6 +250,21 @@ fn selftrace_reissue() -> Result<(), String> {
         REISSUED.load(Ordering::Relaxed) as i64,
         before as i64 + 1,
     )
+}
+
+/// The tracer as the preload runs it: `getppid()  = N` lines, one
+/// write each, to /dev/null.
+fn selftrace_trace_line() -> Result<(), String> {
+    use selftrace::trace::{config::Config, sink, summary::SortBy, Tracer};
+    let real = getppid();
+    let mut config = Config::default();
+    config.set_trace(vec!["getppid".into()]).map_err(|e| e.to_string())?;
+    sink::open(sink::Target::File("/dev/null"), false).map_err(|e| format!("open /dev/null: {e}"))?;
+    // SAFETY: gettid takes no arguments.
+    let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
+    let tracer = std::sync::Arc::new(Tracer::new(config, SortBy::default(), tid));
+    selftrace::preload::builder(&tracer).install().map_err(|e| format!("selftrace install: {e}"))?;
+    expect("traced getppid", getppid(), real)
 }
 
 #[cfg(not(selftrace_bench_no_c))]

@@ -22,6 +22,10 @@ static LAST_ENTRY: AtomicU64 = AtomicU64::new(0);
 thread_local! {
     /// This thread's current call: entry time, wall clock and monotonic.
     static ENTRY: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    /// `(pid, tid)` of the task making the current call, read once at its
+    /// entry (a vfork child shares this storage, so it is never cached
+    /// across calls).
+    static CURRENT: Cell<(u32, u32)> = const { Cell::new((0, 0)) };
     /// Whether this task told the collector it exists (reset in a forked
     /// child, whose only thread is a new task).
     static ANNOUNCED: Cell<bool> = const { Cell::new(false) };
@@ -76,7 +80,20 @@ impl Tracer {
 
     /// Whether the calling thread is traced.
     fn active(&self) -> bool {
-        self.config.follow || crate::raw::gettid() == ROOT_TID.load(Ordering::Relaxed)
+        self.active_tid(crate::raw::gettid())
+    }
+
+    fn active_tid(&self, tid: u32) -> bool {
+        self.config.follow || tid == ROOT_TID.load(Ordering::Relaxed)
+    }
+
+    /// Read the caller's ids for this call: the pid only where a line
+    /// carries it (the collector's records, JSON), saving a syscall.
+    fn note_ids(&self) -> u32 {
+        let tid = crate::raw::gettid();
+        let pid = if sink::is_collector() || self.config.format == Format::Json { crate::raw::getpid() } else { tid };
+        CURRENT.with(|c| c.set((pid, tid)));
+        tid
     }
 
     fn shows(&self, info: &SyscallInfo) -> bool {
@@ -143,7 +160,7 @@ impl Tracer {
         let duration = finished.then(|| now().1.saturating_sub(mono));
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
-        let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
+        let (pid, tid) = CURRENT.with(|c| c.get());
         let name = call_name(info);
         if self.config.format == Format::Json {
             if sink::is_collector() {
@@ -201,7 +218,7 @@ impl Tracer {
     /// (`exit_group`) that is leaving.
     fn exit_message(&self, status: i64, whole_process: bool) {
         let end = if whole_process { kind::PROCESS_END } else { kind::END };
-        let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
+        let (pid, tid) = CURRENT.with(|c| c.get());
         let mut buf = [0u8; 256];
         let mut o = Out::new(&mut buf);
         if self.config.format == Format::Json {
@@ -335,7 +352,7 @@ fn emit(o: &mut Out) {
 
 impl Hook for Tracer {
     fn enter(&self, info: &mut SyscallInfo) -> Action {
-        if !self.active() {
+        if !self.active_tid(self.note_ids()) {
             return Action::Run;
         }
         announce();
@@ -368,7 +385,7 @@ impl Hook for Tracer {
     }
 
     fn exit(&self, info: &mut SyscallInfo) {
-        if !self.active() {
+        if !self.active_tid(CURRENT.with(|c| c.get().1)) {
             return;
         }
         if let Some(inj) = &self.injector {
