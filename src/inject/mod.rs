@@ -209,11 +209,16 @@ const PROBE: SyscallInfo = SyscallInfo {
 /// invocation's count: the same run makes the same choices, whichever
 /// thread makes the nth call.
 fn chance(seed: u64, rule: u64, nr: u64, n: u64) -> f64 {
-    let mut z = seed ^ rule.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (nr << 40) ^ n;
+    let z = mix(mix(mix(seed) ^ rule.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (nr << 40)) ^ n);
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// splitmix64's finaliser: every input bit affects every output bit.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
+    z ^ (z >> 31)
 }
 
 fn sleep(d: Duration) {
