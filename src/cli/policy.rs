@@ -61,7 +61,7 @@ fn rule_text(kind: &str, entry: &toml::Value) -> Result<String, String> {
         }
     };
     if kind == "rewrite" {
-        for k in table.keys().filter(|k| *k != "from" && *k != "to") {
+        if let Some(k) = table.keys().find(|k| *k != "from" && *k != "to") {
             return Err(format!("unknown key '{k}' in [[rewrite]] (from, to)"));
         }
         let from = get("from")?.ok_or("[[rewrite]] needs from")?;

@@ -48,7 +48,7 @@ impl When {
     }
 
     pub fn applies(&self, n: u64) -> bool {
-        n >= self.first && self.last.is_none_or(|l| n <= l) && (n - self.first) % self.step == 0
+        n >= self.first && self.last.is_none_or(|l| n <= l) && (n - self.first).is_multiple_of(self.step)
     }
 
     pub fn parse(s: &str) -> Result<When, String> {

@@ -52,7 +52,7 @@ pub fn open(target: Target, follow: bool) -> std::io::Result<()> {
         Target::Collector(path) => Some(std::fs::OpenOptions::new().write(true).open(path)?),
     };
     let collector = matches!(target, Target::Collector(_));
-    let source = file.as_ref().map_or(2, |f| std::os::fd::AsRawFd::as_raw_fd(f));
+    let source = file.as_ref().map_or(2, std::os::fd::AsRawFd::as_raw_fd);
     // SAFETY: F_DUPFD_CLOEXEC on a descriptor we hold allocates a new one.
     let fd = unsafe { libc::fcntl(source, libc::F_DUPFD_CLOEXEC, PRIVATE_FD_MIN) };
     if fd < 0 {

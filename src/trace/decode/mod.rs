@@ -308,7 +308,7 @@ pub fn decoder(abi: Abi, nr: u64) -> Option<Decoder> {
     if abi == Abi::I386 {
         return None;
     }
-    let nr = nr & !(crate::arch::X32_SYSCALL_BIT as u64);
+    let nr = nr & !crate::arch::X32_SYSCALL_BIT;
     let sysno = crate::Sysno::new(nr as usize)?;
     file::decoder(sysno).or_else(|| process::decoder(sysno)).or_else(|| net::decoder(sysno))
 }
