@@ -169,6 +169,19 @@ impl<'a> Out<'a> {
         }
     }
 
+    /// A flag set as strace prints most of them: like [`Out::flags`], but
+    /// when no bit is known, the hex value and `/* X_??? */`.
+    pub fn flags_or_unknown(&mut self, v: u64, table: &[(u64, &str)], unknown: &str) {
+        if v != 0 && table.iter().all(|&(bit, _)| bit == 0 || v & bit != bit) {
+            self.hex(v);
+            self.str(" /* ");
+            self.str(unknown);
+            self.str(" */");
+        } else {
+            self.flags(v, table);
+        }
+    }
+
     /// One of several values, or a number with `/* NAME_??? */` if unknown
     /// (strace's style for unrecognised constants).
     pub fn value(&mut self, v: u64, table: &[(u64, &str)], unknown: &str) {

@@ -102,14 +102,7 @@ type Table = [(u64, &'static str)];
 /// A flag set as strace prints it for most calls: `0` when empty, known
 /// names with a hex remainder, and `0x.. /* X_??? */` when no bit is known.
 fn flags_or(o: &mut Out, v: u64, table: &Table, unknown: &str) {
-    if v != 0 && table.iter().all(|&(bit, _)| bit == 0 || v & bit != bit) {
-        o.hex(v);
-        o.str(" /* ");
-        o.str(unknown);
-        o.str(" */");
-    } else {
-        o.flags(v, table);
-    }
+    o.flags_or_unknown(v, table, unknown);
 }
 
 /// A flag set where strace prints nothing at all for 0 (termios fields).

@@ -171,14 +171,7 @@ pub fn write_stack_at(out: &mut Out, addr: u64) {
 /// and trailing unknown bits, or only hex and a `/* X_??? */` comment when
 /// no bit is known.
 pub fn flags(out: &mut Out, v: u64, table: &[(u64, &str)], unknown: &str) {
-    if v != 0 && table.iter().all(|&(bit, _)| bit == 0 || v & bit != bit) {
-        out.hex(v);
-        out.str(" /* ");
-        out.str(unknown);
-        out.str(" */");
-    } else {
-        out.flags(v, table);
-    }
+    out.flags_or_unknown(v, table, unknown);
 }
 
 /// One of several values, or `0x.. /* X_??? */`: [`Out::value`], except
