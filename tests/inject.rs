@@ -161,8 +161,9 @@ fn error_fails_the_open_of_the_matched_file_only() {
     assert_eq!(r.stderr, format!("cat: {secret}: Permission denied\n"));
     assert_eq!(r.stdout, "visible\n", "the other file is read");
     assert_eq!(injected(&lines), [format!("openat(AT_FDCWD, \"{secret}\", O_RDONLY) = -1 EACCES (Permission denied) (INJECTED)")]);
-    let opened = format!("openat(AT_FDCWD, \"{other}\", O_RDONLY) = 3");
-    assert!(lines.contains(&opened), "{lines:#?}");
+    let opened = format!("openat(AT_FDCWD, \"{other}\", O_RDONLY) = ");
+    let result = lines.iter().find_map(|l| l.strip_prefix(&opened)).unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(result.parse::<u32>().is_ok(), "opened, not injected: {result}");
     // cat's own openat calls (locale files) run as usual, and are shown.
     let others = lines.iter().filter(|l| l.starts_with("openat(") && !l.contains(&secret)).count();
     assert!(others >= 2, "{lines:#?}");
