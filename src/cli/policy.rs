@@ -24,6 +24,8 @@ pub fn parse(text: &str) -> Result<Policy, (usize, String)> {
         (line, e.message().to_string())
     })?;
     let mut policy = Policy { seed: None, rules: Vec::new() };
+    // Rules apply in file order, as -e rules do; the table groups them by kind.
+    let mut placed: Vec<(usize, String)> = Vec::new();
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("seed", toml::Value::Integer(n)) if *n >= 0 => policy.seed = Some(*n as u64),
@@ -38,7 +40,7 @@ pub fn parse(text: &str) -> Result<Policy, (usize, String)> {
                         selftrace::inject::Rule::parse(&rule).map(drop)
                     };
                     checked.map_err(|m| (line, m))?;
-                    policy.rules.push(rule);
+                    placed.push((line, rule));
                 }
             }
             (other, _) => {
@@ -46,6 +48,8 @@ pub fn parse(text: &str) -> Result<Policy, (usize, String)> {
             }
         }
     }
+    placed.sort_by_key(|(line, _)| *line);
+    policy.rules = placed.into_iter().map(|(_, r)| r).collect();
     Ok(policy)
 }
 
@@ -90,7 +94,7 @@ fn header_line(text: &str, kind: &str, index: usize) -> usize {
     let header = format!("[[{kind}]]");
     text.lines()
         .enumerate()
-        .filter(|(_, l)| l.trim() == header)
+        .filter(|(_, l)| l.split('#').next().unwrap_or("").trim() == header)
         .nth(index)
         .map_or(1, |(i, _)| i + 1)
 }

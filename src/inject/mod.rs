@@ -233,10 +233,14 @@ impl Hook for Injector {
             mark(true, false);
             return Action::errno(errno);
         }
+        // Every rule counts the call; the first that fires decides it.
+        let mut chosen = None;
         for (i, armed) in self.rules.iter().enumerate() {
-            if !self.fires(i, armed, info) {
-                continue;
+            if self.fires(i, armed, info) && chosen.is_none() {
+                chosen = Some(armed);
             }
+        }
+        if let Some(armed) = chosen {
             let rule = &armed.rule;
             if let Some(sig) = rule.signal {
                 let (pid, tid) = (crate::raw::getpid() as u64, crate::raw::gettid() as u64);

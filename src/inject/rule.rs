@@ -283,6 +283,10 @@ impl Rewrite {
 
     /// The part of `path` after FROM, if FROM is a whole-component prefix.
     pub fn rest<'p>(&self, path: &'p [u8]) -> Option<&'p [u8]> {
+        if self.from == b"/" {
+            // Everything is under the root; keep the separator.
+            return path.starts_with(b"/").then_some(path);
+        }
         let rest = path.strip_prefix(&self.from[..])?;
         (rest.is_empty() || rest[0] == b'/' || self.from.ends_with(b"/")).then_some(rest)
     }
