@@ -45,8 +45,8 @@ pub(crate) struct Spec {
     pub native: TrapSet,
     pub x32: TrapSet,
     pub i386: TrapSet,
-    /// Return addresses of the native and compat gates.
-    pub gates: (u64, u64),
+    /// Return addresses of the gates.
+    pub gates: arch::Gates,
     /// Code ranges `[start, end)` whose calls trap; `None`: all code.
     pub ranges: Option<Vec<(u64, u64)>>,
 }
@@ -172,21 +172,24 @@ fn number_block(a: &mut Asm, set: &TrapSet, or_bits: u32, trap: Label, allow: La
     search(a, &sorted, found, missing);
 }
 
-/// Allow calls returning to `gate`; trap those from `ranges`; allow the rest.
+/// Allow calls returning to one of `gates`; trap those from `ranges`;
+/// allow the rest.
 fn origin_block(
     a: &mut Asm,
-    gate: u64,
+    gates: &[u64],
     ranges: &Option<Vec<(u64, u64)>>,
     trap: Label,
     allow: Label,
 ) {
-    let not_gate = a.label();
-    a.emit(Insn::Load(OFF_IP_HI));
-    a.emit(Insn::Jeq((gate >> 32) as u32, Jump::Next, Jump::To(not_gate)));
-    a.emit(Insn::Load(OFF_IP_LO));
-    a.emit(Insn::Jeq(gate as u32, Jump::Next, Jump::To(not_gate)));
-    a.emit(Insn::Goto(allow));
-    a.mark(not_gate);
+    for &gate in gates {
+        let not_gate = a.label();
+        a.emit(Insn::Load(OFF_IP_HI));
+        a.emit(Insn::Jeq((gate >> 32) as u32, Jump::Next, Jump::To(not_gate)));
+        a.emit(Insn::Load(OFF_IP_LO));
+        a.emit(Insn::Jeq(gate as u32, Jump::Next, Jump::To(not_gate)));
+        a.emit(Insn::Goto(allow));
+        a.mark(not_gate);
+    }
     let Some(ranges) = ranges else {
         a.emit(Insn::Goto(trap));
         return;
@@ -254,9 +257,9 @@ pub(crate) fn build(spec: &Spec) -> Result<Vec<libc::sock_filter>, Error> {
     number_block(&mut a, &spec.i386, 0, origin_compat, allow);
 
     a.mark(origin_native);
-    origin_block(&mut a, spec.gates.0, &spec.ranges, trap, allow);
+    origin_block(&mut a, &spec.gates.native, &spec.ranges, trap, allow);
     a.mark(origin_compat);
-    origin_block(&mut a, spec.gates.1, &spec.ranges, trap, allow);
+    origin_block(&mut a, &[spec.gates.compat], &spec.ranges, trap, allow);
 
     a.mark(trap);
     a.emit(Insn::Ret(RET_TRAP | TRAP_TAG));
@@ -327,6 +330,7 @@ mod tests {
 
     const TRAP: u32 = RET_TRAP | TRAP_TAG;
     const GATE: u64 = LIBC.0 + 0x5000;
+    const SPAWN_GATE: u64 = LIBC.0 + 0x5080;
     const COMPAT_GATE: u64 = LIBC.0 + 0x5100;
     const LIBC: (u64, u64) = (0x7f12_0000_0000, 0x7f12_0010_0000);
 
@@ -335,7 +339,7 @@ mod tests {
             native,
             x32: TrapSet::Only(vec![39]),
             i386: TrapSet::Only(vec![20]),
-            gates: (GATE, COMPAT_GATE),
+            gates: arch::Gates { native: [GATE, SPAWN_GATE], compat: COMPAT_GATE },
             ranges: Some(vec![LIBC]),
         }
     }
@@ -351,6 +355,7 @@ mod tests {
         assert_eq!(run(&p, 257, X86, IN_LIBC), TRAP);
         assert_eq!(run(&p, 110, X86, IN_LIBC), RET_ALLOW);
         assert_eq!(run(&p, 39, X86, GATE), RET_ALLOW, "the gate is never trapped");
+        assert_eq!(run(&p, 39, X86, SPAWN_GATE), RET_ALLOW, "nor the spawn gate");
         assert_eq!(run(&p, 39, X86, LIBC.1), RET_ALLOW, "end of range is exclusive");
         assert_eq!(run(&p, 39, X86, LIBC.0 - 2), RET_ALLOW, "outside traced code");
         assert_eq!(run(&p, 39, X86, LIBC.0), TRAP);
@@ -363,6 +368,7 @@ mod tests {
         assert_eq!(run(&p, 39, I386, IN_LIBC), RET_ALLOW, "39 is not hooked for i386");
         assert_eq!(run(&p, 20, I386, COMPAT_GATE), RET_ALLOW);
         assert_eq!(run(&p, 20, I386, GATE), TRAP, "the native gate does not let i386 through");
+        assert_eq!(run(&p, 20, I386, SPAWN_GATE), TRAP);
         assert_eq!(run(&p, 0x4000_0000 | 39, X86, IN_LIBC), TRAP, "x32 getpid");
         assert_eq!(run(&p, 0x4000_0000 | 20, X86, IN_LIBC), RET_ALLOW);
         assert_eq!(run(&p, 39, 0xc000_00b7, IN_LIBC), RET_ALLOW, "foreign arch is allowed, not killed");

@@ -13,6 +13,7 @@ use crate::filter::TRAP_TAG;
 use crate::hook::{Action, HookRef, Registry};
 use crate::info::{Op, SyscallInfo};
 use crate::protect;
+use crate::spawn;
 use crate::thread::{self, InHook};
 
 /// `SYS_SECCOMP`: si_code of a seccomp trap.
@@ -68,16 +69,12 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
 }
 
 fn dispatch(frame: &mut Frame, mut info: SyscallInfo) -> i64 {
-    let (specific, all): (&[HookRef], &[HookRef]) = match registry() {
-        Some(r) if thread::hooks_apply() => r.for_call(info.abi, info.nr),
-        _ => (&[], &[]),
-    };
-    let hooks = || specific.iter().chain(all.iter());
+    let (specific, all) = hooks_for(&info);
     let mut entered = 0;
     let mut emulated = None;
     if !specific.is_empty() || !all.is_empty() {
         let _in_hook = InHook::enter();
-        for hook in hooks() {
+        for hook in specific.iter().chain(all) {
             entered += 1;
             // A panicking hook must not unwind through the signal frame;
             // its call then runs as if the hook had said Run.
@@ -89,16 +86,46 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo) -> i64 {
     }
     info.rval = match emulated {
         Some(v) => v,
-        None => protect::run(frame, &info),
+        None => match spawn::child_of(&info) {
+            Some(Ok(child)) => {
+                let r = spawn::perform(frame, &info, child, entered);
+                if r == 0 {
+                    return 0; // the child: only the parent sees the exit
+                }
+                r
+            }
+            Some(Err(e)) => e,
+            None => protect::run(frame, &info),
+        },
     };
-    info.op = Op::Exit;
-    if entered > 0 {
-        let _in_hook = InHook::enter();
-        for hook in hooks().take(entered) {
-            let _ = catch_unwind(AssertUnwindSafe(|| hook.exit(&mut info)));
-        }
-    }
+    exit_hooks(&mut info, entered);
     info.rval
+}
+
+/// The hooks for a call on this thread now: none inside a hook or where
+/// the thread is switched off.
+fn hooks_for(info: &SyscallInfo) -> (&'static [HookRef], &'static [HookRef]) {
+    match registry() {
+        Some(r) if thread::hooks_apply() => r.for_call(info.abi, info.nr),
+        _ => (&[], &[]),
+    }
+}
+
+/// Show the call's exit to the first `entered` of its hooks (those whose
+/// entry ran), which may change `info.rval`.
+pub(crate) fn exit_hooks(info: &mut SyscallInfo, entered: usize) {
+    if entered == 0 {
+        return;
+    }
+    info.op = Op::Exit;
+    let (specific, all) = match registry() {
+        Some(r) => r.for_call(info.abi, info.nr),
+        None => (&[][..], &[][..]),
+    };
+    let _in_hook = InHook::enter();
+    for hook in specific.iter().chain(all).take(entered) {
+        let _ = catch_unwind(AssertUnwindSafe(|| hook.exit(info)));
+    }
 }
 
 /// The interrupted code's errno, kept across hooks that call libc.

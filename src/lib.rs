@@ -36,6 +36,7 @@ mod maps;
 pub mod preload;
 pub mod mem;
 mod protect;
+mod spawn;
 pub mod raw;
 pub mod thread;
 pub mod trace;
@@ -180,7 +181,7 @@ pub fn can_hook(sysno: Sysno) -> bool {
 
 fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {
     never.contains(&nr).then_some(
-        "it cannot be re-issued from the SIGSYS handler (sigreturn, restart, or a child on a new stack)",
+        "the kernel must see it from where the program made it (rt_sigreturn, restart_syscall)",
     )
 }
 

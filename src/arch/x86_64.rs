@@ -21,17 +21,18 @@ pub const TABLE_SIZE: usize = 1024;
 
 /// Native (x86_64) numbers the runtime must never trap.
 ///
-/// `rt_sigreturn` would re-enter the handler forever; `clone`, `clone3`
-/// and `vfork` re-issued from the handler would start the child inside the
-/// gate on a stack that is not its own (design notes, hazards 4, 5, 7);
-/// `restart_syscall` must reach the kernel from wherever the kernel put it.
-pub const NEVER_TRAP_NATIVE: &[u32] = &[15, 56, 58, 219, 435];
+/// `rt_sigreturn` would re-enter the handler forever (design notes,
+/// hazard 7); `restart_syscall` must reach the kernel from wherever the
+/// kernel put it. (`clone`, `clone3` and `vfork` are trapped: the child is
+/// started at the program's return address, see [`gate_spawn`].)
+pub const NEVER_TRAP_NATIVE: &[u32] = &[15, 219];
 /// The same for i386 numbering: `restart_syscall`, `sigreturn`, `clone`,
-/// `rt_sigreturn`, `vfork`, `clone3`.
+/// `rt_sigreturn`, `vfork`, `clone3`. The i386 task-creating calls stay
+/// untrapped: the spawn gate is native only.
 pub const NEVER_TRAP_COMPAT: &[u32] = &[0, 119, 120, 173, 190, 435];
 /// x32 numbers (without the x32 bit) never trapped: its `rt_sigreturn` is
-/// 513, the rest are shared with x86_64.
-pub const NEVER_TRAP_X32: &[u32] = &[56, 58, 219, 435, 513];
+/// 513, `restart_syscall` is shared with x86_64.
+pub const NEVER_TRAP_X32: &[u32] = &[219, 513];
 
 /// Native numbers of the calls the signal protection owns.
 pub mod nr {
@@ -53,6 +54,15 @@ pub mod nr {
     pub const TGKILL: u64 = 234;
     pub const PRCTL: u64 = 157;
     pub const SECCOMP: u64 = 317;
+    pub const CLONE: u64 = 56;
+    pub const FORK: u64 = 57;
+    pub const VFORK: u64 = 58;
+    pub const CLONE3: u64 = 435;
+    pub const EXECVE: u64 = 59;
+    pub const EXECVEAT: u64 = 322;
+    pub const PERSONALITY: u64 = 135;
+    pub const MMAP: u64 = 9;
+    pub const MUNMAP: u64 = 11;
 }
 
 /// i386 numbers of the mask-carrying calls the protection owns.
@@ -136,7 +146,51 @@ impl Frame {
         // SAFETY: as in `sigmask`; rt_sigreturn installs this mask.
         unsafe { *((&raw mut (*self.uc).uc_sigmask).cast::<u64>()) = mask }
     }
+
+    /// The program's registers at the trap, for a task that must resume
+    /// the program without returning through this frame.
+    pub fn resume_point(&self) -> ResumePoint {
+        use libc::*;
+        let regs = [REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15, REG_RDI, REG_RSI, REG_RDX, REG_R8, REG_R9, REG_R10]
+            .map(|r| self.reg(r));
+        ResumePoint {
+            regs,
+            sp: self.stack_pointer(),
+            ip: self.instruction_pointer(),
+            flags: self.reg(REG_EFL),
+            parent_after: 0,
+        }
+    }
 }
+
+/// Where a task resumes the program after a trapped `clone`, `clone3` or
+/// `vfork`: the registers the program had at the trap, except the stack
+/// pointer and the result. The spawn gate's resume code reads it by offset.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ResumePoint {
+    /// rbx, rbp, r12-r15, rdi, rsi, rdx, r8, r9, r10 (offsets 0-88).
+    regs: [u64; 12],
+    /// The stack pointer to resume with (offset 96): the child's new stack,
+    /// or the program's own for a child that shares it.
+    pub sp: u64,
+    ip: u64,
+    flags: u64,
+    /// Only for a child that runs on the parent's stack (vfork): an
+    /// `extern "C" fn(result: i64, point: *mut ResumePoint) -> i64` the
+    /// parent calls, on the program's stack, once the child has left it;
+    /// the parent then resumes the program from here too, with the
+    /// function's result. 0: the parent returns through the signal frame.
+    pub parent_after: u64,
+}
+
+impl ResumePoint {
+    pub const EMPTY: ResumePoint = ResumePoint { regs: [0; 12], sp: 0, ip: 0, flags: 0, parent_after: 0 };
+}
+
+/// Room the resume point takes at the top of a child's new stack: below
+/// the red zone and the scratch word the resume code pushes flags through.
+pub const RESUME_POINT_ROOM: u64 = 512;
 
 // The gates: the only `syscall` / `int 0x80` instructions the filter lets
 // through untrapped (it compares the return address with the labels after
@@ -189,6 +243,75 @@ core::arch::global_asm!(
     "movsxd rax, eax",
     "ret",
     ".size selftrace_gate_compat, . - selftrace_gate_compat",
+    // selftrace_gate_spawn(nr, args: *const [u64; 6], point: *const
+    // ResumePoint or null) -> raw result: a task-creating call. Without a
+    // point, both tasks return here as from the native gate (a fork child
+    // has its own copy of this stack). With one, the child resumes the
+    // program from it; the parent too, if the child shared its stack
+    // (`parent_after` set), after calling `parent_after` on the program's
+    // stack, which the child has left by the time the parent runs again.
+    ".p2align 4",
+    ".globl selftrace_gate_spawn",
+    ".hidden selftrace_gate_spawn",
+    ".type selftrace_gate_spawn,@function",
+    "selftrace_gate_spawn:",
+    "push r12",
+    "mov r12, rdx",
+    "mov rax, rdi",
+    "mov rdi, [rsi]",
+    "mov rdx, [rsi + 16]",
+    "mov r10, [rsi + 24]",
+    "mov r8, [rsi + 32]",
+    "mov r9, [rsi + 40]",
+    "mov rsi, [rsi + 8]",
+    "syscall",
+    ".globl selftrace_gate_spawn_ret",
+    ".hidden selftrace_gate_spawn_ret",
+    "selftrace_gate_spawn_ret:",
+    "test r12, r12",
+    "jz 3f",
+    "test rax, rax",
+    "jz selftrace_resume",
+    "cmp rax, -4095",
+    "jae 3f",
+    "cmp qword ptr [r12 + 120], 0",
+    "je 3f",
+    "mov rsp, [r12 + 96]",
+    "sub rsp, 256",
+    "and rsp, -16",
+    "mov rdi, rax",
+    "mov rsi, r12",
+    "call qword ptr [r12 + 120]",
+    "jmp selftrace_resume",
+    "3:",
+    "pop r12",
+    "ret",
+    // Resume the program from the point in r12 with the result in rax:
+    // rcx and r11 end as the kernel leaves them after `syscall` (return
+    // address, flags), so no register is left over for the program.
+    "selftrace_resume:",
+    "mov rcx, r12",
+    "mov rbx, [rcx]",
+    "mov rbp, [rcx + 8]",
+    "mov r12, [rcx + 16]",
+    "mov r13, [rcx + 24]",
+    "mov r14, [rcx + 32]",
+    "mov r15, [rcx + 40]",
+    "mov rdi, [rcx + 48]",
+    "mov rsi, [rcx + 56]",
+    "mov rdx, [rcx + 64]",
+    "mov r8, [rcx + 72]",
+    "mov r9, [rcx + 80]",
+    "mov r10, [rcx + 88]",
+    "mov rsp, [rcx + 96]",
+    "lea rsp, [rsp - 128]",
+    "push qword ptr [rcx + 112]",
+    "popfq",
+    "lea rsp, [rsp + 128]",
+    "mov r11, [rcx + 112]",
+    "mov rcx, [rcx + 104]",
+    "jmp rcx",
+    ".size selftrace_gate_spawn, . - selftrace_gate_spawn",
     // The SIGSYS handler's sa_restorer: rt_sigreturn, never trapped.
     ".p2align 4",
     ".globl selftrace_restorer",
@@ -209,6 +332,8 @@ extern "C" {
         -> i64;
     static selftrace_gate_native_ret: u8;
     static selftrace_gate_compat_ret: u8;
+    fn selftrace_gate_spawn(nr: u64, args: *const [u64; 6], point: *const ResumePoint) -> i64;
+    static selftrace_gate_spawn_ret: u8;
     fn selftrace_restorer();
 }
 
@@ -227,6 +352,21 @@ pub fn gate_compat(nr: u64, a: [u64; 6]) -> i64 {
     unsafe { selftrace_gate_compat(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
 }
 
+/// Issue a native task-creating call (`clone`, `clone3`, `vfork`, x32's
+/// too) through the spawn gate. With a `point`, the child resumes the
+/// program from it instead of returning here (see [`ResumePoint`]).
+///
+/// # Safety
+/// `point`, if not null, must stay valid and unchanged until the child has
+/// read it: on the child's new stack, or (with `parent_after`) in storage
+/// the parent owns until it resumes. `parent_after` must be a function of
+/// the documented type that does not unwind.
+pub unsafe fn gate_spawn(nr: u64, a: [u64; 6], point: *const ResumePoint) -> i64 {
+    // SAFETY: the caller upholds the contract above; the gate otherwise
+    // behaves as the native gate.
+    unsafe { selftrace_gate_spawn(nr, &a, point) }
+}
+
 /// Issue a call of any ABI through its gate. x32 calls keep their bit.
 pub fn gate(abi: Abi, nr: u64, a: [u64; 6]) -> i64 {
     match abi {
@@ -235,12 +375,21 @@ pub fn gate(abi: Abi, nr: u64, a: [u64; 6]) -> i64 {
     }
 }
 
-/// Return addresses of the native and compat gates, for the filter.
-pub fn gate_addresses() -> (u64, u64) {
-    (
-        (&raw const selftrace_gate_native_ret) as u64,
-        (&raw const selftrace_gate_compat_ret) as u64,
-    )
+/// Return addresses of the gates, for the filter: the native gates (plain
+/// and spawn) and the compat gate.
+pub fn gate_addresses() -> Gates {
+    Gates {
+        native: [(&raw const selftrace_gate_native_ret) as u64, (&raw const selftrace_gate_spawn_ret) as u64],
+        compat: (&raw const selftrace_gate_compat_ret) as u64,
+    }
+}
+
+/// Return addresses of the `syscall` / `int 0x80` instructions the filter
+/// lets through.
+#[derive(Clone, Copy, Debug)]
+pub struct Gates {
+    pub native: [u64; 2],
+    pub compat: u64,
 }
 
 /// The restorer to put in `sa_restorer` of the SIGSYS handler.

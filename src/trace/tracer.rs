@@ -385,6 +385,11 @@ impl Hook for Tracer {
     }
 
     fn exit(&self, info: &mut SyscallInfo) {
+        if info.is(Sysno::vfork) || info.is(Sysno::clone) || info.is(Sysno::clone3) {
+            // A child sharing this thread's storage has run meanwhile and
+            // left its own ids here.
+            self.note_ids();
+        }
         if !self.active_tid(CURRENT.with(|c| c.get().1)) {
             return;
         }

@@ -1,0 +1,195 @@
+//! Calls that create tasks: `clone`, `clone3`, `vfork` (and `fork`).
+//!
+//! Re-issued from the handler like any other call, a child on a new stack
+//! would wake inside the gate on a stack that holds none of the handler's
+//! frames, and a vfork child would run the program on the parent's stack,
+//! over the parent's signal frame (design notes, hazards 4 and 5). So these
+//! calls go through the spawn gate, and the child never returns through the
+//! handler unless it has a copy of the parent's memory:
+//!
+//! - a child on a new stack (threads, `posix_spawn`) resumes the program at
+//!   the call's return address with the program's registers, from a
+//!   [`ResumePoint`] written at the top of its new stack;
+//! - a child that shares the parent's stack (`vfork`, `CLONE_VM` without a
+//!   stack) resumes the program the same way from a per-thread slot; the
+//!   parent, once the child has exec'd or exited, runs the exit hooks on
+//!   the program's stack and resumes the program from the same slot,
+//!   never returning through its signal frame, which the child overwrote;
+//! - a child with its own copy of memory and no new stack (`fork`) returns
+//!   through the handler as the parent does.
+//!
+//! As under ptrace, only the parent sees the call's exit: no child runs
+//! exit hooks.
+
+use std::cell::Cell;
+
+use crate::arch::{self, nr, Frame, ResumePoint};
+use crate::info::{Abi, Op, SyscallInfo};
+use crate::mem;
+
+const CLONE_VM: u64 = 0x100;
+const EFAULT: i64 = -(libc::EFAULT as i64);
+const EINVAL: i64 = -(libc::EINVAL as i64);
+const EAGAIN: i64 = -(libc::EAGAIN as i64);
+/// `CLONE_ARGS_SIZE_VER0`: the smallest `struct clone_args`.
+const CLONE_ARGS_MIN: u64 = 64;
+
+/// Where the child of a task-creating call runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Child {
+    /// On a new stack whose top is this address.
+    NewStack(u64),
+    /// On the parent's stack, in the parent's memory.
+    SharedStack,
+    /// On its own copy of the parent's stack.
+    Copy,
+}
+
+/// Whether `info` creates a task, and where its child runs. `None` for
+/// every other call, and for an unreadable `clone3` argument.
+pub(crate) fn child_of(info: &SyscallInfo) -> Option<Result<Child, i64>> {
+    if info.abi == Abi::I386 {
+        return None;
+    }
+    let (flags, stack) = match info.nr & !arch::X32_SYSCALL_BIT {
+        nr::CLONE => (info.args[0], info.args[1]),
+        nr::CLONE3 => match clone3_stack(info.args[0], info.args[1]) {
+            Ok(fs) => fs,
+            Err(e) => return Some(Err(e)),
+        },
+        nr::VFORK => (CLONE_VM, 0),
+        nr::FORK => (0, 0),
+        _ => return None,
+    };
+    Some(Ok(match (stack, flags & CLONE_VM != 0) {
+        (0, true) => Child::SharedStack,
+        (0, false) => Child::Copy,
+        (top, _) => Child::NewStack(top),
+    }))
+}
+
+/// `clone3`'s flags and the top of its new stack (`stack + stack_size`;
+/// 0 without one), read from its `struct clone_args`.
+fn clone3_stack(args: u64, size: u64) -> Result<(u64, u64), i64> {
+    if size < CLONE_ARGS_MIN {
+        return Err(EINVAL);
+    }
+    let flags = mem::read_u64(args).map_err(|_| EFAULT)?;
+    let stack = mem::read_u64(args + 40).map_err(|_| EFAULT)?;
+    let stack_size = mem::read_u64(args + 48).map_err(|_| EFAULT)?;
+    Ok((flags, if stack == 0 { 0 } else { stack.wrapping_add(stack_size) }))
+}
+
+/// Perform a task-creating call. Returns in the parent (and in a `Copy`
+/// child, with 0); a `SharedStack` parent returns only if the call failed,
+/// otherwise it resumes the program from [`after_shared_child`] with the
+/// exit hooks of the first `entered` hooks run.
+pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, entered: usize) -> i64 {
+    match child {
+        Child::Copy => {
+            // SAFETY: without a resume point both tasks return here.
+            unsafe { arch::gate_spawn(info.nr, info.args, std::ptr::null()) }
+        }
+        Child::NewStack(top) => on_new_stack(frame, info, top),
+        Child::SharedStack => on_shared_stack(frame, info, entered),
+    }
+}
+
+fn on_new_stack(frame: &Frame, info: &SyscallInfo, top: u64) -> i64 {
+    let mut point = frame.resume_point();
+    point.sp = top;
+    let at = top.wrapping_sub(arch::RESUME_POINT_ROOM) & !15;
+    // SAFETY: ResumePoint is plain old data; viewing it as bytes is sound.
+    let bytes = unsafe {
+        std::slice::from_raw_parts((&raw const point).cast::<u8>(), size_of::<ResumePoint>())
+    };
+    // A stack the child could not even start on: fail as the child would
+    // have faulted, rather than start it.
+    if mem::write(at, bytes).is_err() {
+        return EFAULT;
+    }
+    // SAFETY: the point lies below the child's stack top, in memory the
+    // child starts with (shared, or copied at the call), unused until the
+    // child resumes from it.
+    unsafe { arch::gate_spawn(info.nr, info.args, at as *const ResumePoint) }
+}
+
+/// A vfork child's resume point, and what its parent needs to finish the
+/// call once the child has left the shared stack. `point` comes first:
+/// the gate hands [`after_shared_child`] a pointer to it.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Slot {
+    point: ResumePoint,
+    info: SyscallInfo,
+    entered: usize,
+    depth: usize,
+}
+
+const EMPTY: Slot = Slot {
+    point: ResumePoint::EMPTY,
+    info: SyscallInfo {
+        op: Op::Entry,
+        abi: Abi::X86_64,
+        nr: 0,
+        instruction_pointer: 0,
+        stack_pointer: 0,
+        frame_pointer: 0,
+        args: [0; 6],
+        rval: 0,
+    },
+    entered: 0,
+    depth: 0,
+};
+
+/// vforks in flight on this thread (a vfork child may vfork again).
+const SLOTS: usize = 4;
+
+thread_local! {
+    // A vfork child shares this storage with its parent: it takes the next
+    // slot for its own vfork and leaves the parent's alone.
+    static SHARED: Cell<[Slot; SLOTS]> = const { Cell::new([EMPTY; SLOTS]) };
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize) -> i64 {
+    let depth = DEPTH.with(Cell::get);
+    if depth >= SLOTS {
+        return if info.nr & !arch::X32_SYSCALL_BIT == nr::VFORK {
+            // Deeper than any real program goes: a fork behaves the same
+            // for a child that only execs or exits.
+            // SAFETY: as in `perform`'s Copy case.
+            unsafe { arch::gate_spawn(info.nr - nr::VFORK + nr::FORK, [0; 6], std::ptr::null()) }
+        } else {
+            EAGAIN
+        };
+    }
+    let slot = SHARED.with(|s| s.as_ptr().cast::<Slot>().wrapping_add(depth));
+    let mut point = frame.resume_point();
+    point.parent_after = after_shared_child as *const () as u64;
+    // SAFETY: `slot` is this thread's, in bounds (depth < SLOTS), and
+    // nothing else on this thread uses it until the parent resumes.
+    unsafe { slot.write(Slot { point, info: *info, entered, depth }) };
+    DEPTH.with(|d| d.set(depth + 1));
+    // SAFETY: the slot outlives the child's use of it (the parent is
+    // suspended until the child execs or exits); `after_shared_child`
+    // has the type `parent_after` requires and catches hook panics.
+    let r = unsafe { arch::gate_spawn(info.nr, info.args, slot.cast::<ResumePoint>()) };
+    // Only a failed call returns here: nothing shares the stack.
+    DEPTH.with(|d| d.set(depth));
+    r
+}
+
+/// Run by a vfork parent on the program's stack once its child has exec'd
+/// or exited: the exit hooks, then the result the program resumes with.
+extern "C" fn after_shared_child(rval: i64, point: *mut ResumePoint) -> i64 {
+    // SAFETY: the gate passes the point it was given, the first field of
+    // this thread's `Slot` written by `on_shared_stack`.
+    let slot = unsafe { &*point.cast::<Slot>() };
+    DEPTH.with(|d| d.set(slot.depth));
+    let mut info = slot.info;
+    info.op = Op::Exit;
+    info.rval = rval;
+    crate::handler::exit_hooks(&mut info, slot.entered);
+    info.rval
+}
