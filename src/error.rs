@@ -34,6 +34,10 @@ pub enum Error {
     UnknownName(String),
     /// `/proc/self/maps` could not be read to find the code to trap.
     Maps(String),
+    /// An environment entry to keep across exec has a name or value that
+    /// cannot be one (`=` or NUL in the name, NUL in the value, `:` in a
+    /// list entry), or there are more than 64 of them.
+    InvalidEnvironment { name: String },
 }
 
 impl fmt::Display for Error {
@@ -62,6 +66,9 @@ impl fmt::Display for Error {
             }
             Error::UnknownName(n) => write!(f, "unknown system call name {n:?}"),
             Error::Maps(why) => write!(f, "cannot read /proc/self/maps: {why}"),
+            Error::InvalidEnvironment { name } => {
+                write!(f, "cannot keep {name:?} in the environment of exec'd programs")
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::arch::{self, Frame};
 use crate::filter::TRAP_TAG;
 use crate::hook::{Action, HookRef, Registry};
 use crate::info::{Op, SyscallInfo};
+use crate::exec;
 use crate::protect;
 use crate::spawn;
 use crate::thread::{self, InHook};
@@ -86,20 +87,34 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo) -> i64 {
     }
     info.rval = match emulated {
         Some(v) => v,
-        None => match spawn::child_of(&info) {
-            Some(Ok(child)) => {
-                let r = spawn::perform(frame, &info, child, entered);
-                if r == 0 {
-                    return 0; // the child: only the parent sees the exit
-                }
-                r
-            }
-            Some(Err(e)) => e,
-            None => protect::run(frame, &info),
+        None => match perform(frame, &info, entered) {
+            Performed::Result(r) => r,
+            Performed::InChild => return 0, // only the parent sees the exit
         },
     };
     exit_hooks(&mut info, entered);
     info.rval
+}
+
+enum Performed {
+    Result(i64),
+    /// A fork child returning through the handler.
+    InChild,
+}
+
+/// Run the call for real: task-creating calls through the spawn gate,
+/// execs with their environment kept, the rest with the signal protection.
+fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize) -> Performed {
+    if let Some(child) = spawn::child_of(info) {
+        return match child.map(|c| spawn::perform(frame, info, c, entered)) {
+            Ok(0) => Performed::InChild,
+            Ok(r) | Err(r) => Performed::Result(r),
+        };
+    }
+    if exec::is_exec(info) {
+        return Performed::Result(exec::perform(info));
+    }
+    Performed::Result(protect::run(frame, info))
 }
 
 /// The hooks for a call on this thread now: none inside a hook or where

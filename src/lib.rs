@@ -26,6 +26,7 @@
 
 mod arch;
 pub mod error;
+pub mod exec;
 pub mod fmt;
 mod filter;
 mod handler;
@@ -62,6 +63,7 @@ pub struct Builder {
     hooks: Vec<(Target, HookRef)>,
     threads_off: bool,
     everywhere: bool,
+    keep: Vec<exec::Keep>,
     error: Option<Error>,
 }
 
@@ -129,6 +131,34 @@ impl Builder {
         self
     }
 
+    /// Programs exec'd from here on get `NAME=VALUE` in their environment
+    /// if they left `NAME` out (`env -i`, an empty `envp`). The program's
+    /// own value, where it has one, is kept.
+    pub fn keep_env_var(mut self, name: &str, value: &str) -> Builder {
+        match std::ffi::CString::new(format!("{name}={value}")) {
+            Ok(entry) if !name.is_empty() && !name.contains('=') => {
+                self.keep.push(exec::Keep::Var { name: name.as_bytes().to_vec(), entry })
+            }
+            _ => {
+                self.error.get_or_insert(Error::InvalidEnvironment { name: name.to_string() });
+            }
+        }
+        self
+    }
+
+    /// Programs exec'd from here on get `entry` in the `:`-separated list
+    /// `NAME` (as `LD_PRELOAD` is), in front of their own entries, if
+    /// they left it out.
+    pub fn keep_env_list_entry(mut self, name: &str, entry: &str) -> Builder {
+        if name.contains(['=', '\0']) || entry.contains(['\0', ':']) {
+            self.error.get_or_insert(Error::InvalidEnvironment { name: name.to_string() });
+            return self;
+        }
+        let (name, entry) = (name.as_bytes().to_vec(), entry.as_bytes().to_vec());
+        self.keep.push(exec::Keep::ListEntry { name, entry });
+        self
+    }
+
     /// Install the SIGSYS handler and the filter on every thread.
     pub fn install(self) -> Result<Installed, Error> {
         if let Some(e) = self.error {
@@ -155,6 +185,10 @@ impl Builder {
         };
         let program = filter::build(&spec)?;
         thread::set_default(!self.threads_off);
+        if self.keep.len() > 64 {
+            return Err(Error::InvalidEnvironment { name: "(more than 64 kept entries)".into() });
+        }
+        exec::set_kept(self.keep);
         handler::publish(registry);
         let previous = take_over_sigsys()?;
         let installed = threads::wait_until_sigsys_unblocked().and_then(|()| filter::install(&program));
@@ -198,6 +232,8 @@ const PROTECTED_NATIVE: &[u64] = &[
     arch::nr::EPOLL_PWAIT2,
     arch::nr::SIGNALFD,
     arch::nr::SIGNALFD4,
+    arch::nr::EXECVE,
+    arch::nr::EXECVEAT,
 ];
 const PROTECTED_I386: &[u64] = &[arch::compat_nr::SIGPROCMASK, arch::compat_nr::RT_SIGPROCMASK];
 

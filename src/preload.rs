@@ -95,10 +95,43 @@ fn add_to_environment(entry: &str) {
     }
 }
 
+/// With `-f`, what programs exec'd from here need to be traced too, even
+/// if they clear their environment: this library in `LD_PRELOAD` and the
+/// `SELFTRACE_*` configuration.
+fn keep_for_exec(mut b: Builder) -> Builder {
+    if let Some(path) = own_path() {
+        b = b.keep_env_list_entry("LD_PRELOAD", &path);
+    }
+    for (name, value) in std::env::vars_os() {
+        let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else { continue };
+        if name.starts_with("SELFTRACE_") && name != crate::exec::NO_RANDOMIZE_VAR {
+            b = b.keep_env_var(name, value);
+        }
+    }
+    b
+}
+
+/// The file this library was loaded from.
+fn own_path() -> Option<String> {
+    // SAFETY: dladdr only reads the loader's tables; the address is a
+    // function of this library.
+    unsafe {
+        let mut info: libc::Dl_info = std::mem::zeroed();
+        if libc::dladdr(own_path as *const libc::c_void, &mut info) == 0 || info.dli_fname.is_null() {
+            return None;
+        }
+        let path = std::ffi::CStr::from_ptr(info.dli_fname).to_str().ok()?;
+        path.starts_with('/').then(|| path.to_string())
+    }
+}
+
 /// Hooks for the tracer: the calls it shows, the calls that end a process
 /// or its image (exit lines, `-c` hand-over), and the output's guard.
 pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     let mut b = Builder::new();
+    if tracer.config().follow {
+        b = keep_for_exec(b);
+    }
     for s in GUARDED {
         b = b.hook(s, sink::Guard);
     }

@@ -5,6 +5,7 @@
 
 #[ctor::ctor(unsafe)]
 fn selftrace_preload_init() {
+    selftrace::exec::restore_personality();
     if let Err(e) = selftrace::preload::install_from_env() {
         let msg = format!("selftrace: {e}; the program runs untraced\n");
         let _ = selftrace::raw::write(2, msg.as_bytes());

@@ -7,6 +7,7 @@ pub mod config;
 pub mod decode;
 pub mod errno;
 pub mod json;
+pub mod notes;
 pub mod out;
 pub mod select;
 pub mod sink;

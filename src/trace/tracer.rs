@@ -235,6 +235,47 @@ impl Tracer {
         emit(&mut o);
     }
 
+    /// Say so before exec'ing a program that will run untraced or without
+    /// its privileges (the latter once per process).
+    fn exec_notes(&self, info: &SyscallInfo) {
+        static SET_ID_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        let facts = crate::trace::notes::exec_facts(info);
+        let path_arg = if info.is(Sysno::execve) { info.args[0] } else { info.args[1] };
+        let mut path = [0u8; 512];
+        let n = crate::mem::read_cstr(path_arg, &mut path).unwrap_or(0);
+        if facts.statically_linked {
+            self.note(&[&path[..n], b" is statically linked: it runs untraced"]);
+        }
+        if facts.set_id && !SET_ID_NOTED.swap(true, Ordering::Relaxed) {
+            self.note(&[&path[..n], b" is set-user-ID or set-group-ID: it runs without gaining privileges (no_new_privs)"]);
+        }
+    }
+
+    /// A `selftrace: ...` line about the tracer itself, in the trace.
+    fn note(&self, parts: &[&[u8]]) {
+        let (pid, tid) = CURRENT.with(|c| c.get());
+        let mut buf = [0u8; 1024];
+        let mut o = Out::new(&mut buf);
+        let mut text = [0u8; 768];
+        let mut t = Out::new(&mut text);
+        t.str("selftrace: ");
+        for p in parts {
+            t.bytes(p);
+        }
+        if self.config.format == Format::Json {
+            if sink::is_collector() {
+                sink::begin(&mut o, kind::JSON, pid, tid);
+            }
+            let _ = std::fmt::Write::write_fmt(&mut o, format_args!("{{\"type\":\"note\",\"pid\":{pid},\"tid\":{tid},\"message\":"));
+            crate::trace::json::string(&mut o, t.as_bytes());
+            o.str("}\n");
+        } else {
+            sink::begin(&mut o, kind::MESSAGE, pid, tid);
+            o.bytes(t.as_bytes());
+        }
+        emit(&mut o);
+    }
+
     /// Hand this process's `-c` counts over: rows to the collector, or the
     /// table straight into the trace.
     fn flush_summary(&self) {
@@ -373,6 +414,9 @@ impl Hook for Tracer {
                 self.exit_message(info.args[0] as i64, info.is(Sysno::exit_group));
             }
         } else if info.is(Sysno::execve) || info.is(Sysno::execveat) {
+            if !self.config.quiet && self.config.prints_calls() {
+                self.exec_notes(info);
+            }
             // The new image cannot see our counts: hand them over now.
             if sink::is_collector() {
                 self.flush_summary();

@@ -1,0 +1,285 @@
+//! `execve` and `execveat`: the new image must survive the filter it
+//! inherits (design notes, hazard 6).
+//!
+//! - **Kept environment.** Entries registered with
+//!   [`crate::Builder::keep_env_var`] and [`crate::Builder::keep_env_list_entry`]
+//!   are put back into the new image's environment where the program left
+//!   them out (`env -i`, an `execve` with an empty `envp`), so that the
+//!   preload library is loaded, and configured, in the new image too. The
+//!   program's memory is never written: a new `envp` array is built in a
+//!   private mapping, handed to the kernel, and unmapped if the exec fails.
+//! - **Address randomization.** The filter traps calls from the code this
+//!   image mapped at installation. With `ADDR_NO_RANDOMIZE` (`setarch -R`)
+//!   the next image maps its C library at the same addresses, and the
+//!   calls that library makes at start-up, before any handler of ours
+//!   exists in it, would trap and kill it. So the exec runs with
+//!   randomization on, and the new image sets `ADDR_NO_RANDOMIZE` again
+//!   ([`restore_personality`], marked by [`NO_RANDOMIZE_VAR`]): programs it
+//!   execs inherit the personality the program asked for, and the kernel's
+//!   layout of the image itself is randomized.
+
+use std::ffi::CString;
+use std::sync::OnceLock;
+
+use crate::arch::{self, nr};
+use crate::info::{Abi, SyscallInfo};
+use crate::mem;
+
+/// `ADDR_NO_RANDOMIZE` (personality(2)).
+const ADDR_NO_RANDOMIZE: u64 = 0x0040000;
+/// Marks an image exec'd with randomization switched on by us.
+pub const NO_RANDOMIZE_VAR: &str = "SELFTRACE_NO_RANDOMIZE";
+const MARKER: &[u8] = b"SELFTRACE_NO_RANDOMIZE=1\0";
+
+/// An environment entry every exec'd image must have.
+#[derive(Debug, Clone)]
+pub(crate) enum Keep {
+    /// `NAME=VALUE`, added where `NAME` is missing.
+    Var { name: Vec<u8>, entry: CString },
+    /// `entry` in the `:`-separated list `NAME` (`LD_PRELOAD`), added
+    /// in front of the program's own list where it is missing.
+    ListEntry { name: Vec<u8>, entry: Vec<u8> },
+}
+
+impl Keep {
+    fn name(&self) -> &[u8] {
+        match self {
+            Keep::Var { name, .. } | Keep::ListEntry { name, .. } => name,
+        }
+    }
+}
+
+static KEEP: OnceLock<Box<[Keep]>> = OnceLock::new();
+
+/// Fix the kept entries; at installation, before the filter.
+pub(crate) fn set_kept(keep: Vec<Keep>) {
+    let _ = KEEP.set(keep.into_boxed_slice());
+}
+
+/// Whether the handler must perform this call here.
+pub(crate) fn is_exec(info: &SyscallInfo) -> bool {
+    info.abi == Abi::X86_64 && (info.nr == nr::EXECVE || info.nr == nr::EXECVEAT)
+}
+
+/// Perform `execve` / `execveat` with the environment kept and the
+/// randomization switched on; returns only if the exec failed.
+pub(crate) fn perform(info: &SyscallInfo) -> i64 {
+    let envp_arg = if info.nr == nr::EXECVE { 2 } else { 3 };
+    let persona = arch::gate_native(nr::PERSONALITY, [0xffff_ffff, 0, 0, 0, 0, 0]);
+    let flip = persona >= 0 && persona as u64 & ADDR_NO_RANDOMIZE != 0;
+    let keep = KEEP.get().map_or(&[][..], |k| &k[..]);
+    if !flip && keep.is_empty() {
+        return arch::gate_native(info.nr, info.args);
+    }
+    let mut args = info.args;
+    let env = match Environment::build(args[envp_arg], keep, flip) {
+        Ok(env) => env,
+        Err(e) => return e,
+    };
+    if let Some(env) = &env {
+        args[envp_arg] = env.array();
+    }
+    if flip {
+        arch::gate_native(nr::PERSONALITY, [persona as u64 & !ADDR_NO_RANDOMIZE, 0, 0, 0, 0, 0]);
+    }
+    let r = arch::gate_native(info.nr, args);
+    if flip {
+        arch::gate_native(nr::PERSONALITY, [persona as u64, 0, 0, 0, 0, 0]);
+    }
+    drop(env);
+    r
+}
+
+/// In a new image: set `ADDR_NO_RANDOMIZE` again if the exec that started
+/// it switched it off (see the module documentation), and take the marker
+/// out of the environment, so that it does not outlive the personality
+/// it stands for. For constructors: runs before `main`, on one thread.
+pub fn restore_personality() {
+    if std::env::var_os(NO_RANDOMIZE_VAR).is_none() {
+        return;
+    }
+    let persona = arch::gate_native(nr::PERSONALITY, [0xffff_ffff, 0, 0, 0, 0, 0]);
+    if persona >= 0 {
+        arch::gate_native(nr::PERSONALITY, [persona as u64 | ADDR_NO_RANDOMIZE, 0, 0, 0, 0, 0]);
+    }
+    remove_marker();
+}
+
+/// Drop the marker from `environ` without `unsetenv`, which a program may
+/// define itself (bash does) and which must not run before it initialised.
+fn remove_marker() {
+    extern "C" {
+        static mut environ: *mut *mut libc::c_char;
+    }
+    let marker = &MARKER[..MARKER.len() - 1];
+    // SAFETY: before main on the only thread; the old array is read, not
+    // changed, and the new one lives for the rest of the process.
+    unsafe {
+        let old = environ;
+        let mut kept: Vec<*mut libc::c_char> = Vec::new();
+        let mut i = 0;
+        while !old.is_null() && !(*old.add(i)).is_null() {
+            let e = *old.add(i);
+            if std::ffi::CStr::from_ptr(e).to_bytes() != marker {
+                kept.push(e);
+            }
+            i += 1;
+        }
+        kept.push(std::ptr::null_mut());
+        environ = Box::leak(kept.into_boxed_slice()).as_mut_ptr();
+    }
+}
+
+/// A new `envp` array in a private mapping (unmapped on drop).
+struct Environment {
+    base: u64,
+    len: u64,
+}
+
+/// Longest `LD_PRELOAD`-style list we rebuild.
+const LIST_MAX: usize = 4096;
+const EFAULT: i64 = -(libc::EFAULT as i64);
+const E2BIG: i64 = -(libc::E2BIG as i64);
+
+impl Environment {
+    /// `Ok(None)`: the program's own array already has everything.
+    fn build(envp: u64, keep: &[Keep], marker: bool) -> Result<Option<Environment>, i64> {
+        let count = count_entries(envp)?;
+        let mut present = [false; 64];
+        let mut list_at = [usize::MAX; 64];
+        let mut marker_present = false;
+        let mut head = [0u8; 64];
+        for i in 0..count {
+            let p = mem::read_u64(envp + 8 * i as u64).map_err(|_| EFAULT)?;
+            let n = mem::read_cstr(p, &mut head).map_err(|_| EFAULT)?;
+            let head = &head[..n];
+            marker_present |= head.starts_with(&MARKER[..MARKER.len() - 1]);
+            for (k, kept) in keep.iter().enumerate().take(64) {
+                let name = kept.name();
+                if head.len() > name.len() && head.starts_with(name) && head[name.len()] == b'=' {
+                    present[k] = true;
+                    list_at[k] = i;
+                }
+            }
+        }
+        let mut missing_list = None;
+        for (k, kept) in keep.iter().enumerate().take(64) {
+            if let (Keep::ListEntry { entry, .. }, true) = (kept, present[k]) {
+                let p = mem::read_u64(envp + 8 * list_at[k] as u64).map_err(|_| EFAULT)?;
+                let mut value = [0u8; LIST_MAX];
+                let n = mem::read_cstr(p, &mut value).map_err(|_| EFAULT)?;
+                let eq = kept.name().len() + 1;
+                let listed = value[eq.min(n)..n].split(|&b| b == b':' || b == b' ').any(|e| e == &entry[..]);
+                if !listed {
+                    present[k] = false;
+                    missing_list = Some((k, p, n));
+                }
+            }
+        }
+        let adds_marker = marker && !marker_present;
+        let missing = keep.iter().take(64).enumerate().filter(|(k, _)| !present[*k]).count();
+        if missing == 0 && !adds_marker {
+            return Ok(None);
+        }
+        let slots = count + missing + 2;
+        let len = (slots * 8 + 2 * LIST_MAX + 4095) as u64 & !4095;
+        let base = map(len)?;
+        let env = Environment { base, len };
+        let array = base as *mut u64;
+        let text = (base + slots as u64 * 8) as *mut u8;
+        let mut at = 0;
+        let mut push = |v: u64| {
+            // SAFETY: `at` < slots: at most count + missing + 1 entries are
+            // pushed before the final NULL, all into our own mapping.
+            unsafe { array.add(at).write(v) };
+            at += 1;
+        };
+        for i in 0..count {
+            if missing_list.is_some_and(|(k, _, _)| list_at[k] == i) {
+                continue;
+            }
+            push(mem::read_u64(envp + 8 * i as u64).map_err(|_| EFAULT)?);
+        }
+        for (k, kept) in keep.iter().enumerate().take(64) {
+            if present[k] {
+                continue;
+            }
+            match kept {
+                Keep::Var { entry, .. } => push(entry.as_ptr() as u64),
+                Keep::ListEntry { name, entry } => {
+                    // SAFETY: `text` has 2 * LIST_MAX bytes of our mapping.
+                    let out = unsafe { std::slice::from_raw_parts_mut(text, 2 * LIST_MAX) };
+                    let theirs = match missing_list {
+                        Some((mk, p, n)) if mk == k => {
+                            let mut v = [0u8; LIST_MAX];
+                            mem::read(p, &mut v[..n]).map_err(|_| EFAULT)?;
+                            let eq = name.len() + 1;
+                            (v, eq.min(n), n)
+                        }
+                        _ => ([0u8; LIST_MAX], 0, 0),
+                    };
+                    let (v, from, to) = theirs;
+                    let need = name.len() + 1 + entry.len() + 1 + (to - from) + 1;
+                    if need > out.len() {
+                        return Err(E2BIG);
+                    }
+                    let mut w = 0;
+                    for part in [&name[..], b"=", &entry[..]] {
+                        out[w..w + part.len()].copy_from_slice(part);
+                        w += part.len();
+                    }
+                    if to > from {
+                        out[w] = b':';
+                        w += 1;
+                        out[w..w + to - from].copy_from_slice(&v[from..to]);
+                        w += to - from;
+                    }
+                    out[w] = 0;
+                    push(text as u64);
+                }
+            }
+        }
+        if adds_marker {
+            push(MARKER.as_ptr() as u64);
+        }
+        push(0);
+        Ok(Some(env))
+    }
+
+    fn array(&self) -> u64 {
+        self.base
+    }
+}
+
+impl Drop for Environment {
+    fn drop(&mut self) {
+        arch::gate_native(nr::MUNMAP, [self.base, self.len, 0, 0, 0, 0]);
+    }
+}
+
+/// Entries in a NULL-terminated pointer array (a NULL array is empty, as
+/// Linux treats it).
+fn count_entries(envp: u64) -> Result<usize, i64> {
+    if envp == 0 {
+        return Ok(0);
+    }
+    let mut n = 0;
+    while mem::read_u64(envp + 8 * n as u64).map_err(|_| EFAULT)? != 0 {
+        n += 1;
+        if n > 1 << 20 {
+            return Err(E2BIG);
+        }
+    }
+    Ok(n)
+}
+
+fn map(len: u64) -> Result<u64, i64> {
+    let prot = (libc::PROT_READ | libc::PROT_WRITE) as u64;
+    let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64;
+    let r = arch::gate_native(nr::MMAP, [0, len, prot, flags, u64::MAX, 0]);
+    if (-4095..0).contains(&r) {
+        Err(r)
+    } else {
+        Ok(r as u64)
+    }
+}
