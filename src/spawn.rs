@@ -88,7 +88,7 @@ pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, entered: 
     match child {
         Child::Copy => {
             // SAFETY: without a resume point both tasks return here.
-            unsafe { arch::gate_spawn(info.nr, info.args, std::ptr::null()) }
+            unsafe { arch::gate_spawn(info.nr, info.args, std::ptr::null(), false) }
         }
         Child::NewStack(top) => on_new_stack(frame, info, top),
         Child::SharedStack => on_shared_stack(frame, info, entered),
@@ -111,7 +111,7 @@ fn on_new_stack(frame: &Frame, info: &SyscallInfo, top: u64) -> i64 {
     // SAFETY: the point lies below the child's stack top, in memory the
     // child starts with (shared, or copied at the call), unused until the
     // child resumes from it.
-    unsafe { arch::gate_spawn(info.nr, info.args, at as *const ResumePoint) }
+    unsafe { arch::gate_spawn(info.nr, info.args, at as *const ResumePoint, false) }
 }
 
 /// A vfork child's resume point, and what its parent needs to finish the
@@ -159,7 +159,7 @@ fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize) -> i64 {
             // Deeper than any real program goes: a fork behaves the same
             // for a child that only execs or exits.
             // SAFETY: as in `perform`'s Copy case.
-            unsafe { arch::gate_spawn(info.nr - nr::VFORK + nr::FORK, [0; 6], std::ptr::null()) }
+            unsafe { arch::gate_spawn(info.nr - nr::VFORK + nr::FORK, [0; 6], std::ptr::null(), false) }
         } else {
             EAGAIN
         };
@@ -174,7 +174,7 @@ fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize) -> i64 {
     // SAFETY: the slot outlives the child's use of it (the parent is
     // suspended until the child execs or exits); `after_shared_child`
     // has the type `parent_after` requires and catches hook panics.
-    let r = unsafe { arch::gate_spawn(info.nr, info.args, slot.cast::<ResumePoint>()) };
+    let r = unsafe { arch::gate_spawn(info.nr, info.args, slot.cast::<ResumePoint>(), true) };
     // Only a failed call returns here: nothing shares the stack.
     DEPTH.with(|d| d.set(depth));
     r

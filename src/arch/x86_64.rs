@@ -180,7 +180,7 @@ pub struct ResumePoint {
     /// `extern "C" fn(result: i64, point: *mut ResumePoint) -> i64` the
     /// parent calls, on the program's stack, once the child has left it;
     /// the parent then resumes the program from here too, with the
-    /// function's result. 0: the parent returns through the signal frame.
+    /// function's result.
     pub parent_after: u64,
 }
 
@@ -244,19 +244,23 @@ core::arch::global_asm!(
     "ret",
     ".size selftrace_gate_compat, . - selftrace_gate_compat",
     // selftrace_gate_spawn(nr, args: *const [u64; 6], point: *const
-    // ResumePoint or null) -> raw result: a task-creating call. Without a
-    // point, both tasks return here as from the native gate (a fork child
-    // has its own copy of this stack). With one, the child resumes the
-    // program from it; the parent too, if the child shared its stack
-    // (`parent_after` set), after calling `parent_after` on the program's
-    // stack, which the child has left by the time the parent runs again.
+    // ResumePoint or null, shared: u64) -> raw result: a task-creating
+    // call. Without a point, both tasks return here as from the native
+    // gate (a fork child has its own copy of this stack). With one, the
+    // child resumes the program from it; so does the parent if the child
+    // shared its stack (`shared` != 0), after calling the point's
+    // `parent_after` on the program's stack, which the child has left by
+    // the time the parent runs again. The parent decides from registers
+    // only: a point on a new stack is the child's to overwrite at once.
     ".p2align 4",
     ".globl selftrace_gate_spawn",
     ".hidden selftrace_gate_spawn",
     ".type selftrace_gate_spawn,@function",
     "selftrace_gate_spawn:",
     "push r12",
+    "push r13",
     "mov r12, rdx",
+    "mov r13, rcx",
     "mov rax, rdi",
     "mov rdi, [rsi]",
     "mov rdx, [rsi + 16]",
@@ -274,8 +278,8 @@ core::arch::global_asm!(
     "jz selftrace_resume",
     "cmp rax, -4095",
     "jae 3f",
-    "cmp qword ptr [r12 + 120], 0",
-    "je 3f",
+    "test r13, r13",
+    "jz 3f",
     "mov rsp, [r12 + 96]",
     "sub rsp, 256",
     "and rsp, -16",
@@ -284,6 +288,7 @@ core::arch::global_asm!(
     "call qword ptr [r12 + 120]",
     "jmp selftrace_resume",
     "3:",
+    "pop r13",
     "pop r12",
     "ret",
     // Resume the program from the point in r12 with the result in rax:
@@ -332,7 +337,7 @@ extern "C" {
         -> i64;
     static selftrace_gate_native_ret: u8;
     static selftrace_gate_compat_ret: u8;
-    fn selftrace_gate_spawn(nr: u64, args: *const [u64; 6], point: *const ResumePoint) -> i64;
+    fn selftrace_gate_spawn(nr: u64, args: *const [u64; 6], point: *const ResumePoint, shared: u64) -> i64;
     static selftrace_gate_spawn_ret: u8;
     fn selftrace_restorer();
 }
@@ -354,17 +359,19 @@ pub fn gate_compat(nr: u64, a: [u64; 6]) -> i64 {
 
 /// Issue a native task-creating call (`clone`, `clone3`, `vfork`, x32's
 /// too) through the spawn gate. With a `point`, the child resumes the
-/// program from it instead of returning here (see [`ResumePoint`]).
+/// program from it instead of returning here (see [`ResumePoint`]); with
+/// `shared` (a child on this stack), so does the parent, after calling
+/// the point's `parent_after`.
 ///
 /// # Safety
 /// `point`, if not null, must stay valid and unchanged until the child has
-/// read it: on the child's new stack, or (with `parent_after`) in storage
-/// the parent owns until it resumes. `parent_after` must be a function of
-/// the documented type that does not unwind.
-pub unsafe fn gate_spawn(nr: u64, a: [u64; 6], point: *const ResumePoint) -> i64 {
+/// read it: on the child's new stack, or (`shared`) in storage the parent
+/// owns until it resumes. With `shared`, `parent_after` must be a function
+/// of the documented type that does not unwind.
+pub unsafe fn gate_spawn(nr: u64, a: [u64; 6], point: *const ResumePoint, shared: bool) -> i64 {
     // SAFETY: the caller upholds the contract above; the gate otherwise
     // behaves as the native gate.
-    unsafe { selftrace_gate_spawn(nr, &a, point) }
+    unsafe { selftrace_gate_spawn(nr, &a, point, shared as u64) }
 }
 
 /// Issue a call of any ABI through its gate. x32 calls keep their bit.
