@@ -20,7 +20,7 @@
 //! What cannot be trapped: calls answered in the vDSO without entering the
 //! kernel (`clock_gettime`, `gettimeofday`, `time`, `getcpu`); calls from
 //! the dynamic loader's code and from code mapped after installation;
-//! `clone`, `clone3`, `vfork` (they run untrapped) and `rt_sigreturn`.
+//! `rt_sigreturn` and `restart_syscall`; i386 task-creating calls.
 //! Installing sets `no_new_privs`: setuid programs exec'd from here on do
 //! not gain privileges.
 
