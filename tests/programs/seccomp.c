@@ -50,6 +50,7 @@ static int run_deny(int argc, char **argv) {
         _exit(mkdir(path, 0755) == -1 && errno == EPERM ? 0 : 1);
     int status;
     waitpid(pid, &status, 0);
+    note("child", pid);
     printf("deny: child's mkdir denied too: %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no");
     return 0;
 }

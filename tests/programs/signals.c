@@ -246,8 +246,10 @@ static void alarm_quiet(int sig) {
     handled++;
 }
 
+/* A timer that fires every `ms` milliseconds (0: disarm), so that a signal
+ * that comes before the read starts is followed by one that interrupts it. */
 static void arm_timer(int ms) {
-    struct itimerval it = {.it_value = {0, ms * 1000}};
+    struct itimerval it = {.it_value = {0, ms * 1000}, .it_interval = {0, ms * 1000}};
     if (setitimer(ITIMER_REAL, &it, NULL))
         die("setitimer");
 }
@@ -263,12 +265,41 @@ static int run_interrupted_read(int argc, char **argv) {
     install(SIGALRM, alarm_quiet, 0, NULL);
     arm_timer(30);
     ssize_t n = read(alarm_pipe[0], &c, 1);
-    printf("read without SA_RESTART: %zd %s, handler ran %d\n", n, n == -1 && errno == EINTR ? "EINTR" : "?",
-           (int)handled);
+    arm_timer(0);
+    printf("read without SA_RESTART: %zd %s, handler ran: %s\n", n, n == -1 && errno == EINTR ? "EINTR" : "?",
+           handled > 0 ? "yes" : "no");
+    handled = 0;
     install(SIGALRM, alarm_writes, SA_RESTART, NULL);
     arm_timer(30);
     n = read(alarm_pipe[0], &c, 1);
-    printf("read with SA_RESTART: %zd '%c', handler ran %d\n", n, n == 1 ? c : '?', (int)handled);
+    arm_timer(0);
+    printf("read with SA_RESTART: %zd '%c', handler ran: %s\n", n, n == 1 ? c : '?', handled > 0 ? "yes" : "no");
+    return 0;
+}
+
+static volatile sig_atomic_t ticks;
+
+static void tick(int sig) {
+    (void)sig;
+    getppid();
+    ticks++;
+}
+
+/* A fast timer whose handler makes one call, while the main loop makes
+ * traced calls: many ticks land while the thread is inside the tracer's
+ * own code around a call. The trace must show each tick's getppid. */
+static int run_handler_storm(int argc, char **argv) {
+    (void)argc, (void)argv;
+    install(SIGALRM, tick, SA_RESTART, NULL);
+    arm_timer(0);
+    struct itimerval it = {.it_value = {0, 100}, .it_interval = {0, 100}};
+    if (setitimer(ITIMER_REAL, &it, NULL))
+        die("setitimer");
+    for (long i = 0; i < 5000 || ticks < 50; i++)
+        getuid();
+    block(SIGALRM);
+    arm_timer(0);
+    printf("handler storm: at least 50 ticks: %s\n", ticks >= 50 ? "yes" : "no");
     return 0;
 }
 
@@ -302,6 +333,7 @@ int main(int argc, char **argv) {
         {"ppoll-pselect", run_ppoll_pselect},
         {"sigchld-storm", run_sigchld_storm},
         {"interrupted-read", run_interrupted_read},
+        {"handler-storm", run_handler_storm},
         {"abort", run_abort},
         {"segv", run_segv},
         {NULL, NULL},
