@@ -19,7 +19,7 @@
 # both tracing everything to a file: how many times less time selftrace adds.
 #
 # Environment:
-#   RUNS=N          runs per workload and mode (default 3)
+#   RUNS=N          runs per workload and mode (default 5)
 #   WORKLOADS="a b" a subset of: dd tar find python make git (default: all)
 #   DD_COUNT=N      dd's count (default 200000: 400,000 traced read/write)
 #   SKIP_BUILD=1    use target/release/selftrace as it is
@@ -32,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 WORKLOADS=${WORKLOADS:-"dd tar find python make git"}
 DD_COUNT=${DD_COUNT:-200000}
 
