@@ -69,7 +69,7 @@ pub(crate) fn perform(info: &SyscallInfo) -> i64 {
     let flip = persona >= 0 && persona as u64 & ADDR_NO_RANDOMIZE != 0;
     let keep = KEEP.get().map_or(&[][..], |k| &k[..]);
     if !flip && keep.is_empty() {
-        return arch::gate_native(info.nr, info.args);
+        return with_sigsys_as_seen(|| arch::gate_native(info.nr, info.args));
     }
     let mut args = info.args;
     let env = match Environment::build(args[envp_arg], keep, flip) {
@@ -82,11 +82,29 @@ pub(crate) fn perform(info: &SyscallInfo) -> i64 {
     if flip {
         arch::gate_native(nr::PERSONALITY, [persona as u64 & !ADDR_NO_RANDOMIZE, 0, 0, 0, 0, 0]);
     }
-    let r = arch::gate_native(info.nr, args);
+    let r = with_sigsys_as_seen(|| arch::gate_native(info.nr, args));
     if flip {
         arch::gate_native(nr::PERSONALITY, [persona as u64, 0, 0, 0, 0, 0]);
     }
     drop(env);
+    r
+}
+
+/// Run the exec with SIGSYS really blocked if the program believes it is:
+/// the new image starts with the mask the program set (a new runtime there
+/// takes SIGSYS over again, and remembers it as blocked). Nothing can trap
+/// in between: the exec goes through the gate.
+fn with_sigsys_as_seen(exec: impl FnOnce() -> i64) -> i64 {
+    if !crate::thread::sigsys_blocked() {
+        return exec();
+    }
+    let bit = crate::protect::SIGSYS_BIT;
+    let mask = |how: i32| {
+        arch::gate_native(nr::RT_SIGPROCMASK, [how as u64, &raw const bit as u64, 0, 8, 0, 0]);
+    };
+    mask(libc::SIG_BLOCK);
+    let r = exec();
+    mask(libc::SIG_UNBLOCK);
     r
 }
 

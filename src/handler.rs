@@ -49,6 +49,7 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
     // SAFETY: `uc` is this handler's live ucontext.
     let mut frame = unsafe { Frame::new(uc) };
     let nr = frame.number();
+    let depth = thread::enter_trap();
     let rval = match arch::abi_of(arch, nr) {
         Some(abi) => {
             let info = SyscallInfo {
@@ -60,16 +61,19 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
                 frame_pointer: frame.frame_pointer(),
                 args: frame.args(abi),
                 rval: 0,
+                caller: crate::info::Caller::UNKNOWN,
             };
-            dispatch(&mut frame, info)
+            dispatch(&mut frame, info, depth)
         }
         None => -(libc::ENOSYS as i64),
     };
+    thread::leave_trap(depth);
     frame.set_return(rval);
     errno.restore();
 }
 
-fn dispatch(frame: &mut Frame, mut info: SyscallInfo) -> i64 {
+/// `depth`: traps in progress on this thread before this one.
+fn dispatch(frame: &mut Frame, mut info: SyscallInfo, depth: u32) -> i64 {
     let (specific, all) = hooks_for(&info);
     let mut entered = 0;
     let mut emulated = None;
@@ -85,14 +89,16 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo) -> i64 {
             }
         }
     }
+    let held = if emulated.is_none() && entered > 0 { protect::hold_own_signal(&info) } else { None };
     info.rval = match emulated {
         Some(v) => v,
-        None => match perform(frame, &info, entered) {
+        None => match perform(frame, &info, entered, depth) {
             Performed::Result(r) => r,
             Performed::InChild => return 0, // only the parent sees the exit
         },
     };
     exit_hooks(&mut info, entered);
+    drop(held);
     info.rval
 }
 
@@ -104,11 +110,11 @@ enum Performed {
 
 /// Run the call for real: task-creating calls through the spawn gate,
 /// execs with their environment kept, the rest with the signal protection.
-fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize) -> Performed {
+fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize, depth: u32) -> Performed {
     if let Some(child) = spawn::child_of(info) {
-        return match child.map(|c| spawn::perform(frame, info, c, entered)) {
-            Ok(0) => Performed::InChild,
-            Ok(r) | Err(r) => Performed::Result(r),
+        return match spawn::perform(frame, info, child, entered, depth) {
+            0 => Performed::InChild,
+            r => Performed::Result(r),
         };
     }
     if exec::is_exec(info) {
@@ -121,7 +127,7 @@ fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize) -> Performed {
 /// the thread is switched off.
 fn hooks_for(info: &SyscallInfo) -> (&'static [HookRef], &'static [HookRef]) {
     match registry() {
-        Some(r) if thread::hooks_apply() => r.for_call(info.abi, info.nr),
+        Some(r) if thread::hooks_apply(info.stack_pointer) => r.for_call(info.abi, info.nr),
         _ => (&[], &[]),
     }
 }

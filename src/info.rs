@@ -53,6 +53,19 @@ pub struct SyscallInfo {
     pub args: [u64; 6],
     /// At exit: the raw return value (`-errno` for errors). 0 at entry.
     pub rval: i64,
+    /// The task that made the call, read when first asked for.
+    pub(crate) caller: Caller,
+}
+
+/// Process and thread id of the task that made a call; 0 until read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Caller {
+    pid: u32,
+    tid: u32,
+}
+
+impl Caller {
+    pub(crate) const UNKNOWN: Caller = Caller { pid: 0, tid: 0 };
 }
 
 impl SyscallInfo {
@@ -75,6 +88,25 @@ impl SyscallInfo {
     /// At exit: the errno of a failed call.
     pub fn errno(&self) -> Option<i32> {
         self.is_error().then(|| -self.rval as i32)
+    }
+
+    /// Thread id of the task that made the call (gettid(2)), read once per
+    /// call and kept for its exit: unlike thread-local storage, this is the
+    /// caller's own even where tasks share their thread storage (a vfork
+    /// child, `CLONE_VM` without `CLONE_SETTLS`).
+    pub fn tid(&mut self) -> u32 {
+        if self.caller.tid == 0 {
+            self.caller.tid = crate::raw::gettid();
+        }
+        self.caller.tid
+    }
+
+    /// Process id of the task that made the call (getpid(2)), read once.
+    pub fn pid(&mut self) -> u32 {
+        if self.caller.pid == 0 {
+            self.caller.pid = crate::raw::getpid();
+        }
+        self.caller.pid
     }
 
     /// Whether this is the x86_64 call `sysno` (never true for i386 or x32).

@@ -292,8 +292,7 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         had_sigsys = new.mask & SIGSYS_BIT != 0;
         new.mask &= !SIGSYS_BIT;
         let is_handler = new.handler != libc::SIG_DFL as u64 && new.handler != libc::SIG_IGN as u64;
-        let observed = DELIVERY_OBSERVER.load(Ordering::Acquire) != 0;
-        if let Some(w) = wrapped.filter(|_| sig_bit != 0 && (had_sigsys || observed) && is_handler && !shared) {
+        if let Some(w) = wrapped.filter(|_| sig_bit != 0 && is_handler && !shared) {
             w[0].store(new.handler, Ordering::Release);
             w[1].store(new.flags, Ordering::Release);
             w[2].store(had_sigsys as u64, Ordering::Release);
@@ -328,18 +327,37 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
     r
 }
 
-/// The kernel's handler in place of a program handler that has SIGSYS in
-/// its `sa_mask`, or whose deliveries are observed. The kernel cannot
-/// block SIGSYS for it, so the program's view of SIGSYS is blocked while
-/// its handler runs, and restored after it, as `rt_sigreturn` would
-/// restore the mask. (A handler that leaves by `siglongjmp` restores the
-/// mask, and so the view, through `rt_sigprocmask`.)
+/// The kernel's handler in place of every program handler installed while
+/// the runtime is in place. It runs the program's handler:
+/// - with hooks for its calls, even when the signal interrupted a hook (or
+///   the handler around one): they are the program's calls, not the hook's;
+/// - with the program's view of SIGSYS blocked if its `sa_mask` held SIGSYS
+///   (the kernel cannot block SIGSYS for it), restored after it, as
+///   `rt_sigreturn` would restore the mask (a handler that leaves by
+///   `siglongjmp` restores the mask, and so the view, through
+///   `rt_sigprocmask`);
+/// - after telling the delivery observer, if there is one.
 extern "C" fn wrapped_handler(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     let Some(w) = WRAPPED.get(signo as usize) else { return };
     let (handler, flags) = (w[0].load(Ordering::Acquire), w[1].load(Ordering::Acquire));
     if handler == libc::SIG_DFL as u64 || handler == libc::SIG_IGN as u64 {
         return;
     }
+    observe(signo, si);
+    let hook_span = thread::suspend_hook_span();
+    if w[2].load(Ordering::Acquire) == 0 {
+        invoke(handler as usize, flags, signo, si, uc);
+    } else {
+        let was = thread::sigsys_blocked();
+        thread::set_sigsys_blocked(true);
+        invoke(handler as usize, flags, signo, si, uc);
+        end_sigsys_blocked(was);
+    }
+    thread::resume_hooks(hook_span);
+}
+
+/// Tell the delivery observer, if any, that `signo` reaches a program handler.
+fn observe(signo: libc::c_int, si: *mut libc::siginfo_t) {
     let observer = DELIVERY_OBSERVER.load(Ordering::Acquire);
     if observer != 0 && !si.is_null() {
         // SAFETY: only `observe_deliveries` stores here, a fn of this type;
@@ -347,14 +365,6 @@ extern "C" fn wrapped_handler(signo: libc::c_int, si: *mut libc::siginfo_t, uc: 
         let f: fn(libc::c_int, &libc::siginfo_t) = unsafe { std::mem::transmute(observer) };
         f(signo, unsafe { &*si });
     }
-    if w[2].load(Ordering::Acquire) == 0 {
-        invoke(handler as usize, flags, signo, si, uc);
-        return;
-    }
-    let was = thread::sigsys_blocked();
-    thread::set_sigsys_blocked(true);
-    invoke(handler as usize, flags, signo, si, uc);
-    end_sigsys_blocked(was);
 }
 
 /// Call a program's signal handler as the kernel would for `flags`.
@@ -381,6 +391,45 @@ fn memory_shared_with_parent() -> bool {
     let pid = raw::getpid() as u64;
     let ppid = arch::gate_native(Sysno::getppid.id() as u64, [0; 6]) as u64;
     arch::gate_native(Sysno::kcmp.id() as u64, [pid, ppid, KCMP_VM, 0, 0, 0]) == 0
+}
+
+/// A signal a call sends to its own thread (`raise`, `abort`), held
+/// blocked on this thread from before the call until its exit hooks have
+/// run. Otherwise the kernel would deliver it as the call returns to the
+/// gate, and a fatal one would end the process before its exit hooks saw
+/// the call (the tracer's `tgkill(...) = 0` line). Released when dropped:
+/// the signal is then delivered, as it would have been on return.
+pub(crate) struct HeldSignal {
+    old: u64,
+}
+
+pub(crate) fn hold_own_signal(info: &SyscallInfo) -> Option<HeldSignal> {
+    const TKILL: u64 = 200;
+    if info.abi != Abi::X86_64 {
+        return None;
+    }
+    let (tid, sig) = match info.nr {
+        nr::TGKILL => (info.args[1], info.args[2]),
+        TKILL => (info.args[0], info.args[1]),
+        _ => return None,
+    };
+    let unblockable = [libc::SIGKILL as u64, libc::SIGSTOP as u64, libc::SIGSYS as u64];
+    if !(1..=64).contains(&sig) || unblockable.contains(&sig) || tid != raw::gettid() as u64 {
+        return None;
+    }
+    let block = bit(sig as i32);
+    let mut old = 0u64;
+    let r = arch::gate_native(
+        nr::RT_SIGPROCMASK,
+        [libc::SIG_BLOCK as u64, &raw const block as u64, &raw mut old as u64, 8, 0, 0],
+    );
+    (r == 0).then_some(HeldSignal { old })
+}
+
+impl Drop for HeldSignal {
+    fn drop(&mut self) {
+        arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const self.old as u64, 0, 8, 0, 0]);
+    }
 }
 
 fn raise_sigsys() {
@@ -438,6 +487,8 @@ fn call_program_handler(
     if act.flags & libc::SA_NODEFER as u64 == 0 || act.mask & SIGSYS_BIT != 0 {
         thread::set_sigsys_blocked(true);
     }
+    observe(signo, si);
+    let hook_span = thread::suspend_hook_span();
     let block = act.mask & !SIGSYS_BIT;
     let mut saved = 0u64;
     arch::gate_native(
@@ -445,6 +496,7 @@ fn call_program_handler(
         [libc::SIG_BLOCK as u64, &raw const block as u64, &raw mut saved as u64, 8, 0, 0],
     );
     invoke(handler, act.flags, signo, si, uc);
+    thread::resume_hooks(hook_span);
     arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const saved as u64, 0, 8, 0, 0]);
     // A SIGSYS the handler raised while it held SIGSYS blocked runs now.
     end_sigsys_blocked(was_blocked);

@@ -29,7 +29,6 @@ use crate::mem;
 
 const CLONE_VM: u64 = 0x100;
 const EFAULT: i64 = -(libc::EFAULT as i64);
-const EINVAL: i64 = -(libc::EINVAL as i64);
 const EAGAIN: i64 = -(libc::EAGAIN as i64);
 /// `CLONE_ARGS_SIZE_VER0`: the smallest `struct clone_args`.
 const CLONE_ARGS_MIN: u64 = 64;
@@ -45,53 +44,56 @@ pub(crate) enum Child {
     Copy,
 }
 
-/// Whether `info` creates a task, and where its child runs. `None` for
-/// every other call, and for an unreadable `clone3` argument.
-pub(crate) fn child_of(info: &SyscallInfo) -> Option<Result<Child, i64>> {
+/// Whether `info` creates a task, and where its child runs. A `clone3`
+/// whose arguments cannot be read counts as `Copy`: the kernel will fail
+/// it (or a filter of the program's will answer it) without a child.
+pub(crate) fn child_of(info: &SyscallInfo) -> Option<Child> {
     if info.abi == Abi::I386 {
         return None;
     }
     let (flags, stack) = match info.nr & !arch::X32_SYSCALL_BIT {
         nr::CLONE => (info.args[0], info.args[1]),
         nr::CLONE3 => match clone3_stack(info.args[0], info.args[1]) {
-            Ok(fs) => fs,
-            Err(e) => return Some(Err(e)),
+            Some(fs) => fs,
+            None => return Some(Child::Copy),
         },
         nr::VFORK => (CLONE_VM, 0),
         nr::FORK => (0, 0),
         _ => return None,
     };
-    Some(Ok(match (stack, flags & CLONE_VM != 0) {
+    Some(match (stack, flags & CLONE_VM != 0) {
         (0, true) => Child::SharedStack,
         (0, false) => Child::Copy,
         (top, _) => Child::NewStack(top),
-    }))
+    })
 }
 
 /// `clone3`'s flags and the top of its new stack (`stack + stack_size`;
 /// 0 without one), read from its `struct clone_args`.
-fn clone3_stack(args: u64, size: u64) -> Result<(u64, u64), i64> {
+fn clone3_stack(args: u64, size: u64) -> Option<(u64, u64)> {
     if size < CLONE_ARGS_MIN {
-        return Err(EINVAL);
+        return None;
     }
-    let flags = mem::read_u64(args).map_err(|_| EFAULT)?;
-    let stack = mem::read_u64(args + 40).map_err(|_| EFAULT)?;
-    let stack_size = mem::read_u64(args + 48).map_err(|_| EFAULT)?;
-    Ok((flags, if stack == 0 { 0 } else { stack.wrapping_add(stack_size) }))
+    let flags = mem::read_u64(args).ok()?;
+    let stack = mem::read_u64(args + 40).ok()?;
+    let stack_size = mem::read_u64(args + 48).ok()?;
+    Some((flags, if stack == 0 { 0 } else { stack.wrapping_add(stack_size) }))
 }
 
 /// Perform a task-creating call. Returns in the parent (and in a `Copy`
 /// child, with 0); a `SharedStack` parent returns only if the call failed,
 /// otherwise it resumes the program from [`after_shared_child`] with the
 /// exit hooks of the first `entered` hooks run.
-pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, entered: usize) -> i64 {
+/// `depth` is the trap depth before this call's trap, which a `SharedStack`
+/// parent restores (its handler never returns to do so).
+pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, entered: usize, depth: u32) -> i64 {
     match child {
         Child::Copy => {
             // SAFETY: without a resume point both tasks return here.
             unsafe { arch::gate_spawn(info.nr, info.args, std::ptr::null(), false) }
         }
         Child::NewStack(top) => on_new_stack(frame, info, top),
-        Child::SharedStack => on_shared_stack(frame, info, entered),
+        Child::SharedStack => on_shared_stack(frame, info, entered, depth),
     }
 }
 
@@ -124,6 +126,7 @@ struct Slot {
     info: SyscallInfo,
     entered: usize,
     depth: usize,
+    trap_depth: u32,
 }
 
 const EMPTY: Slot = Slot {
@@ -137,9 +140,11 @@ const EMPTY: Slot = Slot {
         frame_pointer: 0,
         args: [0; 6],
         rval: 0,
+        caller: crate::info::Caller::UNKNOWN,
     },
     entered: 0,
     depth: 0,
+    trap_depth: 0,
 };
 
 /// vforks in flight on this thread (a vfork child may vfork again).
@@ -152,7 +157,7 @@ thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
-fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize) -> i64 {
+fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize, trap_depth: u32) -> i64 {
     let depth = DEPTH.with(Cell::get);
     if depth >= SLOTS {
         return if info.nr & !arch::X32_SYSCALL_BIT == nr::VFORK {
@@ -169,7 +174,7 @@ fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize) -> i64 {
     point.parent_after = after_shared_child as *const () as u64;
     // SAFETY: `slot` is this thread's, in bounds (depth < SLOTS), and
     // nothing else on this thread uses it until the parent resumes.
-    unsafe { slot.write(Slot { point, info: *info, entered, depth }) };
+    unsafe { slot.write(Slot { point, info: *info, entered, depth, trap_depth }) };
     DEPTH.with(|d| d.set(depth + 1));
     // SAFETY: the slot outlives the child's use of it (the parent is
     // suspended until the child execs or exits); `after_shared_child`
@@ -187,9 +192,14 @@ extern "C" fn after_shared_child(rval: i64, point: *mut ResumePoint) -> i64 {
     // this thread's `Slot` written by `on_shared_stack`.
     let slot = unsafe { &*point.cast::<Slot>() };
     DEPTH.with(|d| d.set(slot.depth));
+    // The child's exec or exit left its own trap counted here; this
+    // call's trap, which this function finishes, counts until the exit
+    // hooks are done.
+    crate::thread::leave_trap(slot.trap_depth + 1);
     let mut info = slot.info;
     info.op = Op::Exit;
     info.rval = rval;
     crate::handler::exit_hooks(&mut info, slot.entered);
+    crate::thread::leave_trap(slot.trap_depth);
     info.rval
 }

@@ -1033,3 +1033,42 @@ fn program_handler_interrupting_a_hook_makes_working_calls() {
         assert_eq!(libc_getpid(), selftrace::raw::getpid() as i32);
     });
 }
+
+// ------------------------------------ handlers that interrupt a hook
+
+static HANDLER_GETPPIDS: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn handler_calling_getppid(_: libc::c_int) {
+    // SAFETY: getppid is async-signal-safe and takes no arguments.
+    unsafe { libc::getppid() };
+}
+
+#[test]
+fn a_handler_that_interrupts_a_hook_has_its_calls_hooked() {
+    in_child("a_handler_that_interrupts_a_hook_has_its_calls_hooked", || {
+        Builder::new()
+            .on_entry(Sysno::getppid, |_| {
+                HANDLER_GETPPIDS.fetch_add(1, Ordering::SeqCst);
+                Action::Run
+            })
+            .on_entry(Sysno::getpid, |_| {
+                // The hook's own call delivers SIGUSR1 to this thread while
+                // the hook runs: the program's handler runs inside it.
+                let tid = selftrace::raw::gettid() as u64;
+                let pid = selftrace::raw::getpid() as u64;
+                // SAFETY: tgkill to our own thread.
+                let _ = unsafe { selftrace::raw::syscall(Sysno::tgkill, &[pid, tid, libc::SIGUSR1 as u64]) };
+                Action::Run
+            })
+            .install()
+            .unwrap();
+        // SAFETY: installing a plain handler for SIGUSR1.
+        unsafe { libc::signal(libc::SIGUSR1, handler_calling_getppid as libc::sighandler_t) };
+        // SAFETY: getpid takes no arguments.
+        unsafe { libc::getpid() };
+        assert_eq!(HANDLER_GETPPIDS.load(Ordering::SeqCst), 1, "the handler's getppid reached its hook");
+        // SAFETY: as above.
+        unsafe { libc::getppid() };
+        assert_eq!(HANDLER_GETPPIDS.load(Ordering::SeqCst), 2);
+    });
+}

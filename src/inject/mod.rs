@@ -203,6 +203,7 @@ const PROBE: SyscallInfo = SyscallInfo {
     frame_pointer: 0,
     args: [0; 6],
     rval: 0,
+    caller: crate::info::Caller::UNKNOWN,
 };
 
 /// A number in [0, 1) fixed by the seed, the rule, the call and the

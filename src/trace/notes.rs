@@ -65,6 +65,15 @@ fn facts_of(fd: u64) -> ExecFacts {
     ExecFacts { statically_linked: is_static_elf(fd), set_id }
 }
 
+/// Whether the file open at `fd` is a statically linked program (for the
+/// CLI, which says so about the program it starts).
+pub fn is_statically_linked(fd: i32) -> bool {
+    is_static_elf(fd as u64)
+}
+
+/// The note's text for a statically linked `path`.
+pub const STATIC_NOTE: &str = " is statically linked: it runs untraced";
+
 fn pread(fd: u64, buf: &mut [u8], at: u64) -> usize {
     // SAFETY: pread64 into a live buffer of the given length.
     unsafe { raw::syscall(Sysno::pread64, &[fd, buf.as_mut_ptr() as u64, buf.len() as u64, at]) }

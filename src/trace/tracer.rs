@@ -19,16 +19,45 @@ static UTC_OFFSET: AtomicI64 = AtomicI64::new(0);
 /// Entry time (ns since the epoch) of the process's previous call, for `-r`.
 static LAST_ENTRY: AtomicU64 = AtomicU64::new(0);
 
+/// What a call's entry leaves for its exit: its entry time, wall clock and
+/// monotonic, keyed by the caller's tid and the call's stack pointer. The
+/// key tells the exit whether the times are its own: a task sharing this
+/// thread's storage (a vfork child, `CLONE_VM` without `CLONE_SETTLS`) may
+/// have written here meanwhile. (The caller's ids travel in the call's
+/// `SyscallInfo`, which is never shared.)
+#[derive(Clone, Copy)]
+struct EntryTime {
+    tid: u32,
+    sp: u64,
+    wall: u64,
+    mono: u64,
+}
+
+/// Calls nested in one thread kept apart (a signal handler's call inside
+/// the call it interrupted, and so on); deeper ones share the last.
+const NESTING: usize = 4;
+
 thread_local! {
-    /// This thread's current call: entry time, wall clock and monotonic.
-    static ENTRY: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
-    /// `(pid, tid)` of the task making the current call, read once at its
-    /// entry (a vfork child shares this storage, so it is never cached
-    /// across calls).
-    static CURRENT: Cell<(u32, u32)> = const { Cell::new((0, 0)) };
+    static ENTRIES: [Cell<EntryTime>; NESTING] =
+        const { [const { Cell::new(EntryTime { tid: 0, sp: 0, wall: 0, mono: 0 }) }; NESTING] };
     /// Whether this task told the collector it exists (reset in a forked
     /// child, whose only thread is a new task).
     static ANNOUNCED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn nesting_slot() -> usize {
+    (crate::thread::trap_depth().max(1) as usize - 1).min(NESTING - 1)
+}
+
+/// Note that the call of task `tid` with stack pointer `sp` starts now.
+fn record_entry(tid: u32, sp: u64, (wall, mono): (u64, u64)) {
+    ENTRIES.with(|e| e[nesting_slot()].set(EntryTime { tid, sp, wall, mono }));
+}
+
+/// The entry time of that call, if nothing overwrote it.
+fn entry_of(tid: u32, sp: u64) -> Option<(u64, u64)> {
+    let e = ENTRIES.with(|e| e[nesting_slot()].get());
+    (e.tid == tid && e.sp == sp).then_some((e.wall, e.mono))
 }
 
 /// Tell the collector about the calling task once, so `[pid N]` prefixes
@@ -87,13 +116,13 @@ impl Tracer {
         self.config.follow || tid == ROOT_TID.load(Ordering::Relaxed)
     }
 
-    /// Read the caller's ids for this call: the pid only where a line
-    /// carries it (the collector's records, JSON), saving a syscall.
-    fn note_ids(&self) -> u32 {
-        let tid = crate::raw::gettid();
-        let pid = if sink::is_collector() || self.config.format == Format::Json { crate::raw::getpid() } else { tid };
-        CURRENT.with(|c| c.set((pid, tid)));
-        tid
+    /// The caller's `(pid, tid)`: the pid only where a line carries it
+    /// (the collector's records, JSON), saving a syscall. Read once per
+    /// call, at entry, and kept in the call's info for its exit.
+    fn ids(&self, info: &mut SyscallInfo) -> (u32, u32) {
+        let tid = info.tid();
+        let pid = if sink::is_collector() || self.config.format == Format::Json { info.pid() } else { tid };
+        (pid, tid)
     }
 
     fn shows(&self, info: &SyscallInfo) -> bool {
@@ -110,8 +139,7 @@ impl Tracer {
         if !self.active() || !c.trace.contains(Sysno::execve) || !c.prints_calls() || !c.status.successful {
             return;
         }
-        let (wall, mono) = now();
-        ENTRY.with(|e| e.set((wall, mono)));
+        let (wall, _) = now();
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
         let (pid, tid) = (crate::raw::getpid(), crate::raw::gettid());
@@ -155,12 +183,11 @@ impl Tracer {
 
     /// Write the line of a call; `finished` is false for calls that do
     /// not return (printed at entry with `= ?`).
-    fn line(&self, info: &SyscallInfo, finished: bool) {
-        let (wall, mono) = ENTRY.with(|e| e.get());
+    /// `(pid, tid)` of the caller, `(wall, mono)` of the call's entry.
+    fn line(&self, info: &SyscallInfo, finished: bool, (pid, tid): (u32, u32), (wall, mono): (u64, u64)) {
         let duration = finished.then(|| now().1.saturating_sub(mono));
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
-        let (pid, tid) = CURRENT.with(|c| c.get());
         let name = call_name(info);
         if self.config.format == Format::Json {
             if sink::is_collector() {
@@ -216,9 +243,8 @@ impl Tracer {
 
     /// `+++ exited with N +++` for a thread (`exit`) or the whole process
     /// (`exit_group`) that is leaving.
-    fn exit_message(&self, status: i64, whole_process: bool) {
+    fn exit_message(&self, status: i64, whole_process: bool, (pid, tid): (u32, u32)) {
         let end = if whole_process { kind::PROCESS_END } else { kind::END };
-        let (pid, tid) = CURRENT.with(|c| c.get());
         let mut buf = [0u8; 256];
         let mut o = Out::new(&mut buf);
         if self.config.format == Format::Json {
@@ -237,23 +263,23 @@ impl Tracer {
 
     /// Say so before exec'ing a program that will run untraced or without
     /// its privileges (the latter once per process).
-    fn exec_notes(&self, info: &SyscallInfo) {
+    fn exec_notes(&self, info: &SyscallInfo, ids: (u32, u32)) {
         static SET_ID_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
         let facts = crate::trace::notes::exec_facts(info);
         let path_arg = if info.is(Sysno::execve) { info.args[0] } else { info.args[1] };
         let mut path = [0u8; 512];
         let n = crate::mem::read_cstr(path_arg, &mut path).unwrap_or(0);
         if facts.statically_linked {
-            self.note(&[&path[..n], b" is statically linked: it runs untraced"]);
+            self.note(&[&path[..n], crate::trace::notes::STATIC_NOTE.as_bytes()], ids);
         }
         if facts.set_id && !SET_ID_NOTED.swap(true, Ordering::Relaxed) {
-            self.note(&[&path[..n], b" is set-user-ID or set-group-ID: it runs without gaining privileges (no_new_privs)"]);
+            let text = b" is set-user-ID or set-group-ID: it runs without gaining privileges (no_new_privs)";
+            self.note(&[&path[..n], text], ids);
         }
     }
 
     /// A `selftrace: ...` line about the tracer itself, in the trace.
-    fn note(&self, parts: &[&[u8]]) {
-        let (pid, tid) = CURRENT.with(|c| c.get());
+    fn note(&self, parts: &[&[u8]], (pid, tid): (u32, u32)) {
         let mut buf = [0u8; 1024];
         let mut o = Out::new(&mut buf);
         let mut text = [0u8; 768];
@@ -393,29 +419,30 @@ fn emit(o: &mut Out) {
 
 impl Hook for Tracer {
     fn enter(&self, info: &mut SyscallInfo) -> Action {
-        if !self.active_tid(self.note_ids()) {
+        let ids = self.ids(info);
+        if !self.active_tid(ids.1) {
             return Action::Run;
         }
         announce();
-        let (wall, mono) = now();
-        ENTRY.with(|e| e.set((wall, mono)));
+        let entry = now();
+        record_entry(ids.1, info.stack_pointer, entry);
         if self.context.fd_paths && info.is(Sysno::close) && self.shows(info) {
             decode::remember_fd_path(info.args[0] as i32);
         }
         let leaving = info.is(Sysno::exit_group) || info.is(Sysno::exit);
         if leaving {
             if self.config.prints_calls() && self.shows(info) && self.config.status.unfinished {
-                self.line(info, false);
+                self.line(info, false, ids, entry);
             }
             if info.is(Sysno::exit_group) {
                 self.flush_summary();
             }
             if self.config.prints_calls() {
-                self.exit_message(info.args[0] as i64, info.is(Sysno::exit_group));
+                self.exit_message(info.args[0] as i64, info.is(Sysno::exit_group), ids);
             }
         } else if info.is(Sysno::execve) || info.is(Sysno::execveat) {
             if !self.config.quiet && self.config.prints_calls() {
-                self.exec_notes(info);
+                self.exec_notes(info, ids);
             }
             // The new image cannot see our counts: hand them over now.
             if sink::is_collector() {
@@ -429,14 +456,13 @@ impl Hook for Tracer {
     }
 
     fn exit(&self, info: &mut SyscallInfo) {
-        if info.is(Sysno::vfork) || info.is(Sysno::clone) || info.is(Sysno::clone3) {
-            // A child sharing this thread's storage has run meanwhile and
-            // left its own ids here.
-            self.note_ids();
-        }
-        if !self.active_tid(CURRENT.with(|c| c.get().1)) {
+        let ids = self.ids(info);
+        if !self.active_tid(ids.1) {
             return;
         }
+        // A task sharing this thread's storage may have overwritten the
+        // entry time meanwhile: the call then shows no time spent.
+        let entry = entry_of(ids.1, info.stack_pointer).unwrap_or_else(now);
         if let Some(inj) = &self.injector {
             inj.exit(info);
         }
@@ -446,11 +472,10 @@ impl Hook for Tracer {
         }
         let failed = info.is_error();
         if self.config.summary != Summary::Off && info.abi != Abi::I386 {
-            let mono = ENTRY.with(|e| e.get().1);
-            COUNTERS.add(info.nr & !(crate::arch::X32_SYSCALL_BIT), failed, now().1.saturating_sub(mono));
+            COUNTERS.add(info.nr & !(crate::arch::X32_SYSCALL_BIT), failed, now().1.saturating_sub(entry.1));
         }
         if self.config.prints_calls() && self.config.status.shows(failed) {
-            self.line(info, true);
+            self.line(info, true, ids, entry);
         }
         decode::forget_fd_path();
     }

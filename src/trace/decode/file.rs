@@ -1783,6 +1783,7 @@ mod tests {
             frame_pointer: 0,
             args: a,
             rval,
+            caller: crate::info::Caller::UNKNOWN,
         };
         let mut buf = vec![0u8; 16384];
         let mut out = Out::new(&mut buf);

@@ -389,6 +389,7 @@ pub(crate) mod tests {
             frame_pointer: 0,
             args: a,
             rval,
+            caller: crate::info::Caller::UNKNOWN,
         };
         crate::trace::errno::prepare();
         let mut buf = vec![0u8; 16384];
