@@ -42,6 +42,10 @@ pub struct Collector {
     pub error: Option<io::Error>,
 }
 
+/// Below this many bytes a read is a trickle, worth waiting after.
+const BATCH: usize = 16 << 10;
+const BATCH_WAIT: std::time::Duration = std::time::Duration::from_micros(500);
+
 impl Collector {
     pub fn new(output: Output, config: &Config, sort: SortBy) -> Collector {
         let plain_prefix = config.follow && matches!(output, Output::File(_));
@@ -60,6 +64,9 @@ impl Collector {
     }
 
     /// Read records until end of file (every writer closed).
+    ///
+    /// Reads that return less than [`BATCH`] bytes are followed by a pause
+    /// of [`BATCH_WAIT`].
     pub fn run(mut self, mut pipe: File) -> Collector {
         let mut buf = vec![0u8; 1 << 16];
         let mut pending: Vec<u8> = Vec::new();
@@ -83,6 +90,13 @@ impl Collector {
             pending.drain(..start);
             if n < buf.len() {
                 self.flush();
+            }
+            if n < BATCH {
+                // A few lines at a time: let more pile up in the pipe, so
+                // that a busy program wakes the collector once per batch,
+                // not once per line (each wake-up costs the traced program
+                // too). A line still reaches the output within a millisecond.
+                std::thread::sleep(BATCH_WAIT);
             }
         }
         self.flush();

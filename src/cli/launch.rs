@@ -163,12 +163,20 @@ fn ld_preload(ours: &Path) -> OsString {
     v
 }
 
+/// The trace pipe's capacity: `/proc/sys/fs/pipe-max-size`'s default.
+const PIPE_SIZE: libc::c_int = 1 << 20;
+
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills the array with two new descriptors.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
         return Err(std::io::Error::last_os_error());
     }
+    // Room for the lines written while the collector waits between batches
+    // (see Collector::run), so writers seldom block. Best effort: the
+    // default size works too.
+    // SAFETY: fcntl on the descriptor just created.
+    unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, PIPE_SIZE) };
     // SAFETY: both descriptors are new and owned by nobody else.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
