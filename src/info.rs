@@ -69,6 +69,19 @@ impl Caller {
 }
 
 impl SyscallInfo {
+    /// An x86_64 call 0 at entry with no arguments, to build others from.
+    pub(crate) const BLANK: SyscallInfo = SyscallInfo {
+        op: Op::Entry,
+        abi: Abi::X86_64,
+        nr: 0,
+        instruction_pointer: 0,
+        stack_pointer: 0,
+        frame_pointer: 0,
+        args: [0; 6],
+        rval: 0,
+        caller: Caller::UNKNOWN,
+    };
+
     /// Name of the call in its ABI's table (`"getpid"`), if it has one.
     pub fn name(&self) -> Option<&'static str> {
         arch::syscall_name(self.abi, self.nr)

@@ -131,17 +131,7 @@ struct Slot {
 
 const EMPTY: Slot = Slot {
     point: ResumePoint::EMPTY,
-    info: SyscallInfo {
-        op: Op::Entry,
-        abi: Abi::X86_64,
-        nr: 0,
-        instruction_pointer: 0,
-        stack_pointer: 0,
-        frame_pointer: 0,
-        args: [0; 6],
-        rval: 0,
-        caller: crate::info::Caller::UNKNOWN,
-    },
+    info: SyscallInfo::BLANK,
     entered: 0,
     depth: 0,
     trap_depth: 0,

@@ -107,7 +107,7 @@ impl Injector {
         }
         if !self.rewrites.is_empty() {
             for nr in 0..crate::arch::TABLE_SIZE as u64 {
-                let probe = SyscallInfo { nr, ..PROBE };
+                let probe = SyscallInfo { nr, ..SyscallInfo::BLANK };
                 if let (false, Some(s)) = (paths::path_args(&probe).is_empty(), crate::Sysno::new(nr as usize)) {
                     set.insert(s);
                 }
@@ -193,18 +193,6 @@ impl Injector {
         rule.prob.is_none_or(|p| chance(self.seed, index as u64, nr, n) < p)
     }
 }
-
-const PROBE: SyscallInfo = SyscallInfo {
-    op: crate::Op::Entry,
-    abi: crate::Abi::X86_64,
-    nr: 0,
-    instruction_pointer: 0,
-    stack_pointer: 0,
-    frame_pointer: 0,
-    args: [0; 6],
-    rval: 0,
-    caller: crate::info::Caller::UNKNOWN,
-};
 
 /// A number in [0, 1) fixed by the seed, the rule, the call and the
 /// invocation's count: the same run makes the same choices, whichever

@@ -17,19 +17,6 @@
 #define SI_CODE_SECCOMP 1 /* SYS_SECCOMP, which not every libc header names */
 
 /* A filter of our own: `action` for system call `nr`, allow the rest. */
-static void own_filter(int nr, unsigned action) {
-    struct sock_filter code[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, action),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-        die("PR_SET_NO_NEW_PRIVS");
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
-        die("seccomp");
-}
 
 /* mkdir and mkdirat fail with EPERM; everything else still works, in this
  * process and in a forked child. The path's parent does not exist, so a

@@ -121,17 +121,7 @@ static int run_clone_vm(int argc, char **argv) {
  * our own, and pthread_create must still work. */
 static int run_clone3_enosys(int argc, char **argv) {
     (void)argc, (void)argv;
-    struct sock_filter code[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-        die("PR_SET_NO_NEW_PRIVS");
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
-        die("seccomp");
+    own_filter(SYS_clone3, SECCOMP_RET_ERRNO | ENOSYS);
     long r = syscall(SYS_clone3, NULL, 0);
     printf("clone3 fallback: clone3 fails with ENOSYS: %s\n", r == -1 && errno == ENOSYS ? "yes" : "no");
     return run_pthread(argc, argv);
