@@ -34,17 +34,8 @@ for v in RUNS THREADS; do
 done
 [ "$RUNS" -gt 0 ] && [ "$THREADS" -gt 0 ] || { echo "memory.sh: RUNS and THREADS must be positive" >&2; exit 2; }
 
-if [ -z "${SELFTRACE:-}" ]; then
-    if [ "${SKIP_BUILD:-0}" != 1 ]; then
-        echo "memory.sh: cargo build --release" >&2
-        cargo build --release --quiet
-    fi
-    SELFTRACE=$root/target/release/selftrace
-fi
-if [ ! -x "$SELFTRACE" ]; then
-    echo "memory.sh: $SELFTRACE is not built (run cargo build --release)" >&2
-    exit 1
-fi
+. "$root/benches/common.sh"
+find_selftrace memory.sh
 for tool in cc python3 sleep; do
     command -v "$tool" >/dev/null 2>&1 || { echo "memory.sh: $tool is needed and is not installed" >&2; exit 1; }
 done

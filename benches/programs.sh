@@ -40,17 +40,8 @@ case $RUNS in
     '' | *[!0-9]* | 0) echo "programs.sh: RUNS must be a positive integer, not '$RUNS'" >&2; exit 2 ;;
 esac
 
-if [ -z "${SELFTRACE:-}" ]; then
-    if [ "${SKIP_BUILD:-0}" != 1 ]; then
-        echo "programs.sh: cargo build --release" >&2
-        cargo build --release --quiet
-    fi
-    SELFTRACE=$root/target/release/selftrace
-fi
-if [ ! -x "$SELFTRACE" ]; then
-    echo "programs.sh: $SELFTRACE is not built (run cargo build --release)" >&2
-    exit 1
-fi
+. "$root/benches/common.sh"
+find_selftrace programs.sh
 
 have_strace=0
 strace_bpf=0
