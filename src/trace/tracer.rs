@@ -177,6 +177,14 @@ impl Tracer {
         emit(&mut o);
     }
 
+    /// `now()` where lines or counts use the time (timestamps, `-T`, `-c`,
+    /// JSON); zeros otherwise, saving the clock reads.
+    fn clock(&self) -> (u64, u64) {
+        let c = &self.config;
+        let needed = c.timestamps != Timestamps::None || c.durations || c.summary != Summary::Off || c.format == Format::Json;
+        if needed { now() } else { (0, 0) }
+    }
+
     fn timestamp(&self, o: &mut Out, wall_ns: u64) {
         write_timestamp(o, self.config.timestamps, wall_ns);
     }
@@ -185,7 +193,8 @@ impl Tracer {
     /// not return (printed at entry with `= ?`).
     /// `(pid, tid)` of the caller, `(wall, mono)` of the call's entry.
     fn line(&self, info: &SyscallInfo, finished: bool, (pid, tid): (u32, u32), (wall, mono): (u64, u64)) {
-        let duration = finished.then(|| now().1.saturating_sub(mono));
+        let timed = self.config.durations || self.config.format == Format::Json;
+        let duration = (finished && timed).then(|| now().1.saturating_sub(mono));
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
         let name = call_name(info);
@@ -424,7 +433,7 @@ impl Hook for Tracer {
             return Action::Run;
         }
         announce();
-        let entry = now();
+        let entry = self.clock();
         record_entry(ids.1, info.stack_pointer, entry);
         if self.context.fd_paths && info.is(Sysno::close) && self.shows(info) {
             decode::remember_fd_path(info.args[0] as i32);
@@ -462,7 +471,7 @@ impl Hook for Tracer {
         }
         // A task sharing this thread's storage may have overwritten the
         // entry time meanwhile: the call then shows no time spent.
-        let entry = entry_of(ids.1, info.stack_pointer).unwrap_or_else(now);
+        let entry = entry_of(ids.1, info.stack_pointer).unwrap_or_else(|| self.clock());
         if let Some(inj) = &self.injector {
             inj.exit(info);
         }
