@@ -50,6 +50,7 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
     let mut frame = unsafe { Frame::new(uc) };
     let nr = frame.number();
     let depth = thread::enter_trap();
+    let handler_runs = thread::handler_runs();
     let rval = match arch::abi_of(arch, nr) {
         Some(abi) => {
             let info = SyscallInfo {
@@ -63,7 +64,7 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
                 rval: 0,
                 caller: crate::info::Caller::UNKNOWN,
             };
-            dispatch(&mut frame, info, depth)
+            dispatch(&mut frame, info, Trap { depth, handler_runs })
         }
         None => -(libc::ENOSYS as i64),
     };
@@ -72,8 +73,16 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
     errno.restore();
 }
 
-/// `depth`: traps in progress on this thread before this one.
-fn dispatch(frame: &mut Frame, mut info: SyscallInfo, depth: u32) -> i64 {
+/// What the thread looked like when the call trapped.
+#[derive(Clone, Copy)]
+struct Trap {
+    /// Traps in progress on this thread before this one.
+    depth: u32,
+    /// [`thread::handler_runs`] then.
+    handler_runs: u32,
+}
+
+fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
     let (specific, all) = hooks_for(&info);
     let mut entered = 0;
     let mut emulated = None;
@@ -92,7 +101,7 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo, depth: u32) -> i64 {
     let held = if emulated.is_none() && entered > 0 { protect::hold_own_signal(&info) } else { None };
     info.rval = match emulated {
         Some(v) => v,
-        None => match perform(frame, &info, entered, depth) {
+        None => match perform(frame, &info, entered, trap) {
             Performed::Result(r) => r,
             Performed::InChild => return 0, // only the parent sees the exit
         },
@@ -110,9 +119,9 @@ enum Performed {
 
 /// Run the call for real: task-creating calls through the spawn gate,
 /// execs with their environment kept, the rest with the signal protection.
-fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize, depth: u32) -> Performed {
+fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize, trap: Trap) -> Performed {
     if let Some(child) = spawn::child_of(info) {
-        return match spawn::perform(frame, info, child, entered, depth) {
+        return match spawn::perform(frame, info, child, entered, trap.depth) {
             0 => Performed::InChild,
             r => Performed::Result(r),
         };
@@ -120,7 +129,7 @@ fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize, depth: u32) ->
     if exec::is_exec(info) {
         return Performed::Result(exec::perform(info));
     }
-    Performed::Result(protect::run(frame, info))
+    Performed::Result(protect::run(frame, info, trap.handler_runs))
 }
 
 /// The hooks for a call on this thread now: none inside a hook or where

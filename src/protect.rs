@@ -84,9 +84,17 @@ pub(crate) fn set_virtual_sigsys(act: &KernelSigaction) {
 }
 
 /// Perform a trapped call for real, applying the protection to the calls
-/// that carry signal masks or dispositions.
-pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo) -> i64 {
+/// that carry signal masks or dispositions. `handler_runs_at_trap` is
+/// [`thread::handler_runs`] as it was when the call trapped.
+pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u32) -> i64 {
     let a = info.args;
+    if waits_for_a_handler(info) && thread::handler_runs() != handler_runs_at_trap {
+        // A program handler ran after the call trapped, before it could
+        // start waiting: as far as the program knows the call was already
+        // waiting, so the signal ended it. Waiting now could wait for a
+        // signal that has come and gone (`pause` hanging forever).
+        return -(libc::EINTR as i64);
+    }
     match (info.abi, info.nr) {
         (Abi::X86_64 | Abi::X32, nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
         (Abi::I386, compat_nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
@@ -104,6 +112,13 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo) -> i64 {
         },
         _ => arch::gate(info.abi, info.nr, a),
     }
+}
+
+/// Calls that only return once a signal handler has run: `pause` and
+/// `rt_sigsuspend`.
+fn waits_for_a_handler(info: &SyscallInfo) -> bool {
+    const PAUSE: u64 = 34;
+    matches!(info.abi, Abi::X86_64 | Abi::X32) && matches!(info.nr & !arch::X32_SYSCALL_BIT, PAUSE | nr::RT_SIGSUSPEND)
 }
 
 /// What a sigset argument means to its call.
@@ -344,6 +359,7 @@ extern "C" fn wrapped_handler(signo: libc::c_int, si: *mut libc::siginfo_t, uc: 
         return;
     }
     observe(signo, si);
+    thread::count_handler_run();
     let hook_span = thread::suspend_hook_span();
     if w[2].load(Ordering::Acquire) == 0 {
         invoke(handler as usize, flags, signo, si, uc);
@@ -488,6 +504,7 @@ fn call_program_handler(
         thread::set_sigsys_blocked(true);
     }
     observe(signo, si);
+    thread::count_handler_run();
     let hook_span = thread::suspend_hook_span();
     let block = act.mask & !SIGSYS_BIT;
     let mut saved = 0u64;

@@ -33,6 +33,19 @@ thread_local! {
     /// How many of our traps are being handled on this thread (a program
     /// signal handler's call nests inside the call it interrupted).
     static TRAP_DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// Program signal handlers run on this thread so far (wrapping count).
+    static HANDLER_RUNS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Count a run of a program signal handler on this thread.
+pub(crate) fn count_handler_run() {
+    let _ = HANDLER_RUNS.try_with(|n| n.set(n.get().wrapping_add(1)));
+}
+
+/// Program signal handlers run on this thread so far: compare two
+/// readings to learn whether one ran in between.
+pub(crate) fn handler_runs() -> u32 {
+    HANDLER_RUNS.try_with(Cell::get).unwrap_or(0)
 }
 
 /// Count a trap in; returns the depth before it.

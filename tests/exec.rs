@@ -246,3 +246,17 @@ fn a_set_user_id_program_is_noted_once_per_process() {
     assert!((1..=2).contains(&notes), "one note per process that execs it: {trace}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_program_under_a_low_descriptor_limit_is_traced() {
+    // Below 501 descriptors no new descriptor can be 500 or above: the
+    // preload raises the soft limit for its own and puts it back.
+    let (out, trace) = selftrace(&["sh", "-c", "ulimit -S -n 64; exec cat /etc/hostname /proc/self/limits"]);
+    assert_alive(&out, &trace);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("cannot open the trace output"), "{stderr}");
+    assert!(trace.contains("openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3"), "cat was traced: {trace}");
+    let limits = stdout_of(&out);
+    let open_files = limits.lines().find(|l| l.starts_with("Max open files")).unwrap_or_default();
+    assert!(open_files.split_whitespace().nth(3) == Some("64"), "the program's limit is kept: {open_files}");
+}

@@ -1072,3 +1072,44 @@ fn a_handler_that_interrupts_a_hook_has_its_calls_hooked() {
         assert_eq!(HANDLER_GETPPIDS.load(Ordering::SeqCst), 2);
     });
 }
+
+static WOKEN: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn count_wakeup(_: libc::c_int) {
+    WOKEN.fetch_add(1, Ordering::SeqCst);
+}
+
+extern "C" fn give_up(_: libc::c_int) {
+    // SAFETY: _exit is async-signal-safe.
+    unsafe { libc::_exit(99) };
+}
+
+#[test]
+fn pause_returns_eintr_for_a_handler_that_ran_after_the_trap() {
+    in_child("pause_returns_eintr_for_a_handler_that_ran_after_the_trap", || {
+        // The signal lands after pause trapped, before it is re-issued
+        // (here: sent by the hook itself). Waiting then would wait forever.
+        Builder::new()
+            .on_entry(Sysno::pause, |_| {
+                let (pid, tid) = (selftrace::raw::getpid() as u64, selftrace::raw::gettid() as u64);
+                // SAFETY: tgkill to our own thread.
+                let _ = unsafe { selftrace::raw::syscall(Sysno::tgkill, &[pid, tid, libc::SIGUSR2 as u64]) };
+                Action::Run
+            })
+            .install()
+            .unwrap();
+        // SAFETY: plain handlers; alarm bounds a hang at 10 s.
+        unsafe {
+            libc::signal(libc::SIGUSR2, count_wakeup as libc::sighandler_t);
+            libc::signal(libc::SIGALRM, give_up as libc::sighandler_t);
+            libc::alarm(10);
+        }
+        // SAFETY: pause has no arguments.
+        let r = unsafe { libc::pause() };
+        let e = std::io::Error::last_os_error().raw_os_error();
+        assert_eq!((r, e), (-1, Some(libc::EINTR)));
+        assert_eq!(WOKEN.load(Ordering::SeqCst), 1, "the handler ran once");
+        // SAFETY: cancel the alarm.
+        unsafe { libc::alarm(0) };
+    });
+}

@@ -53,11 +53,7 @@ pub fn open(target: Target, follow: bool) -> std::io::Result<()> {
     };
     let collector = matches!(target, Target::Collector(_));
     let source = file.as_ref().map_or(2, std::os::fd::AsRawFd::as_raw_fd);
-    // SAFETY: F_DUPFD_CLOEXEC on a descriptor we hold allocates a new one.
-    let fd = unsafe { libc::fcntl(source, libc::F_DUPFD_CLOEXEC, PRIVATE_FD_MIN) };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
+    let fd = private_copy(source)?;
     FD.store(fd, Ordering::Relaxed);
     COLLECTOR.store(collector, Ordering::Relaxed);
     let prefix = match (follow, file.is_some()) {
@@ -67,6 +63,36 @@ pub fn open(target: Target, follow: bool) -> std::io::Result<()> {
     };
     PID_PREFIX.store(prefix, Ordering::Relaxed);
     Ok(())
+}
+
+/// A close-on-exec copy of `source` numbered [`PRIVATE_FD_MIN`] or above.
+/// A program that lowered its descriptor limit below that number still
+/// gets one: the soft limit is raised for the copy and put back, so the
+/// descriptor lies above every number the program can open or enumerate.
+fn private_copy(source: i32) -> std::io::Result<i32> {
+    // SAFETY: F_DUPFD_CLOEXEC on a descriptor we hold allocates a new one.
+    let dup = || unsafe { libc::fcntl(source, libc::F_DUPFD_CLOEXEC, PRIVATE_FD_MIN) };
+    let fd = dup();
+    if fd >= 0 {
+        return Ok(fd);
+    }
+    let err = std::io::Error::last_os_error();
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes the struct it is given.
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0;
+    let wanted = PRIVATE_FD_MIN as libc::rlim_t + 1;
+    if err.raw_os_error() != Some(libc::EINVAL) || !got || lim.rlim_max < wanted {
+        return Err(err);
+    }
+    let raised = libc::rlimit { rlim_cur: wanted, rlim_max: lim.rlim_max };
+    // SAFETY: setrlimit with valid structs; the soft limit goes back at once.
+    let fd = unsafe {
+        libc::setrlimit(libc::RLIMIT_NOFILE, &raised);
+        let fd = dup();
+        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        fd
+    };
+    if fd >= 0 { Ok(fd) } else { Err(err) }
 }
 
 pub fn is_collector() -> bool {
