@@ -1063,7 +1063,7 @@ fn a_handler_that_interrupts_a_hook_has_its_calls_hooked() {
             .install()
             .unwrap();
         // SAFETY: installing a plain handler for SIGUSR1.
-        unsafe { libc::signal(libc::SIGUSR1, handler_calling_getppid as libc::sighandler_t) };
+        unsafe { libc::signal(libc::SIGUSR1, handler_calling_getppid as *const () as libc::sighandler_t) };
         // SAFETY: getpid takes no arguments.
         unsafe { libc::getpid() };
         assert_eq!(HANDLER_GETPPIDS.load(Ordering::SeqCst), 1, "the handler's getppid reached its hook");
@@ -1100,8 +1100,8 @@ fn pause_returns_eintr_for_a_handler_that_ran_after_the_trap() {
             .unwrap();
         // SAFETY: plain handlers; alarm bounds a hang at 10 s.
         unsafe {
-            libc::signal(libc::SIGUSR2, count_wakeup as libc::sighandler_t);
-            libc::signal(libc::SIGALRM, give_up as libc::sighandler_t);
+            libc::signal(libc::SIGUSR2, count_wakeup as *const () as libc::sighandler_t);
+            libc::signal(libc::SIGALRM, give_up as *const () as libc::sighandler_t);
             libc::alarm(10);
         }
         // SAFETY: pause has no arguments.
