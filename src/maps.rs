@@ -6,6 +6,10 @@
 //! so its dynamic loader runs untrapped until a new handler is in place
 //! (design notes, hazard 6). The dynamic loader's own text is left out for
 //! the same reason; the vDSO is kept, as its fallback paths make real calls.
+//! So is code below 4 GiB: that is where a non-PIE executable lies, and
+//! where the next one would, a statically linked program among them, which
+//! never gets a handler: under a large non-PIE program's filter it would
+//! die at its first call (its raw calls, not its libc's, go untraced).
 
 use crate::error::Error;
 
@@ -16,6 +20,9 @@ pub(crate) fn traced_code() -> Result<Vec<(u64, u64)>, Error> {
     let loader_base = unsafe { libc::getauxval(libc::AT_BASE) };
     Ok(parse(&maps, loader_base))
 }
+
+/// Code below this address is never trapped (see the module documentation).
+const LOW_CODE_END: u64 = 1 << 32;
 
 fn parse(maps: &str, loader_base: u64) -> Vec<(u64, u64)> {
     let mut loader_path = None;
@@ -36,6 +43,7 @@ fn parse(maps: &str, loader_base: u64) -> Vec<(u64, u64)> {
     let mut out: Vec<(u64, u64)> = Vec::new();
     for (start, end, exec, path) in entries {
         let wanted = exec
+            && start >= LOW_CODE_END
             && (path.starts_with('/') || path == "[vdso]")
             && loader_path.as_deref() != Some(path.as_str());
         if !wanted {
@@ -81,7 +89,14 @@ ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]
 
     #[test]
     fn merges_adjacent_ranges() {
-        let maps = "1000-2000 r-xp 0 00:00 1 /a\n2000-3000 r-xp 0 00:00 1 /b\n";
-        assert_eq!(parse(maps, 0), vec![(0x1000, 0x3000)]);
+        let maps = "100001000-100002000 r-xp 0 00:00 1 /a\n100002000-100003000 r-xp 0 00:00 1 /b\n";
+        assert_eq!(parse(maps, 0), vec![(0x1_0000_1000, 0x1_0000_3000)]);
+    }
+
+    #[test]
+    fn leaves_out_a_non_pie_executable_where_a_static_child_would_lie() {
+        let maps = "00400000-00401000 r--p 0 fe:01 9 /usr/bin/old\n00401000-00800000 r-xp 1000 fe:01 9 /usr/bin/old\n\
+                    7f0000022000-7f0000197000 r-xp 00022000 fe:01 200 /usr/lib/libc.so.6\n";
+        assert_eq!(parse(maps, 0), vec![(0x7f0000022000, 0x7f0000197000)]);
     }
 }

@@ -260,3 +260,26 @@ fn a_program_under_a_low_descriptor_limit_is_traced() {
     let open_files = limits.lines().find(|l| l.starts_with("Max open files")).unwrap_or_default();
     assert!(open_files.split_whitespace().nth(3) == Some("64"), "the program's limit is kept: {open_files}");
 }
+
+#[test]
+fn a_static_program_started_by_a_large_non_pie_program_is_not_killed() {
+    // A non-PIE executable's code lies at 0x400000 and up, where the static
+    // program's will: the parent's filter must not trap calls from there.
+    let st = static_program();
+    let dir = st.parent().unwrap();
+    let src = dir.join("big-parent.c");
+    std::fs::write(
+        &src,
+        "#include <stdio.h>\n#include <unistd.h>\n#include <sys/wait.h>\n\
+         __asm__(\".text\\n.globl big_pad\\nbig_pad:\\n.skip 4000000, 0x90\\nret\\n\");\n\
+         int main(int c, char **v) { (void)c; pid_t p = fork(); if (!p) { execv(v[1], v + 1); _exit(127); }\n\
+         int st; waitpid(p, &st, 0); printf(\"child status %#x\\n\", st); return 0; }\n",
+    )
+    .unwrap();
+    let parent = dir.join("big-parent");
+    let out = Command::new("cc").args(["-no-pie", "-O1", "-o"]).arg(&parent).arg(&src).output().expect("cc is needed");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (out, trace) = selftrace(&[parent.to_str().unwrap(), st.to_str().unwrap()]);
+    assert_alive(&out, &trace);
+    assert_eq!(stdout_of(&out), "static ok\nchild status 0x300\n", "{trace}");
+}
