@@ -84,6 +84,8 @@ struct Trap {
 
 fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
     let (specific, all) = hooks_for(&info);
+    // The hooks of the call as it trapped, even if one rewrote its number.
+    let hooked = Hooked { abi: info.abi, nr: info.nr, entered: 0 };
     let mut entered = 0;
     let mut emulated = None;
     if !specific.is_empty() || !all.is_empty() {
@@ -101,12 +103,12 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
     let held = if emulated.is_none() && entered > 0 { protect::hold_own_signal(&info) } else { None };
     info.rval = match emulated {
         Some(v) => v,
-        None => match perform(frame, &info, entered, trap) {
+        None => match perform(frame, &info, Hooked { entered, ..hooked }, trap) {
             Performed::Result(r) => r,
             Performed::InChild => return 0, // only the parent sees the exit
         },
     };
-    exit_hooks(&mut info, entered);
+    exit_hooks(&mut info, Hooked { entered, ..hooked });
     drop(held);
     info.rval
 }
@@ -119,9 +121,9 @@ enum Performed {
 
 /// Run the call for real: task-creating calls through the spawn gate,
 /// execs with their environment kept, the rest with the signal protection.
-fn perform(frame: &mut Frame, info: &SyscallInfo, entered: usize, trap: Trap) -> Performed {
+fn perform(frame: &mut Frame, info: &SyscallInfo, hooked: Hooked, trap: Trap) -> Performed {
     if let Some(child) = spawn::child_of(info) {
-        return match spawn::perform(frame, info, child, entered, trap.depth) {
+        return match spawn::perform(frame, info, child, hooked, trap.depth) {
             0 => Performed::InChild,
             r => Performed::Result(r),
         };
@@ -141,19 +143,27 @@ fn hooks_for(info: &SyscallInfo) -> (&'static [HookRef], &'static [HookRef]) {
     }
 }
 
-/// Show the call's exit to the first `entered` of its hooks (those whose
-/// entry ran), which may change `info.rval`.
-pub(crate) fn exit_hooks(info: &mut SyscallInfo, entered: usize) {
-    if entered == 0 {
+/// The hooks a call's exit goes to: the first `entered` (those whose
+/// entry ran) of the hooks for `nr` in `abi`.
+#[derive(Clone, Copy)]
+pub(crate) struct Hooked {
+    pub abi: crate::info::Abi,
+    pub nr: u64,
+    pub entered: usize,
+}
+
+/// Show the call's exit to its hooks, which may change `info.rval`.
+pub(crate) fn exit_hooks(info: &mut SyscallInfo, hooked: Hooked) {
+    if hooked.entered == 0 {
         return;
     }
     info.op = Op::Exit;
     let (specific, all) = match registry() {
-        Some(r) => r.for_call(info.abi, info.nr),
+        Some(r) => r.for_call(hooked.abi, hooked.nr),
         None => (&[][..], &[][..]),
     };
     let _in_hook = InHook::enter();
-    for hook in specific.iter().chain(all).take(entered) {
+    for hook in specific.iter().chain(all).take(hooked.entered) {
         let _ = catch_unwind(AssertUnwindSafe(|| hook.exit(info)));
     }
 }

@@ -24,6 +24,7 @@
 use std::cell::Cell;
 
 use crate::arch::{self, nr, Frame, ResumePoint};
+use crate::handler::Hooked;
 use crate::info::{Abi, Op, SyscallInfo};
 use crate::mem;
 
@@ -83,17 +84,17 @@ fn clone3_stack(args: u64, size: u64) -> Option<(u64, u64)> {
 /// Perform a task-creating call. Returns in the parent (and in a `Copy`
 /// child, with 0); a `SharedStack` parent returns only if the call failed,
 /// otherwise it resumes the program from [`after_shared_child`] with the
-/// exit hooks of the first `entered` hooks run.
+/// exit hooks of `hooked` run.
 /// `depth` is the trap depth before this call's trap, which a `SharedStack`
 /// parent restores (its handler never returns to do so).
-pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, entered: usize, depth: u32) -> i64 {
+pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, hooked: Hooked, depth: u32) -> i64 {
     match child {
         Child::Copy => {
             // SAFETY: without a resume point both tasks return here.
             unsafe { arch::gate_spawn(info.nr, info.args, std::ptr::null(), false) }
         }
         Child::NewStack(top) => on_new_stack(frame, info, top),
-        Child::SharedStack => on_shared_stack(frame, info, entered, depth),
+        Child::SharedStack => on_shared_stack(frame, info, hooked, depth),
     }
 }
 
@@ -124,7 +125,7 @@ fn on_new_stack(frame: &Frame, info: &SyscallInfo, top: u64) -> i64 {
 struct Slot {
     point: ResumePoint,
     info: SyscallInfo,
-    entered: usize,
+    hooked: Hooked,
     depth: usize,
     trap_depth: u32,
 }
@@ -132,7 +133,7 @@ struct Slot {
 const EMPTY: Slot = Slot {
     point: ResumePoint::EMPTY,
     info: SyscallInfo::BLANK,
-    entered: 0,
+    hooked: Hooked { abi: Abi::X86_64, nr: 0, entered: 0 },
     depth: 0,
     trap_depth: 0,
 };
@@ -147,7 +148,7 @@ thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
-fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize, trap_depth: u32) -> i64 {
+fn on_shared_stack(frame: &Frame, info: &SyscallInfo, hooked: Hooked, trap_depth: u32) -> i64 {
     let depth = DEPTH.with(Cell::get);
     if depth >= SLOTS {
         return if info.nr & !arch::X32_SYSCALL_BIT == nr::VFORK {
@@ -164,7 +165,7 @@ fn on_shared_stack(frame: &Frame, info: &SyscallInfo, entered: usize, trap_depth
     point.parent_after = after_shared_child as *const () as u64;
     // SAFETY: `slot` is this thread's, in bounds (depth < SLOTS), and
     // nothing else on this thread uses it until the parent resumes.
-    unsafe { slot.write(Slot { point, info: *info, entered, depth, trap_depth }) };
+    unsafe { slot.write(Slot { point, info: *info, hooked, depth, trap_depth }) };
     DEPTH.with(|d| d.set(depth + 1));
     // SAFETY: the slot outlives the child's use of it (the parent is
     // suspended until the child execs or exits); `after_shared_child`
@@ -189,7 +190,7 @@ extern "C" fn after_shared_child(rval: i64, point: *mut ResumePoint) -> i64 {
     let mut info = slot.info;
     info.op = Op::Exit;
     info.rval = rval;
-    crate::handler::exit_hooks(&mut info, slot.entered);
+    crate::handler::exit_hooks(&mut info, slot.hooked);
     crate::thread::leave_trap(slot.trap_depth);
     info.rval
 }

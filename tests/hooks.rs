@@ -4,7 +4,7 @@
 mod common;
 
 use std::ffi::CString;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use common::{in_child, Count};
@@ -512,5 +512,31 @@ fn installation_waits_out_a_short_sigsys_block() {
         Builder::new().on_entry(Sysno::getpid, |_| Action::value(1)).install().unwrap();
         h.join().unwrap();
         assert_eq!(getpid(), 1);
+    });
+}
+
+/// Rewrites getpid into getppid at entry, and records what its exit saw.
+struct Redirect(AtomicI64);
+
+impl Hook for Redirect {
+    fn enter(&self, call: &mut SyscallInfo) -> Action {
+        call.nr = Sysno::getppid.id() as u64;
+        Action::Run
+    }
+
+    fn exit(&self, call: &mut SyscallInfo) {
+        self.0.store(call.rval, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_hook_that_rewrites_the_number_still_sees_the_exit() {
+    in_child("a_hook_that_rewrites_the_number_still_sees_the_exit", || {
+        let hook = Arc::new(Redirect(AtomicI64::new(0)));
+        Builder::new().hook(Sysno::getpid, hook.clone()).install().unwrap();
+        // SAFETY: getpid and getppid take no arguments.
+        let (got, ppid) = unsafe { (libc::getpid(), libc::getppid()) };
+        assert_eq!(got, ppid, "the rewritten call ran");
+        assert_eq!(hook.0.load(Ordering::SeqCst), ppid as i64, "its exit reached the hook");
     });
 }
