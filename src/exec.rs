@@ -159,101 +159,119 @@ const LIST_MAX: usize = 4096;
 const EFAULT: i64 = -(libc::EFAULT as i64);
 const E2BIG: i64 = -(libc::E2BIG as i64);
 
+/// Where the kept entries stand in the program's environment.
+struct Found {
+    /// Index in `envp` of each kept entry's `NAME=`, if there.
+    at: [Option<usize>; MAX_KEPT],
+    /// Kept list entries whose list is there but lacks them (the list is
+    /// replaced by the merged one).
+    unlisted: [bool; MAX_KEPT],
+    marker: bool,
+}
+
+/// Kept entries there can be (`Builder` refuses more).
+const MAX_KEPT: usize = 64;
+
+impl Found {
+    fn has(&self, k: usize) -> bool {
+        self.at[k].is_some() && !self.unlisted[k]
+    }
+
+    /// Whether the program's entry `i` gives way to a merged list.
+    fn replaces(&self, i: usize) -> bool {
+        (0..MAX_KEPT).any(|k| self.unlisted[k] && self.at[k] == Some(i))
+    }
+}
+
+fn entry_at(envp: u64, i: usize) -> Result<u64, i64> {
+    mem::read_u64(envp + 8 * i as u64).map_err(|_| EFAULT)
+}
+
+/// Look for each kept name (and the marker) among the `count` entries.
+fn find_kept(envp: u64, count: usize, keep: &[Keep]) -> Result<Found, i64> {
+    let mut found = Found { at: [None; MAX_KEPT], unlisted: [false; MAX_KEPT], marker: false };
+    let mut head = [0u8; 64];
+    for i in 0..count {
+        let n = mem::read_cstr(entry_at(envp, i)?, &mut head).map_err(|_| EFAULT)?;
+        let head = &head[..n];
+        found.marker |= head == &MARKER[..MARKER.len() - 1];
+        for (k, kept) in keep.iter().enumerate().take(MAX_KEPT) {
+            let name = kept.name();
+            if head.len() > name.len() && head.starts_with(name) && head[name.len()] == b'=' {
+                found.at[k] = Some(i);
+            }
+        }
+    }
+    for (k, kept) in keep.iter().enumerate().take(MAX_KEPT) {
+        if let (Keep::ListEntry { entry, .. }, Some(i)) = (kept, found.at[k]) {
+            let mut value = [0u8; LIST_MAX];
+            let n = mem::read_cstr(entry_at(envp, i)?, &mut value).map_err(|_| EFAULT)?;
+            let list = &value[(kept.name().len() + 1).min(n)..n];
+            found.unlisted[k] = !list.split(|&b| b == b':' || b == b' ').any(|e| e == &entry[..]);
+        }
+    }
+    Ok(found)
+}
+
+/// Write `NAME=ENTRY` or, with the program's own `NAME=LIST` at `theirs`,
+/// `NAME=ENTRY:LIST`, NUL-terminated, into `out`.
+fn merged_list(out: &mut [u8], name: &[u8], entry: &[u8], theirs: Option<u64>) -> Result<(), i64> {
+    let mut list = [0u8; LIST_MAX];
+    let list = match theirs {
+        Some(p) => {
+            let n = mem::read_cstr(p, &mut list).map_err(|_| EFAULT)?;
+            &list[(name.len() + 1).min(n)..n]
+        }
+        None => &list[..0],
+    };
+    let sep: &[u8] = if list.is_empty() { b"" } else { b":" };
+    let mut w = 0;
+    for part in [name, b"=", entry, sep, list, b"\0"] {
+        out.get_mut(w..w + part.len()).ok_or(E2BIG)?.copy_from_slice(part);
+        w += part.len();
+    }
+    Ok(())
+}
+
 impl Environment {
     /// `Ok(None)`: the program's own array already has everything.
     fn build(envp: u64, keep: &[Keep], marker: bool) -> Result<Option<Environment>, i64> {
         let count = count_entries(envp)?;
-        let mut present = [false; 64];
-        let mut list_at = [usize::MAX; 64];
-        let mut marker_present = false;
-        let mut head = [0u8; 64];
-        for i in 0..count {
-            let p = mem::read_u64(envp + 8 * i as u64).map_err(|_| EFAULT)?;
-            let n = mem::read_cstr(p, &mut head).map_err(|_| EFAULT)?;
-            let head = &head[..n];
-            marker_present |= head.starts_with(&MARKER[..MARKER.len() - 1]);
-            for (k, kept) in keep.iter().enumerate().take(64) {
-                let name = kept.name();
-                if head.len() > name.len() && head.starts_with(name) && head[name.len()] == b'=' {
-                    present[k] = true;
-                    list_at[k] = i;
-                }
-            }
-        }
-        let mut missing_list = None;
-        for (k, kept) in keep.iter().enumerate().take(64) {
-            if let (Keep::ListEntry { entry, .. }, true) = (kept, present[k]) {
-                let p = mem::read_u64(envp + 8 * list_at[k] as u64).map_err(|_| EFAULT)?;
-                let mut value = [0u8; LIST_MAX];
-                let n = mem::read_cstr(p, &mut value).map_err(|_| EFAULT)?;
-                let eq = kept.name().len() + 1;
-                let listed = value[eq.min(n)..n].split(|&b| b == b':' || b == b' ').any(|e| e == &entry[..]);
-                if !listed {
-                    present[k] = false;
-                    missing_list = Some((k, p, n));
-                }
-            }
-        }
-        let adds_marker = marker && !marker_present;
-        let missing = keep.iter().take(64).enumerate().filter(|(k, _)| !present[*k]).count();
+        let found = find_kept(envp, count, keep)?;
+        let keep = &keep[..keep.len().min(MAX_KEPT)];
+        let adds_marker = marker && !found.marker;
+        let missing = (0..keep.len()).filter(|&k| !found.has(k)).count();
         if missing == 0 && !adds_marker {
             return Ok(None);
         }
+        let lists = keep.iter().filter(|k| matches!(k, Keep::ListEntry { .. })).count();
         let slots = count + missing + 2;
-        let len = (slots * 8 + 2 * LIST_MAX + 4095) as u64 & !4095;
-        let base = map(len)?;
-        let env = Environment { base, len };
-        let array = base as *mut u64;
-        let text = (base + slots as u64 * 8) as *mut u8;
+        let len = (slots * 8 + lists * LIST_MAX + 4095) as u64 & !4095;
+        let env = Environment { base: map(len)?, len };
+        // SAFETY: the mapping is ours, `len` bytes: `slots` pointers, then
+        // LIST_MAX bytes for each merged list.
+        let (array, mut text) = unsafe {
+            let array = std::slice::from_raw_parts_mut(env.base as *mut u64, slots);
+            let text = std::slice::from_raw_parts_mut((env.base + slots as u64 * 8) as *mut u8, lists * LIST_MAX);
+            (array, text)
+        };
         let mut at = 0;
         let mut push = |v: u64| {
-            // SAFETY: `at` < slots: at most count + missing + 1 entries are
-            // pushed before the final NULL, all into our own mapping.
-            unsafe { array.add(at).write(v) };
+            array[at] = v;
             at += 1;
         };
-        for i in 0..count {
-            if missing_list.is_some_and(|(k, _, _)| list_at[k] == i) {
-                continue;
-            }
-            push(mem::read_u64(envp + 8 * i as u64).map_err(|_| EFAULT)?);
+        for i in (0..count).filter(|&i| !found.replaces(i)) {
+            push(entry_at(envp, i)?);
         }
-        for (k, kept) in keep.iter().enumerate().take(64) {
-            if present[k] {
-                continue;
-            }
+        for (k, kept) in keep.iter().enumerate().filter(|&(k, _)| !found.has(k)) {
             match kept {
                 Keep::Var { entry, .. } => push(entry.as_ptr() as u64),
                 Keep::ListEntry { name, entry } => {
-                    // SAFETY: `text` has 2 * LIST_MAX bytes of our mapping.
-                    let out = unsafe { std::slice::from_raw_parts_mut(text, 2 * LIST_MAX) };
-                    let theirs = match missing_list {
-                        Some((mk, p, n)) if mk == k => {
-                            let mut v = [0u8; LIST_MAX];
-                            mem::read(p, &mut v[..n]).map_err(|_| EFAULT)?;
-                            let eq = name.len() + 1;
-                            (v, eq.min(n), n)
-                        }
-                        _ => ([0u8; LIST_MAX], 0, 0),
-                    };
-                    let (v, from, to) = theirs;
-                    let need = name.len() + 1 + entry.len() + 1 + (to - from) + 1;
-                    if need > out.len() {
-                        return Err(E2BIG);
-                    }
-                    let mut w = 0;
-                    for part in [&name[..], b"=", &entry[..]] {
-                        out[w..w + part.len()].copy_from_slice(part);
-                        w += part.len();
-                    }
-                    if to > from {
-                        out[w] = b':';
-                        w += 1;
-                        out[w..w + to - from].copy_from_slice(&v[from..to]);
-                        w += to - from;
-                    }
-                    out[w] = 0;
-                    push(text as u64);
+                    let theirs = found.at[k].map(|i| entry_at(envp, i)).transpose()?;
+                    let (out, rest) = std::mem::take(&mut text).split_at_mut(LIST_MAX);
+                    text = rest;
+                    merged_list(out, name, entry, theirs)?;
+                    push(out.as_ptr() as u64);
                 }
             }
         }
