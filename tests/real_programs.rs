@@ -80,19 +80,11 @@ fn run(mut cmd: Command, logs: &Path, tag: &str, limit: Duration) -> Outcome {
         .process_group(0);
     let start = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
-            let _ = child.wait();
-            panic!(
-                "{tag} run of {cmd:?} still running after {limit:?}; killed\n--- stderr\n{}",
-                std::fs::read_to_string(&err_path).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let Some(status) = common::wait_or_kill(&mut child, limit) else {
+        panic!(
+            "{tag} run of {cmd:?} still running after {limit:?}; killed\n--- stderr\n{}",
+            std::fs::read_to_string(&err_path).unwrap_or_default()
+        );
     };
     let took = start.elapsed();
     let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();

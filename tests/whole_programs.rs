@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use regex_lite::{escape, Regex};
 
@@ -139,22 +139,12 @@ fn run(mut cmd: Command, scratch: &Scratch, tag: &str) -> Run {
         .process_group(0);
     let description = format!("{cmd:?}");
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {description}: {e}"));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
-            // SAFETY: kill(2) on the process group this test started.
-            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
-            let _ = child.wait();
-            panic!(
-                "{description} still running after {TIMEOUT:?}\n--- stdout\n{}\n--- stderr\n{}",
-                std::fs::read_to_string(&out).unwrap_or_default(),
-                std::fs::read_to_string(&err).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(5));
+    let Some(status) = common::wait_or_kill(&mut child, TIMEOUT) else {
+        panic!(
+            "{description} still running after {TIMEOUT:?}\n--- stdout\n{}\n--- stderr\n{}",
+            std::fs::read_to_string(&out).unwrap_or_default(),
+            std::fs::read_to_string(&err).unwrap_or_default()
+        );
     };
     let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
     Run { status, stdout: read(&out), stderr: read(&err) }

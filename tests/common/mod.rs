@@ -71,3 +71,21 @@ pub fn selftrace_command() -> Command {
     cmd.env("SELFTRACE_PRELOAD", preload_library());
     cmd
 }
+
+/// Wait for `child` for at most `limit`; past it, kill its process group
+/// (the child was started as a group leader) and return `None`.
+pub fn wait_or_kill(child: &mut std::process::Child, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            // SAFETY: kill(2) on the process group the caller started.
+            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
