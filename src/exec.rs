@@ -123,28 +123,41 @@ pub fn restore_personality() {
     remove_marker();
 }
 
-/// Drop the marker from `environ` without `unsetenv`, which a program may
-/// define itself (bash does) and which must not run before it initialised.
+/// Drop the marker from `environ`.
 fn remove_marker() {
+    let marker = &MARKER[..MARKER.len() - 1];
+    // SAFETY: only called from constructors, as restore_personality says;
+    // every entry of environ is a NUL-terminated string.
+    unsafe {
+        edit_environment(|entries| entries.retain(|&e| std::ffi::CStr::from_ptr(e).to_bytes() != marker));
+    }
+}
+
+/// Replace `environ` with an edited copy, without `setenv` or `unsetenv`,
+/// which a program may define itself (bash does) and which must not run
+/// before the program has initialised them. The old array is read, not
+/// changed; the new one lives for the rest of the process.
+///
+/// # Safety
+/// Only before `main`, on the only thread (a constructor). Entries `edit`
+/// adds must live for the rest of the process.
+pub(crate) unsafe fn edit_environment(edit: impl FnOnce(&mut Vec<*mut libc::c_char>)) {
     extern "C" {
         static mut environ: *mut *mut libc::c_char;
     }
-    let marker = &MARKER[..MARKER.len() - 1];
-    // SAFETY: before main on the only thread; the old array is read, not
-    // changed, and the new one lives for the rest of the process.
+    // SAFETY: the caller guarantees no other thread touches environ; it is
+    // NULL or a NULL-terminated array.
     unsafe {
         let old = environ;
-        let mut kept: Vec<*mut libc::c_char> = Vec::new();
+        let mut entries: Vec<*mut libc::c_char> = Vec::new();
         let mut i = 0;
         while !old.is_null() && !(*old.add(i)).is_null() {
-            let e = *old.add(i);
-            if std::ffi::CStr::from_ptr(e).to_bytes() != marker {
-                kept.push(e);
-            }
+            entries.push(*old.add(i));
             i += 1;
         }
-        kept.push(std::ptr::null_mut());
-        environ = Box::leak(kept.into_boxed_slice()).as_mut_ptr();
+        edit(&mut entries);
+        entries.push(std::ptr::null_mut());
+        environ = Box::leak(entries.into_boxed_slice()).as_mut_ptr();
     }
 }
 

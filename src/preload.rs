@@ -70,29 +70,12 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
     Ok(true)
 }
 
-/// Add `entry` to the environment programs started from here inherit,
-/// without `setenv`: a program may define its own (bash does), which must
-/// not run before the program has initialised it.
+/// Add `entry` to the environment programs started from here inherit.
 fn add_to_environment(entry: &str) {
-    extern "C" {
-        static mut environ: *mut *mut libc::c_char;
-    }
     let entry = std::ffi::CString::new(entry).unwrap_or_default().into_raw();
     // SAFETY: the constructor runs before main on the only thread; the
-    // old array is copied, not changed, and the new one (and the string)
-    // live for the rest of the process, as environ entries must.
-    unsafe {
-        let old = environ;
-        let mut entries: Vec<*mut libc::c_char> = Vec::new();
-        let mut i = 0;
-        while !old.is_null() && !(*old.add(i)).is_null() {
-            entries.push(*old.add(i));
-            i += 1;
-        }
-        entries.push(entry);
-        entries.push(std::ptr::null_mut());
-        environ = Box::leak(entries.into_boxed_slice()).as_mut_ptr();
-    }
+    // string is leaked, living as long as environ entries must.
+    unsafe { crate::exec::edit_environment(|entries| entries.push(entry)) };
 }
 
 /// With `-f`, what programs exec'd from here need to be traced too, even
