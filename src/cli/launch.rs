@@ -126,31 +126,19 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
 /// A program that loads no preload prints nothing: say why, in the trace,
 /// as a traced parent would before exec'ing it.
 fn note_if_static(program: &Path, shown: &OsStr, pid: u32, config: &selftrace::trace::config::Config, pipe: &OwnedFd) {
-    use selftrace::trace::sink::kind;
+    use selftrace::trace::{notes, sink};
     let Ok(file) = File::open(program) else { return };
-    if !selftrace::trace::notes::is_statically_linked(file.as_raw_fd()) {
+    if !notes::is_statically_linked(file.as_raw_fd()) {
         return;
     }
-    let text = format!("selftrace: {}{}", shown.to_string_lossy(), selftrace::trace::notes::STATIC_NOTE);
-    let record = if config.format == selftrace::trace::config::Format::Json {
-        let mut o = Vec::new();
-        o.extend_from_slice(format!("{} {pid} {pid}\t{{\"type\":\"note\",\"pid\":{pid},\"tid\":{pid},\"message\":", kind::JSON as char).as_bytes());
-        o.extend_from_slice(json_string(&text).as_bytes());
-        o.extend_from_slice(b"}\n");
-        o
-    } else {
-        format!("{} {pid} {pid}\t{text}\n", kind::MESSAGE as char).into_bytes()
-    };
+    let json = config.format == selftrace::trace::config::Format::Json;
+    let mut buf = vec![0u8; 8192];
+    let mut o = selftrace::trace::out::Out::new(&mut buf);
+    sink::header(&mut o, if json { sink::kind::JSON } else { sink::kind::MESSAGE }, pid, pid);
+    notes::write_note(&mut o, json, (pid, pid), &[shown.as_bytes(), notes::STATIC_NOTE.as_bytes()]);
+    let record = o.as_bytes();
     // SAFETY: writing a buffer to the pipe descriptor we own.
     unsafe { libc::write(pipe.as_raw_fd(), record.as_ptr().cast(), record.len()) };
-}
-
-/// `text` as a JSON string.
-fn json_string(text: &str) -> String {
-    let mut buf = vec![0u8; text.len() * 6 + 2];
-    let mut o = selftrace::trace::out::Out::new(&mut buf);
-    selftrace::trace::json::string(&mut o, text.as_bytes());
-    String::from_utf8_lossy(o.as_bytes()).into_owned()
 }
 
 /// LD_PRELOAD with ours first and the program's own kept.

@@ -8,6 +8,7 @@
 //! Everything here runs in the SIGSYS handler: gate calls, stack buffers.
 
 use crate::info::SyscallInfo;
+use crate::trace::out::Out;
 use crate::raw;
 use crate::Sysno;
 
@@ -21,17 +22,18 @@ pub struct ExecFacts {
 const AT_EMPTY_PATH: u64 = 0x1000;
 const PT_INTERP: u32 = 3;
 
-/// Look at the file `execve` / `execveat` names. Unreadable files and
+/// Look at the file `execve` / `execveat` names, reading its path into
+/// `path` (its length is returned with the facts). Unreadable files and
 /// non-ELF files (scripts) give no facts.
-pub fn exec_facts(info: &SyscallInfo) -> ExecFacts {
-    let mut path = [0u8; 4096];
+pub fn exec_facts(info: &SyscallInfo, path: &mut [u8; 4096]) -> (ExecFacts, usize) {
     let (dirfd, path_ptr, flags) = if info.is(Sysno::execve) {
         (libc::AT_FDCWD as i64 as u64, info.args[0], 0)
     } else {
         (info.args[0], info.args[1], info.args[4])
     };
-    let Ok(n) = crate::mem::read_cstr(path_ptr, &mut path[..4095]) else { return ExecFacts::default() };
-    facts_of_path(dirfd, &mut path, n, flags)
+    let Ok(n) = crate::mem::read_cstr(path_ptr, &mut path[..4095]) else { return (ExecFacts::default(), 0) };
+    let facts = facts_of_path(dirfd, path, n, flags);
+    (facts, n)
 }
 
 /// The facts of the file `path[..n]` names (relative to `dirfd`).
@@ -71,8 +73,28 @@ pub fn is_statically_linked(fd: i32) -> bool {
     is_static_elf(fd as u64)
 }
 
-/// The note's text for a statically linked `path`.
+/// What follows a statically linked program's path in its note.
 pub const STATIC_NOTE: &str = " is statically linked: it runs untraced";
+
+/// A note's record after its header or prefix: `selftrace: ` and `parts`,
+/// as a line or (`json`) as a `{"type":"note",...}` object, with its
+/// newline. The tracer and the CLI write the same notes.
+pub fn write_note(o: &mut Out, json: bool, (pid, tid): (u32, u32), parts: &[&[u8]]) {
+    let mut text = [0u8; 768];
+    let mut t = Out::new(&mut text);
+    t.str("selftrace: ");
+    for p in parts {
+        t.bytes(p);
+    }
+    if json {
+        let _ = core::fmt::Write::write_fmt(o, format_args!("{{\"type\":\"note\",\"pid\":{pid},\"tid\":{tid},\"message\":"));
+        crate::trace::json::string(o, t.as_bytes());
+        o.str("}");
+    } else {
+        o.bytes(t.as_bytes());
+    }
+    o.byte(b'\n');
+}
 
 fn pread(fd: u64, buf: &mut [u8], at: u64) -> usize {
     // SAFETY: pread64 into a live buffer of the given length.

@@ -127,19 +127,23 @@ pub fn write(bytes: &[u8]) {
 /// the pid prefix of direct output.
 pub fn begin(out: &mut Out, kind: u8, pid: u32, tid: u32) {
     if is_collector() {
-        out.byte(kind);
-        out.byte(b' ');
-        out.udec(pid as u64);
-        out.byte(b' ');
-        out.udec(tid as u64);
-        out.byte(b'\t');
-        return;
+        return header(out, kind, pid, tid);
     }
     match PID_PREFIX.load(Ordering::Relaxed) {
         PREFIX_BRACKETS => pid_prefix(out, tid, true),
         PREFIX_PLAIN => pid_prefix(out, tid, false),
         _ => {}
     }
+}
+
+/// The collector's record header: `K pid tid\t`.
+pub fn header(out: &mut Out, kind: u8, pid: u32, tid: u32) {
+    out.byte(kind);
+    out.byte(b' ');
+    out.udec(pid as u64);
+    out.byte(b' ');
+    out.udec(tid as u64);
+    out.byte(b'\t');
 }
 
 /// strace's `[pid  1234] ` (standard error) or `1234  ` (file) prefix.

@@ -274,10 +274,8 @@ impl Tracer {
     /// its privileges (the latter once per process).
     fn exec_notes(&self, info: &SyscallInfo, ids: (u32, u32)) {
         static SET_ID_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-        let facts = crate::trace::notes::exec_facts(info);
-        let path_arg = if info.is(Sysno::execve) { info.args[0] } else { info.args[1] };
-        let mut path = [0u8; 512];
-        let n = crate::mem::read_cstr(path_arg, &mut path).unwrap_or(0);
+        let mut path = [0u8; 4096];
+        let (facts, n) = crate::trace::notes::exec_facts(info, &mut path);
         if facts.statically_linked {
             self.note(&[&path[..n], crate::trace::notes::STATIC_NOTE.as_bytes()], ids);
         }
@@ -291,23 +289,11 @@ impl Tracer {
     fn note(&self, parts: &[&[u8]], (pid, tid): (u32, u32)) {
         let mut buf = [0u8; 1024];
         let mut o = Out::new(&mut buf);
-        let mut text = [0u8; 768];
-        let mut t = Out::new(&mut text);
-        t.str("selftrace: ");
-        for p in parts {
-            t.bytes(p);
+        let json = self.config.format == Format::Json;
+        if !json || sink::is_collector() {
+            sink::begin(&mut o, if json { kind::JSON } else { kind::MESSAGE }, pid, tid);
         }
-        if self.config.format == Format::Json {
-            if sink::is_collector() {
-                sink::begin(&mut o, kind::JSON, pid, tid);
-            }
-            let _ = std::fmt::Write::write_fmt(&mut o, format_args!("{{\"type\":\"note\",\"pid\":{pid},\"tid\":{tid},\"message\":"));
-            crate::trace::json::string(&mut o, t.as_bytes());
-            o.str("}\n");
-        } else {
-            sink::begin(&mut o, kind::MESSAGE, pid, tid);
-            o.bytes(t.as_bytes());
-        }
+        crate::trace::notes::write_note(&mut o, json, (pid, tid), parts);
         emit(&mut o);
     }
 
