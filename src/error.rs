@@ -28,6 +28,9 @@ pub enum Error {
     Untrappable { name: &'static str, reason: &'static str },
     /// A hook was registered for a number outside the syscall table.
     UnknownSyscall(u64),
+    /// The runtime's per-thread block (its stacks and state) could not be
+    /// mapped.
+    ThreadBlock,
     /// Installing the SIGSYS handler failed.
     SignalHandler(Errno),
     /// A syscall name that is not in the x86_64 table.
@@ -61,6 +64,7 @@ impl fmt::Display for Error {
             ),
             Error::Untrappable { name, reason } => write!(f, "cannot hook {name}: {reason}"),
             Error::UnknownSyscall(nr) => write!(f, "no system call has number {nr}"),
+            Error::ThreadBlock => write!(f, "cannot map the runtime's per-thread stacks (mmap failed)"),
             Error::SignalHandler(e) => {
                 write!(f, "cannot install the SIGSYS handler: {}", errno_text(*e))
             }

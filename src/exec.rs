@@ -18,12 +18,14 @@
 //!   execs inherit the personality the program asked for, and the kernel's
 //!   layout of the image itself is randomized.
 
+use std::cell::Cell;
 use std::ffi::CString;
 use std::sync::OnceLock;
 
 use crate::arch::{self, nr};
 use crate::info::{Abi, SyscallInfo};
 use crate::mem;
+use crate::thread_block::ThreadLocal;
 
 /// `ADDR_NO_RANDOMIZE` (personality(2)).
 const ADDR_NO_RANDOMIZE: u64 = 0x0040000;
@@ -61,18 +63,74 @@ pub(crate) fn is_exec(info: &SyscallInfo) -> bool {
     info.abi == Abi::X86_64 && (info.nr == nr::EXECVE || info.nr == nr::EXECVEAT)
 }
 
+/// The task that asked to be traced by its parent (`PTRACE_TRACEME`); the
+/// request is made for real just before its next exec (see [`defer_traceme`]).
+static TRACEME: ThreadLocal<Cell<u32>> = ThreadLocal::new();
+
+/// `ptrace(PTRACE_TRACEME)`, made later. Traced now, every trap of this
+/// task would become a signal-delivery stop that only its parent can end,
+/// and a parent blocked in `vfork` (gdb) never does. So the request waits
+/// until the exec that starts the program to be debugged, which then runs
+/// untraced by us (its tracer is the debugger), and is made through the
+/// gate just before it.
+pub(crate) fn defer_traceme() {
+    let _ = TRACEME.with(|t| t.set(crate::raw::gettid()));
+}
+
+/// Whether this task asked for `PTRACE_TRACEME` and has not exec'd since.
+pub fn traceme_pending() -> bool {
+    TRACEME.with(Cell::get).is_some_and(|tid| tid != 0 && tid == crate::raw::gettid())
+}
+
+/// Make the deferred `PTRACE_TRACEME` now.
+fn make_deferred_traceme() {
+    const PTRACE_TRACEME: u64 = 0;
+    arch::gate_native(nr::PTRACE, [PTRACE_TRACEME, 0, 0, 0, 0, 0]);
+    let _ = TRACEME.with(|t| t.set(0));
+}
+
+/// Before a task that asked for `PTRACE_TRACEME` signals itself (gdb's
+/// probe child stops itself for its parent, which waits for a ptrace
+/// stop): make the request now, so that the stop is the one expected.
+pub(crate) fn traceme_before_own_signal(info: &SyscallInfo) {
+    if info.abi != Abi::X86_64 || !traceme_pending() {
+        return;
+    }
+    let (pid, tid) = (crate::raw::getpid() as u64, crate::raw::gettid() as u64);
+    let own = match info.nr {
+        nr::KILL => info.args[0] == pid || info.args[0] == 0,
+        nr::TKILL => info.args[0] == tid,
+        nr::TGKILL => info.args[0] == pid && info.args[1] == tid,
+        _ => false,
+    };
+    if own {
+        make_deferred_traceme();
+    }
+}
+
 /// Perform `execve` / `execveat` with the environment kept and the
-/// randomization switched on; returns only if the exec failed.
+/// randomization switched on; returns only if the exec failed. A program
+/// that will run untraced (its loader cannot load a glibc library, or its
+/// debugger traces it) gets the kept list entries taken out instead, and
+/// the personality the program set.
 pub(crate) fn perform(info: &SyscallInfo) -> i64 {
     let envp_arg = if info.nr == nr::EXECVE { 2 } else { 3 };
     let persona = arch::gate_native(nr::PERSONALITY, [0xffff_ffff, 0, 0, 0, 0, 0]);
-    let flip = persona >= 0 && persona as u64 & ADDR_NO_RANDOMIZE != 0;
     let keep = KEEP.get().map_or(&[][..], |k| &k[..]);
+    let traceme = traceme_pending();
+    let untraced =
+        traceme || (!keep.is_empty() && !crate::image::target_loader(info).loads_glibc_libraries());
+    let flip = !untraced && persona >= 0 && persona as u64 & ADDR_NO_RANDOMIZE != 0;
     if !flip && keep.is_empty() {
-        return with_sigsys_as_seen(|| arch::gate_native(info.nr, info.args));
+        return with_sigsys_as_seen(traceme, || arch::gate_native(info.nr, info.args));
     }
     let mut args = info.args;
-    let env = match Environment::build(args[envp_arg], keep, flip) {
+    let built = if untraced {
+        Environment::without_lists(args[envp_arg], keep)
+    } else {
+        Environment::build(args[envp_arg], keep, flip)
+    };
+    let env = match built {
         Ok(env) => env,
         Err(e) => return e,
     };
@@ -82,7 +140,7 @@ pub(crate) fn perform(info: &SyscallInfo) -> i64 {
     if flip {
         arch::gate_native(nr::PERSONALITY, [persona as u64 & !ADDR_NO_RANDOMIZE, 0, 0, 0, 0, 0]);
     }
-    let r = with_sigsys_as_seen(|| arch::gate_native(info.nr, args));
+    let r = with_sigsys_as_seen(traceme, || arch::gate_native(info.nr, args));
     if flip {
         arch::gate_native(nr::PERSONALITY, [persona as u64, 0, 0, 0, 0, 0]);
     }
@@ -92,9 +150,13 @@ pub(crate) fn perform(info: &SyscallInfo) -> i64 {
 
 /// Run the exec with SIGSYS really blocked if the program believes it is:
 /// the new image starts with the mask the program set (a new runtime there
-/// takes SIGSYS over again, and remembers it as blocked). Nothing can trap
-/// in between: the exec goes through the gate.
-fn with_sigsys_as_seen(exec: impl FnOnce() -> i64) -> i64 {
+/// takes SIGSYS over again, and remembers it as blocked). With `traceme`,
+/// the deferred `PTRACE_TRACEME` is made first. Nothing can trap in
+/// between: both go through the gate.
+fn with_sigsys_as_seen(traceme: bool, exec: impl FnOnce() -> i64) -> i64 {
+    if traceme {
+        make_deferred_traceme();
+    }
     if !crate::thread::sigsys_blocked() {
         return exec();
     }
@@ -246,6 +308,32 @@ fn merged_list(out: &mut [u8], name: &[u8], entry: &[u8], theirs: Option<u64>) -
     Ok(())
 }
 
+/// Write `NAME=LIST` without `ours`, NUL-terminated, into `out`, from the
+/// program's entry at `theirs`; false if nothing is left of the list.
+fn list_without(out: &mut [u8], name: &[u8], ours: &[u8], theirs: u64) -> Result<bool, i64> {
+    let mut value = [0u8; LIST_MAX];
+    let n = mem::read_cstr(theirs, &mut value).map_err(|_| EFAULT)?;
+    let list = &value[(name.len() + 1).min(n)..n];
+    let mut w = 0;
+    let mut put = |part: &[u8]| -> Result<(), i64> {
+        out.get_mut(w..w + part.len()).ok_or(E2BIG)?.copy_from_slice(part);
+        w += part.len();
+        Ok(())
+    };
+    put(name)?;
+    put(b"=")?;
+    let mut kept = 0;
+    for e in list.split(|&b| b == b':' || b == b' ').filter(|e| !e.is_empty() && *e != ours) {
+        if kept > 0 {
+            put(b":")?;
+        }
+        put(e)?;
+        kept += 1;
+    }
+    put(b"\0")?;
+    Ok(kept > 0)
+}
+
 impl Environment {
     /// `Ok(None)`: the program's own array already has everything.
     fn build(envp: u64, keep: &[Keep], marker: bool) -> Result<Option<Environment>, i64> {
@@ -292,6 +380,47 @@ impl Environment {
             push(MARKER.as_ptr() as u64);
         }
         push(0);
+        Ok(Some(env))
+    }
+
+    /// The program's environment with the kept list entries taken out of
+    /// their lists (a list left empty is dropped); `Ok(None)` if none is there.
+    fn without_lists(envp: u64, keep: &[Keep]) -> Result<Option<Environment>, i64> {
+        let count = count_entries(envp)?;
+        let found = find_kept(envp, count, keep)?;
+        let keep = &keep[..keep.len().min(MAX_KEPT)];
+        let listed: Vec<usize> = (0..keep.len())
+            .filter(|&k| matches!(keep[k], Keep::ListEntry { .. }) && found.has(k))
+            .collect();
+        if listed.is_empty() {
+            return Ok(None);
+        }
+        let slots = count + 1;
+        let len = (slots * 8 + listed.len() * LIST_MAX + 4095) as u64 & !4095;
+        let env = Environment { base: map(len)?, len };
+        // SAFETY: as in `build`: `slots` pointers, then LIST_MAX bytes per list.
+        let (array, mut text) = unsafe {
+            let array = std::slice::from_raw_parts_mut(env.base as *mut u64, slots);
+            let text = std::slice::from_raw_parts_mut((env.base + slots as u64 * 8) as *mut u8, listed.len() * LIST_MAX);
+            (array, text)
+        };
+        let mut at = 0;
+        for i in 0..count {
+            let entry = entry_at(envp, i)?;
+            let mut value = entry;
+            if let Some(&k) = listed.iter().find(|&&k| found.at[k] == Some(i)) {
+                let Keep::ListEntry { name, entry: ours } = &keep[k] else { continue };
+                let (out, rest) = std::mem::take(&mut text).split_at_mut(LIST_MAX);
+                text = rest;
+                match list_without(out, name, ours, entry)? {
+                    true => value = out.as_ptr() as u64,
+                    false => continue,
+                }
+            }
+            array[at] = value;
+            at += 1;
+        }
+        array[at] = 0;
         Ok(Some(env))
     }
 

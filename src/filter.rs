@@ -45,7 +45,7 @@ pub(crate) struct Spec {
     pub native: TrapSet,
     pub x32: TrapSet,
     pub i386: TrapSet,
-    /// Return addresses of the gates.
+    /// Return addresses of the gates: the runtime's own calls.
     pub gates: arch::Gates,
     /// Code ranges `[start, end)` whose calls trap; `None`: all code.
     pub ranges: Option<Vec<(u64, u64)>>,
@@ -172,41 +172,35 @@ fn number_block(a: &mut Asm, set: &TrapSet, or_bits: u32, trap: Label, allow: La
     search(a, &sorted, found, missing);
 }
 
-/// Allow calls returning to one of `gates`; trap those from `ranges`;
-/// allow the rest.
-fn origin_block(
-    a: &mut Asm,
-    gates: &[u64],
-    ranges: &Option<Vec<(u64, u64)>>,
-    trap: Label,
-    allow: Label,
-) {
-    for &gate in gates {
-        let not_gate = a.label();
-        a.emit(Insn::Load(OFF_IP_HI));
-        a.emit(Insn::Jeq((gate >> 32) as u32, Jump::Next, Jump::To(not_gate)));
-        a.emit(Insn::Load(OFF_IP_LO));
-        a.emit(Insn::Jeq(gate as u32, Jump::Next, Jump::To(not_gate)));
-        a.emit(Insn::Goto(allow));
-        a.mark(not_gate);
+/// Allow calls returning into the gates' section; trap those from
+/// `ranges`; allow the rest.
+fn origin_block(a: &mut Asm, gates: arch::Gates, ranges: &Option<Vec<(u64, u64)>>, trap: Label, allow: Label) {
+    for &(start, end) in &split_at_4g(&[(gates.start, gates.end)]) {
+        range_test(a, start, end, allow);
     }
     let Some(ranges) = ranges else {
         a.emit(Insn::Goto(trap));
         return;
     };
     for &(start, end) in &split_at_4g(ranges) {
-        let next = a.label();
-        let hit = a.label();
-        a.emit(Insn::Load(OFF_IP_HI));
-        a.emit(Insn::Jeq((start >> 32) as u32, Jump::Next, Jump::To(next)));
-        a.emit(Insn::Load(OFF_IP_LO));
-        a.emit(Insn::Jge(start as u32, Jump::Next, Jump::To(next)));
-        a.emit(Insn::Jgt((end - 1) as u32, Jump::To(next), Jump::To(hit)));
-        a.mark(hit);
-        a.emit(Insn::Goto(trap));
-        a.mark(next);
+        range_test(a, start, end, trap);
     }
     a.emit(Insn::Goto(allow));
+}
+
+/// Jump to `hit` if the instruction pointer lies in `[start, end)`, a
+/// range within one 4 GiB window; fall through otherwise.
+fn range_test(a: &mut Asm, start: u64, end: u64, hit: Label) {
+    let next = a.label();
+    let inside = a.label();
+    a.emit(Insn::Load(OFF_IP_HI));
+    a.emit(Insn::Jeq((start >> 32) as u32, Jump::Next, Jump::To(next)));
+    a.emit(Insn::Load(OFF_IP_LO));
+    a.emit(Insn::Jge(start as u32, Jump::Next, Jump::To(next)));
+    a.emit(Insn::Jgt((end - 1) as u32, Jump::To(next), Jump::To(inside)));
+    a.mark(inside);
+    a.emit(Insn::Goto(hit));
+    a.mark(next);
 }
 
 /// Split ranges so that each lies within one 4 GiB window (the filter
@@ -257,9 +251,9 @@ pub(crate) fn build(spec: &Spec) -> Result<Vec<libc::sock_filter>, Error> {
     number_block(&mut a, &spec.i386, 0, origin_compat, allow);
 
     a.mark(origin_native);
-    origin_block(&mut a, &spec.gates.native, &spec.ranges, trap, allow);
+    origin_block(&mut a, spec.gates, &spec.ranges, trap, allow);
     a.mark(origin_compat);
-    origin_block(&mut a, &[spec.gates.compat], &spec.ranges, trap, allow);
+    origin_block(&mut a, spec.gates, &spec.ranges, trap, allow);
 
     a.mark(trap);
     a.emit(Insn::Ret(RET_TRAP | TRAP_TAG));
@@ -332,6 +326,7 @@ mod tests {
     const GATE: u64 = LIBC.0 + 0x5000;
     const SPAWN_GATE: u64 = LIBC.0 + 0x5080;
     const COMPAT_GATE: u64 = LIBC.0 + 0x5100;
+    const GATES_END: u64 = LIBC.0 + 0x5200;
     const LIBC: (u64, u64) = (0x7f12_0000_0000, 0x7f12_0010_0000);
 
     fn spec(native: TrapSet) -> Spec {
@@ -339,7 +334,7 @@ mod tests {
             native,
             x32: TrapSet::Only(vec![39]),
             i386: TrapSet::Only(vec![20]),
-            gates: arch::Gates { native: [GATE, SPAWN_GATE], compat: COMPAT_GATE },
+            gates: arch::Gates { start: GATE, end: GATES_END },
             ranges: Some(vec![LIBC]),
         }
     }
@@ -359,6 +354,8 @@ mod tests {
         assert_eq!(run(&p, 39, X86, LIBC.1), RET_ALLOW, "end of range is exclusive");
         assert_eq!(run(&p, 39, X86, LIBC.0 - 2), RET_ALLOW, "outside traced code");
         assert_eq!(run(&p, 39, X86, LIBC.0), TRAP);
+        assert_eq!(run(&p, 39, X86, GATES_END - 1), RET_ALLOW, "the whole gates' section is ours");
+        assert_eq!(run(&p, 39, X86, GATES_END), TRAP);
     }
 
     #[test]
@@ -367,8 +364,8 @@ mod tests {
         assert_eq!(run(&p, 20, I386, IN_LIBC), TRAP, "i386 getpid");
         assert_eq!(run(&p, 39, I386, IN_LIBC), RET_ALLOW, "39 is not hooked for i386");
         assert_eq!(run(&p, 20, I386, COMPAT_GATE), RET_ALLOW);
-        assert_eq!(run(&p, 20, I386, GATE), TRAP, "the native gate does not let i386 through");
-        assert_eq!(run(&p, 20, I386, SPAWN_GATE), TRAP);
+        assert_eq!(run(&p, 20, I386, GATES_END), TRAP, "the gates' section ends where it ends");
+        assert_eq!(run(&p, 20, I386, GATE - 2), TRAP);
         assert_eq!(run(&p, 0x4000_0000 | 39, X86, IN_LIBC), TRAP, "x32 getpid");
         assert_eq!(run(&p, 0x4000_0000 | 20, X86, IN_LIBC), RET_ALLOW);
         assert_eq!(run(&p, 39, 0xc000_00b7, IN_LIBC), RET_ALLOW, "foreign arch is allowed, not killed");

@@ -16,6 +16,7 @@ use crate::exec;
 use crate::protect;
 use crate::spawn;
 use crate::thread::{self, InHook};
+use crate::thread_block::{self, Header};
 
 /// `SYS_SECCOMP`: si_code of a seccomp trap.
 const SYS_SECCOMP: i32 = 1;
@@ -33,9 +34,27 @@ fn registry() -> Option<&'static Registry> {
     unsafe { REGISTRY.load(Ordering::Acquire).as_ref() }
 }
 
-/// The SIGSYS handler installed with `SA_SIGINFO | SA_NODEFER`.
-pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
-    let errno = Errno::save();
+/// The SIGSYS handler proper, called by the assembly entry
+/// (`arch::sigsys_entry`, installed with `SA_SIGINFO | SA_NODEFER |
+/// SA_ONSTACK`) on one of the thread's runtime stacks, with the copied
+/// signal frame. `block` is the thread's block (null if it has none) and
+/// `level` the runtime stacks in use before this trap took one.
+pub(crate) extern "C" fn on_sigsys(
+    signo: libc::c_int,
+    si: *mut libc::siginfo_t,
+    uc: *mut libc::c_void,
+    block: *const Header,
+    level: u64,
+) {
+    // SAFETY: `uc` is this handler's live ucontext.
+    let mut frame = unsafe { Frame::new(uc) };
+    // Signals other than SIGSYS were held off until this point (the
+    // handler's sa_mask): let them in again, now that they land here.
+    protect::unmask_for_handler(&frame);
+    // SAFETY: the entry passes this thread's block or null.
+    let block = unsafe { block.as_ref() };
+    // errno is reached through %fs: only where %fs is libc's.
+    let errno = block.filter(|_| thread_block::libc_usable()).map(|_| Errno::save());
     // SAFETY: the kernel passes a valid siginfo; the SIGSYS fields
     // (`_sigsys`) follow the common header: call_addr at 16, arch at 28.
     let (code, tag, arch) = unsafe {
@@ -43,11 +62,9 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
     };
     if code != SYS_SECCOMP || tag != TRAP_TAG as i32 {
         protect::deliver_foreign(signo, si, uc, code == SYS_SECCOMP);
-        errno.restore();
+        errno.map(Errno::restore);
         return;
     }
-    // SAFETY: `uc` is this handler's live ucontext.
-    let mut frame = unsafe { Frame::new(uc) };
     let nr = frame.number();
     let depth = thread::enter_trap();
     let handler_runs = thread::handler_runs();
@@ -64,13 +81,13 @@ pub(crate) extern "C" fn on_sigsys(signo: libc::c_int, si: *mut libc::siginfo_t,
                 rval: 0,
                 caller: crate::info::Caller::UNKNOWN,
             };
-            dispatch(&mut frame, info, Trap { depth, handler_runs })
+            dispatch(&mut frame, info, Trap { depth, handler_runs, level })
         }
         None => -(libc::ENOSYS as i64),
     };
     thread::leave_trap(depth);
     frame.set_return(rval);
-    errno.restore();
+    errno.map(Errno::restore);
 }
 
 /// What the thread looked like when the call trapped.
@@ -80,6 +97,8 @@ struct Trap {
     depth: u32,
     /// [`thread::handler_runs`] then.
     handler_runs: u32,
+    /// Runtime stacks in use before this trap (see `thread_block`).
+    level: u64,
 }
 
 fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
@@ -123,13 +142,16 @@ enum Performed {
 /// execs with their environment kept, the rest with the signal protection.
 fn perform(frame: &mut Frame, info: &SyscallInfo, hooked: Hooked, trap: Trap) -> Performed {
     if let Some(child) = spawn::child_of(info) {
-        return match spawn::perform(frame, info, child, hooked, trap.depth) {
+        return match spawn::perform(frame, info, child, hooked, trap.depth, trap.level) {
             0 => Performed::InChild,
             r => Performed::Result(r),
         };
     }
     if exec::is_exec(info) {
         return Performed::Result(exec::perform(info));
+    }
+    if info.is(crate::Sysno::exit) {
+        thread_block::exit_thread(info.args[0]);
     }
     Performed::Result(protect::run(frame, info, trap.handler_runs))
 }
@@ -168,17 +190,26 @@ pub(crate) fn exit_hooks(info: &mut SyscallInfo, hooked: Hooked) {
     }
 }
 
-/// The interrupted code's errno, kept across hooks that call libc.
-struct Errno(i32);
+/// The interrupted code's errno, kept across hooks that call libc: its
+/// slot as found at the trap, so that a call that changes `%fs`
+/// (`arch_prctl(ARCH_SET_FS)`) has it put back where it was taken.
+struct Errno {
+    slot: *mut i32,
+    value: i32,
+}
 
 impl Errno {
     fn save() -> Errno {
-        // SAFETY: __errno_location returns this thread's errno slot.
-        Errno(unsafe { *libc::__errno_location() })
+        // SAFETY: __errno_location returns this thread's errno slot (the
+        // caller checked that %fs is libc's).
+        let slot = unsafe { libc::__errno_location() };
+        // SAFETY: the slot is live thread memory.
+        Errno { slot, value: unsafe { *slot } }
     }
 
     fn restore(self) {
-        // SAFETY: as in `save`.
-        unsafe { *libc::__errno_location() = self.0 }
+        // SAFETY: the slot of `save`, in libc's thread storage, which lives
+        // as long as the thread.
+        unsafe { *self.slot = self.value }
     }
 }

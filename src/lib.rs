@@ -30,6 +30,7 @@ pub mod exec;
 pub mod fmt;
 mod filter;
 mod handler;
+pub mod image;
 pub mod hook;
 pub mod info;
 pub mod inject;
@@ -41,6 +42,7 @@ mod spawn;
 pub mod raw;
 pub mod thread;
 pub mod trace;
+mod thread_block;
 mod threads;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -184,6 +186,11 @@ impl Builder {
             ranges: if self.everywhere { None } else { Some(maps::traced_code()?) },
         };
         let program = filter::build(&spec)?;
+        thread_block::detect_cpu();
+        // The installing thread's block, before any trap needs it: a %gs
+        // left by the image before an exec is cleared by the kernel, but a
+        // library installed late may find the program's threads without one.
+        thread_block::current().ok_or(Error::ThreadBlock)?;
         thread::set_default(!self.threads_off);
         if self.keep.len() > 64 {
             return Err(Error::InvalidEnvironment { name: "(more than 64 kept entries)".into() });
@@ -234,6 +241,15 @@ const PROTECTED_NATIVE: &[u64] = &[
     arch::nr::SIGNALFD4,
     arch::nr::EXECVE,
     arch::nr::EXECVEAT,
+    // A thread's end unmaps its runtime block.
+    arch::nr::EXIT,
+    arch::nr::SIGALTSTACK,
+    // PTRACE_TRACEME waits for the exec or a signal to oneself (see
+    // `exec::defer_traceme`).
+    arch::nr::PTRACE,
+    arch::nr::KILL,
+    arch::nr::TKILL,
+    arch::nr::TGKILL,
 ];
 const PROTECTED_I386: &[u64] = &[arch::compat_nr::SIGPROCMASK, arch::compat_nr::RT_SIGPROCMASK];
 
@@ -267,11 +283,18 @@ fn i386_traps(r: &Registry) -> TrapSet {
 fn take_over_sigsys() -> Result<KernelSigaction, Error> {
     let sigsys = libc::SIGSYS as u64;
     let mut previous = KernelSigaction::default();
+    // SA_ONSTACK: where the program set an altstack (Go requires one for
+    // every handler), the kernel's frame goes there rather than onto a
+    // goroutine's few KiB; the entry then moves it to a stack of ours.
+    // sa_mask: every other signal waits until the handler is on a stack of
+    // ours and puts the program's mask back (`handler::on_sigsys`), or a
+    // signal delivered with ours would land beside our frame on the
+    // program's small stack or altstack.
     let ours = KernelSigaction {
-        handler: handler::on_sigsys as *const () as u64,
-        flags: (libc::SA_SIGINFO | libc::SA_NODEFER) as u64 | arch::SA_RESTORER,
+        handler: arch::sigsys_entry() as u64,
+        flags: (libc::SA_SIGINFO | libc::SA_NODEFER | libc::SA_ONSTACK) as u64 | arch::SA_RESTORER,
         restorer: arch::restorer() as u64,
-        mask: 0,
+        mask: !protect::SIGSYS_BIT,
     };
     let r = arch::gate_native(
         arch::nr::RT_SIGACTION,

@@ -17,6 +17,7 @@ use crate::thread;
 use crate::Sysno;
 
 const EFAULT: i64 = -(libc::EFAULT as i64);
+const PTRACE_TRACEME: u64 = 0;
 const EINVAL: i64 = -(libc::EINVAL as i64);
 
 const fn bit(sig: i32) -> u64 {
@@ -95,12 +96,18 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
         // signal that has come and gone (`pause` hanging forever).
         return -(libc::EINTR as i64);
     }
+    crate::exec::traceme_before_own_signal(info);
     match (info.abi, info.nr) {
         (Abi::X86_64 | Abi::X32, nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
         (Abi::I386, compat_nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
         (Abi::I386, compat_nr::SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], 4, 4),
         (Abi::X86_64, nr::RT_SIGACTION) => sigaction(a[0], a[1], a[2], a[3]),
         (Abi::X86_64, nr::RT_SIGPENDING) => sigpending(info),
+        (Abi::X86_64 | Abi::X32, nr::SIGALTSTACK) => sigaltstack(frame, a[0], a[1]),
+        (Abi::X86_64, nr::PTRACE) if a[0] == PTRACE_TRACEME => {
+            crate::exec::defer_traceme();
+            0
+        }
         (Abi::X86_64 | Abi::X32, n) => match n {
             nr::RT_SIGSUSPEND => with_mask_stripped(info, 0, 1, Set::WaitMask),
             nr::RT_SIGTIMEDWAIT => with_mask_stripped(info, 0, 3, Set::Signals),
@@ -112,6 +119,14 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
         },
         _ => arch::gate(info.abi, info.nr, a),
     }
+}
+
+/// At the start of the SIGSYS handler: the program's mask as it was at the
+/// trap (the kernel added every other signal for the entry, see
+/// `take_over_sigsys`), SIGSYS left open.
+pub(crate) fn unmask_for_handler(frame: &Frame) {
+    let mask = frame.sigmask() & !SIGSYS_BIT;
+    arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const mask as u64, 0, 8, 0, 0]);
 }
 
 /// Calls that only return once a signal handler has run: `pause` and
@@ -243,6 +258,51 @@ fn sigprocmask(frame: &mut Frame, how: u64, set: u64, oldset: u64, size: u64, wi
     }
     if oldset != 0 && mem::write(oldset, &old_view.to_ne_bytes()[..width]).is_err() {
         return EFAULT;
+    }
+    0
+}
+
+/// `sigaltstack(2)`, emulated on the altstack `rt_sigreturn` will restore
+/// from the signal frame (the kernel saves it there at delivery): made for
+/// real inside the handler, it would be undone when the handler returns
+/// (Go's threads lost their signal stacks that way). The kernel still
+/// checks the new stack; the old one is as the program had it at the trap.
+fn sigaltstack(frame: &mut Frame, ss: u64, old_ss: u64) -> i64 {
+    const SS_ONSTACK: i32 = 1;
+    const SS_DISABLE: i32 = 2;
+    const SS_AUTODISARM: i32 = 1 << 31;
+    let saved = frame.altstack();
+    // As sigaltstack(2) reports it: the frame keeps the stack and its
+    // flag bits, not whether the program is running on it.
+    let (base, size, sp) = (saved.ss_sp as u64, saved.ss_size as u64, frame.stack_pointer());
+    let on_it = saved.ss_flags & SS_AUTODISARM == 0 && sp > base && sp - base <= size;
+    let mode = match (size, on_it) {
+        (0, _) => SS_DISABLE,
+        (_, true) => SS_ONSTACK,
+        _ => 0,
+    };
+    let old = libc::stack_t { ss_flags: mode | (saved.ss_flags & SS_AUTODISARM), ..saved };
+    if ss != 0 {
+        if on_it {
+            return -(libc::EPERM as i64);
+        }
+        let r = arch::gate_native(nr::SIGALTSTACK, [ss, 0, 0, 0, 0, 0]);
+        if r < 0 {
+            return r;
+        }
+        let mut now = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: 0, ss_size: 0 };
+        arch::gate_native(nr::SIGALTSTACK, [0, &raw mut now as u64, 0, 0, 0, 0]);
+        // Our handler does not run on it: the reading says enabled or not.
+        now.ss_flags &= !SS_ONSTACK;
+        frame.set_altstack(now);
+    }
+    if old_ss != 0 {
+        // SAFETY: stack_t is plain old data; viewing it as bytes is sound.
+        let bytes =
+            unsafe { std::slice::from_raw_parts((&raw const old).cast::<u8>(), size_of::<libc::stack_t>()) };
+        if mem::write(old_ss, bytes).is_err() {
+            return EFAULT;
+        }
     }
     0
 }

@@ -21,12 +21,14 @@
 //! As under ptrace, only the parent sees the call's exit: no child runs
 //! exit hooks.
 
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
+use std::mem::MaybeUninit;
 
 use crate::arch::{self, nr, Frame, ResumePoint};
 use crate::handler::Hooked;
 use crate::info::{Abi, Op, SyscallInfo};
 use crate::mem;
+use crate::thread_block::{ThreadLocal, Zeroed};
 
 const CLONE_VM: u64 = 0x100;
 const EFAULT: i64 = -(libc::EFAULT as i64);
@@ -87,14 +89,22 @@ fn clone3_stack(args: u64, size: u64) -> Option<(u64, u64)> {
 /// exit hooks of `hooked` run.
 /// `depth` is the trap depth before this call's trap, which a `SharedStack`
 /// parent restores (its handler never returns to do so).
-pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, hooked: Hooked, depth: u32) -> i64 {
+/// `level` is the runtime stacks in use before the trap, given back too.
+pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, hooked: Hooked, depth: u32, level: u64) -> i64 {
     match child {
         Child::Copy => {
             // SAFETY: without a resume point both tasks return here.
-            unsafe { arch::gate_spawn(info.nr, info.args, std::ptr::null(), false) }
+            let r = unsafe { arch::gate_spawn(info.nr, info.args, std::ptr::null(), false) };
+            if r == 0 {
+                // The child's copy of the block is the child's.
+                if let Some(block) = crate::thread_block::current() {
+                    block.set_owner(crate::raw::gettid());
+                }
+            }
+            r
         }
         Child::NewStack(top) => on_new_stack(frame, info, top),
-        Child::SharedStack => on_shared_stack(frame, info, hooked, depth),
+        Child::SharedStack => on_shared_stack(frame, info, hooked, depth, level),
     }
 }
 
@@ -128,28 +138,33 @@ struct Slot {
     hooked: Hooked,
     depth: usize,
     trap_depth: u32,
+    /// Runtime stacks in use before the call trapped, given back when the
+    /// parent resumes the program.
+    level: u64,
 }
-
-const EMPTY: Slot = Slot {
-    point: ResumePoint::EMPTY,
-    info: SyscallInfo::BLANK,
-    hooked: Hooked { abi: Abi::X86_64, nr: 0, entered: 0 },
-    depth: 0,
-    trap_depth: 0,
-};
 
 /// vforks in flight on this thread (a vfork child may vfork again).
 const SLOTS: usize = 4;
 
-thread_local! {
-    // A vfork child shares this storage with its parent: it takes the next
-    // slot for its own vfork and leaves the parent's alone.
-    static SHARED: Cell<[Slot; SLOTS]> = const { Cell::new([EMPTY; SLOTS]) };
-    static DEPTH: Cell<usize> = const { Cell::new(0) };
+/// vforks in flight on this thread. A vfork child shares its parent's
+/// block: it takes the next slot for its own vfork and leaves the parent's
+/// alone.
+struct Shared {
+    /// Written before they are read: a slot is only read by the parent
+    /// whose call wrote it.
+    slots: UnsafeCell<[MaybeUninit<Slot>; SLOTS]>,
+    depth: Cell<usize>,
 }
 
-fn on_shared_stack(frame: &Frame, info: &SyscallInfo, hooked: Hooked, trap_depth: u32) -> i64 {
-    let depth = DEPTH.with(Cell::get);
+// SAFETY: any bytes are valid uninitialised slots, zero a valid depth.
+unsafe impl Zeroed for Shared {}
+
+static SHARED: ThreadLocal<Shared> = ThreadLocal::new();
+
+fn on_shared_stack(frame: &Frame, info: &SyscallInfo, hooked: Hooked, trap_depth: u32, level: u64) -> i64 {
+    let Some((slots, depth)) = SHARED.with(|s| (s.slots.get().cast::<Slot>(), s.depth.get())) else {
+        return EAGAIN;
+    };
     if depth >= SLOTS {
         return if info.nr & !arch::X32_SYSCALL_BIT == nr::VFORK {
             // Deeper than any real program goes: a fork behaves the same
@@ -160,37 +175,54 @@ fn on_shared_stack(frame: &Frame, info: &SyscallInfo, hooked: Hooked, trap_depth
             EAGAIN
         };
     }
-    let slot = SHARED.with(|s| s.as_ptr().cast::<Slot>().wrapping_add(depth));
+    let slot = slots.wrapping_add(depth);
     let mut point = frame.resume_point();
     point.parent_after = after_shared_child as *const () as u64;
+    // The parent finishes the call on this stack, below this frame: the
+    // child runs on the program's stack, and its own traps on stacks of the
+    // block past this trap's.
+    let here = 0u8;
+    point.after_sp = (&raw const here as u64).wrapping_sub(AFTER_MARGIN);
     // SAFETY: `slot` is this thread's, in bounds (depth < SLOTS), and
     // nothing else on this thread uses it until the parent resumes.
-    unsafe { slot.write(Slot { point, info: *info, hooked, depth, trap_depth }) };
-    DEPTH.with(|d| d.set(depth + 1));
+    unsafe { slot.write(Slot { point, info: *info, hooked, depth, trap_depth, level }) };
+    set_depth(depth + 1);
     // SAFETY: the slot outlives the child's use of it (the parent is
     // suspended until the child execs or exits); `after_shared_child`
     // has the type `parent_after` requires and catches hook panics.
     let r = unsafe { arch::gate_spawn(info.nr, info.args, slot.cast::<ResumePoint>(), true) };
     // Only a failed call returns here: nothing shares the stack.
-    DEPTH.with(|d| d.set(depth));
+    set_depth(depth);
     r
 }
 
-/// Run by a vfork parent on the program's stack once its child has exec'd
-/// or exited: the exit hooks, then the result the program resumes with.
+/// Room left between `on_shared_stack`'s frame and the stack
+/// `after_shared_child` runs on.
+const AFTER_MARGIN: u64 = 1024;
+
+fn set_depth(depth: usize) {
+    let _ = SHARED.with(|s| s.depth.set(depth));
+}
+
+/// Run by a vfork parent once its child has exec'd or exited: the exit
+/// hooks, then the result the program resumes with.
 extern "C" fn after_shared_child(rval: i64, point: *mut ResumePoint) -> i64 {
     // SAFETY: the gate passes the point it was given, the first field of
     // this thread's `Slot` written by `on_shared_stack`.
     let slot = unsafe { &*point.cast::<Slot>() };
-    DEPTH.with(|d| d.set(slot.depth));
-    // The child's exec or exit left its own trap counted here; this
-    // call's trap, which this function finishes, counts until the exit
-    // hooks are done.
+    set_depth(slot.depth);
+    // The child's exec or exit left its own trap counted here, and its
+    // runtime stack taken; this call's trap, which this function finishes,
+    // counts until the exit hooks are done. Its stack is given back when
+    // the program resumes.
     crate::thread::leave_trap(slot.trap_depth + 1);
     let mut info = slot.info;
     info.op = Op::Exit;
     info.rval = rval;
     crate::handler::exit_hooks(&mut info, slot.hooked);
     crate::thread::leave_trap(slot.trap_depth);
+    if let Some(block) = crate::thread_block::current() {
+        block.level.store(slot.level, std::sync::atomic::Ordering::Relaxed);
+    }
     info.rval
 }

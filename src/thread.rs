@@ -1,8 +1,9 @@
 //! Per-thread state: the tracing switch (the `PTRACE_SELF_OFF` /
 //! `PTRACE_SELF_ON` pair) and what the trap path needs to remember.
 //!
-//! Everything here is a `const`-initialised thread-local without a
-//! destructor: touching it from the SIGSYS handler allocates nothing.
+//! Everything here lives in the runtime's per-thread block, not in TLS:
+//! touching it from the SIGSYS handler allocates nothing and works in
+//! threads whose `%fs` is not libc's.
 //!
 //! Switching a thread off stops its hooks, not its traps: the filter is
 //! process-wide, so a thread that is off still pays for a trap on hooked
@@ -11,6 +12,8 @@
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::thread_block::{ThreadLocal, Zeroed};
+
 const FOLLOW: u8 = 0;
 const ON: u8 = 1;
 const OFF: u8 = 2;
@@ -18,44 +21,62 @@ const OFF: u8 = 2;
 /// What threads that never called [`enable`] or [`disable`] do.
 static DEFAULT_ON: AtomicBool = AtomicBool::new(true);
 
-thread_local! {
-    static SWITCH: Cell<u8> = const { Cell::new(FOLLOW) };
+/// This thread's state, in its runtime block (see `thread_block`).
+struct State {
+    switch: Cell<u8>,
     /// How many hooks are running on this thread; > 0 means calls made now
     /// come from a hook and run without hooks.
-    static HOOK_DEPTH: Cell<u32> = const { Cell::new(0) };
+    hook_depth: Cell<u32>,
     /// Stack pointer of the outermost running hook: calls from hooks are
     /// made below it, on the same stack.
-    static HOOK_SP: Cell<u64> = const { Cell::new(0) };
+    hook_sp: Cell<u64>,
     /// Whether the program believes SIGSYS is blocked on this thread.
-    static SIGSYS_BLOCKED: Cell<bool> = const { Cell::new(false) };
+    sigsys_blocked: Cell<bool>,
     /// A foreign SIGSYS arrived while the program had it blocked.
-    static SIGSYS_PENDING: Cell<bool> = const { Cell::new(false) };
+    sigsys_pending: Cell<bool>,
     /// How many of our traps are being handled on this thread (a program
     /// signal handler's call nests inside the call it interrupted).
-    static TRAP_DEPTH: Cell<u32> = const { Cell::new(0) };
+    trap_depth: Cell<u32>,
     /// Program signal handlers run on this thread so far (wrapping count).
-    static HANDLER_RUNS: Cell<u32> = const { Cell::new(0) };
+    handler_runs: Cell<u32>,
+}
+
+// SAFETY: every field is a Cell of an integer or bool, zero = the defaults
+// (FOLLOW, no hooks, nothing blocked or pending).
+unsafe impl Zeroed for State {}
+
+static STATE: ThreadLocal<State> = ThreadLocal::new();
+
+/// Read a field of this thread's state; `default` without a block.
+fn get<T: Copy>(field: impl FnOnce(&State) -> &Cell<T>, default: T) -> T {
+    STATE.with(|s| field(s).get()).unwrap_or(default)
+}
+
+/// Replace a field of this thread's state; returns the old value, or
+/// `default` without a block.
+fn replace<T: Copy>(field: impl FnOnce(&State) -> &Cell<T>, value: T, default: T) -> T {
+    STATE.with(|s| field(s).replace(value)).unwrap_or(default)
 }
 
 /// Count a run of a program signal handler on this thread.
 pub(crate) fn count_handler_run() {
-    let _ = HANDLER_RUNS.try_with(|n| n.set(n.get().wrapping_add(1)));
+    let _ = STATE.with(|s| s.handler_runs.set(s.handler_runs.get().wrapping_add(1)));
 }
 
 /// Program signal handlers run on this thread so far: compare two
 /// readings to learn whether one ran in between.
 pub(crate) fn handler_runs() -> u32 {
-    HANDLER_RUNS.try_with(Cell::get).unwrap_or(0)
+    get(|s| &s.handler_runs, 0)
 }
 
 /// Count a trap in; returns the depth before it.
 pub(crate) fn enter_trap() -> u32 {
-    TRAP_DEPTH.try_with(|d| d.replace(d.get() + 1)).unwrap_or(0)
+    STATE.with(|s| s.trap_depth.replace(s.trap_depth.get() + 1)).unwrap_or(0)
 }
 
 /// Put the trap depth back to `before` (as [`enter_trap`] returned it).
 pub(crate) fn leave_trap(before: u32) {
-    let _ = TRAP_DEPTH.try_with(|d| d.set(before));
+    replace(|s| &s.trap_depth, before, 0);
 }
 
 /// Traps being handled on this thread now, this one included: 1 in a hook
@@ -64,18 +85,18 @@ pub(crate) fn leave_trap(before: u32) {
 /// this thread's memory without its own thread storage (a vfork child,
 /// `CLONE_VM` without `CLONE_SETTLS`) shares the count.
 pub fn trap_depth() -> u32 {
-    TRAP_DEPTH.try_with(Cell::get).unwrap_or(0)
+    get(|s| &s.trap_depth, 0)
 }
 
 /// Let the calls of a program signal handler reach hooks although the
 /// handler interrupted a hook (or the handler around it): they are the
 /// program's calls. Returns what [`resume_hooks`] puts back.
 pub(crate) fn suspend_hook_span() -> u32 {
-    HOOK_DEPTH.try_with(|d| d.replace(0)).unwrap_or(0)
+    replace(|s| &s.hook_depth, 0, 0)
 }
 
 pub(crate) fn resume_hooks(depth: u32) {
-    let _ = HOOK_DEPTH.try_with(|d| d.set(depth));
+    replace(|s| &s.hook_depth, depth, 0);
 }
 
 pub(crate) fn set_default(on: bool) {
@@ -83,7 +104,7 @@ pub(crate) fn set_default(on: bool) {
 }
 
 fn set(state: u8) -> u8 {
-    SWITCH.try_with(|s| s.replace(state)).unwrap_or(FOLLOW)
+    replace(|s| &s.switch, state, FOLLOW)
 }
 
 /// Run hooks for this thread's calls from now on.
@@ -96,9 +117,11 @@ pub fn disable() {
     set(OFF);
 }
 
+pub use crate::thread_block::libc_usable;
+
 /// Whether this thread's calls currently reach hooks.
 pub fn is_enabled() -> bool {
-    match SWITCH.try_with(Cell::get).unwrap_or(FOLLOW) {
+    match get(|s| &s.switch, FOLLOW) {
         ON => true,
         OFF => false,
         _ => DEFAULT_ON.load(Ordering::Relaxed),
@@ -141,13 +164,10 @@ pub(crate) fn hooks_apply(sp: u64) -> bool {
     if !is_enabled() {
         return false;
     }
-    match HOOK_DEPTH.try_with(Cell::get) {
-        Ok(0) => true,
-        Ok(_) => {
-            let hook_sp = HOOK_SP.try_with(Cell::get).unwrap_or(0);
-            !(sp <= hook_sp && hook_sp - sp < HOOK_STACK_SPAN)
-        }
-        Err(_) => false,
+    match STATE.with(|s| (s.hook_depth.get(), s.hook_sp.get())) {
+        Some((0, _)) => true,
+        Some((_, hook_sp)) => !(sp <= hook_sp && hook_sp - sp < HOOK_STACK_SPAN),
+        None => false,
     }
 }
 
@@ -158,11 +178,11 @@ impl InHook {
     pub(crate) fn enter() -> InHook {
         let here = 0u8;
         let sp = (&raw const here) as u64;
-        let _ = HOOK_DEPTH.try_with(|d| {
-            if d.get() == 0 {
-                let _ = HOOK_SP.try_with(|s| s.set(sp));
+        let _ = STATE.with(|s| {
+            if s.hook_depth.get() == 0 {
+                s.hook_sp.set(sp);
             }
-            d.set(d.get() + 1)
+            s.hook_depth.set(s.hook_depth.get() + 1)
         });
         InHook(())
     }
@@ -170,22 +190,22 @@ impl InHook {
 
 impl Drop for InHook {
     fn drop(&mut self) {
-        let _ = HOOK_DEPTH.try_with(|d| d.set(d.get().saturating_sub(1)));
+        let _ = STATE.with(|s| s.hook_depth.set(s.hook_depth.get().saturating_sub(1)));
     }
 }
 
 pub(crate) fn sigsys_blocked() -> bool {
-    SIGSYS_BLOCKED.try_with(Cell::get).unwrap_or(false)
+    get(|s| &s.sigsys_blocked, false)
 }
 
 pub(crate) fn set_sigsys_blocked(blocked: bool) {
-    let _ = SIGSYS_BLOCKED.try_with(|c| c.set(blocked));
+    replace(|s| &s.sigsys_blocked, blocked, false);
 }
 
 pub(crate) fn take_sigsys_pending() -> bool {
-    SIGSYS_PENDING.try_with(|c| c.replace(false)).unwrap_or(false)
+    replace(|s| &s.sigsys_pending, false, false)
 }
 
 pub(crate) fn set_sigsys_pending() {
-    let _ = SIGSYS_PENDING.try_with(|c| c.set(true));
+    replace(|s| &s.sigsys_pending, true, false);
 }

@@ -63,6 +63,13 @@ pub mod nr {
     pub const PERSONALITY: u64 = 135;
     pub const MMAP: u64 = 9;
     pub const MUNMAP: u64 = 11;
+    pub const MPROTECT: u64 = 10;
+    pub const ARCH_PRCTL: u64 = 158;
+    pub const EXIT: u64 = 60;
+    pub const SIGALTSTACK: u64 = 131;
+    pub const PTRACE: u64 = 101;
+    pub const KILL: u64 = 62;
+    pub const TKILL: u64 = 200;
 }
 
 /// i386 numbers of the mask-carrying calls the protection owns.
@@ -147,6 +154,21 @@ impl Frame {
         unsafe { *((&raw mut (*self.uc).uc_sigmask).cast::<u64>()) = mask }
     }
 
+    /// The thread's alternate signal stack as it was at the trap (the
+    /// kernel saved it in the frame; `ss_flags` has `SS_ONSTACK` if the
+    /// program was running on it).
+    pub fn altstack(&self) -> libc::stack_t {
+        // SAFETY: `uc_stack` is initialised by the kernel.
+        unsafe { (*self.uc).uc_stack }
+    }
+
+    /// The alternate signal stack rt_sigreturn will install: a
+    /// `sigaltstack(2)` made inside the handler would be undone by it.
+    pub fn set_altstack(&mut self, stack: libc::stack_t) {
+        // SAFETY: as in `altstack`.
+        unsafe { (*self.uc).uc_stack = stack }
+    }
+
     /// The program's registers at the trap, for a task that must resume
     /// the program without returning through this frame.
     pub fn resume_point(&self) -> ResumePoint {
@@ -159,6 +181,7 @@ impl Frame {
             ip: self.instruction_pointer(),
             flags: self.reg(REG_EFL),
             parent_after: 0,
+            after_sp: 0,
         }
     }
 }
@@ -182,10 +205,8 @@ pub struct ResumePoint {
     /// the parent then resumes the program from here too, with the
     /// function's result.
     pub parent_after: u64,
-}
-
-impl ResumePoint {
-    pub const EMPTY: ResumePoint = ResumePoint { regs: [0; 12], sp: 0, ip: 0, flags: 0, parent_after: 0 };
+    /// The stack `parent_after` runs on (offset 128).
+    pub after_sp: u64,
 }
 
 /// Room the resume point takes at the top of a child's new stack: below
@@ -193,12 +214,16 @@ impl ResumePoint {
 pub const RESUME_POINT_ROOM: u64 = 512;
 
 // The gates: the only `syscall` / `int 0x80` instructions the filter lets
-// through untrapped (it compares the return address with the labels after
-// them). `.hidden` keeps each image's gate private, so a program that links
-// the library and also runs under the preload has two working gates.
+// through untrapped (it lets through every call whose return address lies
+// in this section, between `selftrace_gates_start` and `selftrace_gates_end`).
+// `.hidden` keeps each image's gates private, so a program that links the
+// library and also runs under the preload has two working sets.
 core::arch::global_asm!(
     ".pushsection .text.selftrace_gates,\"ax\",@progbits",
     ".p2align 4",
+    ".globl selftrace_gates_start",
+    ".hidden selftrace_gates_start",
+    "selftrace_gates_start:",
     // selftrace_gate_native(nr, a0, a1, a2, a3, a4, a5) -> raw result
     ".globl selftrace_gate_native",
     ".hidden selftrace_gate_native",
@@ -212,9 +237,6 @@ core::arch::global_asm!(
     "mov r8, r9",
     "mov r9, [rsp + 8]",
     "syscall",
-    ".globl selftrace_gate_native_ret",
-    ".hidden selftrace_gate_native_ret",
-    "selftrace_gate_native_ret:",
     "ret",
     ".size selftrace_gate_native, . - selftrace_gate_native",
     // selftrace_gate_compat(nr, a0, ..., a5): the same through int 0x80,
@@ -235,9 +257,6 @@ core::arch::global_asm!(
     "mov rdi, r9",
     "mov rbp, [rsp + 24]",
     "int 0x80",
-    ".globl selftrace_gate_compat_ret",
-    ".hidden selftrace_gate_compat_ret",
-    "selftrace_gate_compat_ret:",
     "pop rbp",
     "pop rbx",
     "movsxd rax, eax",
@@ -247,11 +266,12 @@ core::arch::global_asm!(
     // ResumePoint or null, shared: u64) -> raw result: a task-creating
     // call. Without a point, both tasks return here as from the native
     // gate (a fork child has its own copy of this stack). With one, the
-    // child resumes the program from it; so does the parent if the child
-    // shared its stack (`shared` != 0), after calling the point's
-    // `parent_after` on the program's stack, which the child has left by
-    // the time the parent runs again. The parent decides from registers
-    // only: a point on a new stack is the child's to overwrite at once.
+    // child resumes the program from it, with `%gs` cleared (it gets a
+    // runtime block of its own when it first needs one); so does the
+    // parent if the child shared its stack (`shared` != 0), after calling
+    // the point's `parent_after` on the point's `after_sp`. The parent
+    // decides from registers only: a point on a new stack is the child's
+    // to overwrite at once.
     ".p2align 4",
     ".globl selftrace_gate_spawn",
     ".hidden selftrace_gate_spawn",
@@ -269,19 +289,15 @@ core::arch::global_asm!(
     "mov r9, [rsi + 40]",
     "mov rsi, [rsi + 8]",
     "syscall",
-    ".globl selftrace_gate_spawn_ret",
-    ".hidden selftrace_gate_spawn_ret",
-    "selftrace_gate_spawn_ret:",
     "test r12, r12",
     "jz 3f",
     "test rax, rax",
-    "jz selftrace_resume",
+    "jz 4f",
     "cmp rax, -4095",
     "jae 3f",
     "test r13, r13",
     "jz 3f",
-    "mov rsp, [r12 + 96]",
-    "sub rsp, 256",
+    "mov rsp, [r12 + 128]",
     "and rsp, -16",
     "mov rdi, rax",
     "mov rsi, r12",
@@ -291,6 +307,22 @@ core::arch::global_asm!(
     "pop r13",
     "pop r12",
     "ret",
+    // The child: `%gs` cleared, then the program resumed with rax = 0. A
+    // child sharing the parent's stack keeps the parent's block, as it
+    // keeps the rest of its memory.
+    "4:",
+    "test r13, r13",
+    "jnz selftrace_resume",
+    "cmp byte ptr [rip + {fsgsbase}], 0",
+    "je 5f",
+    "wrgsbase rax",
+    "jmp selftrace_resume",
+    "5:",
+    "mov eax, 158",
+    "mov edi, 0x1001",
+    "xor esi, esi",
+    "syscall",
+    "xor eax, eax",
     // Resume the program from the point in r12 with the result in rax:
     // rcx and r11 end as the kernel leaves them after `syscall` (return
     // address, flags), so no register is left over for the program.
@@ -317,6 +349,35 @@ core::arch::global_asm!(
     "mov rcx, [rcx + 104]",
     "jmp rcx",
     ".size selftrace_gate_spawn, . - selftrace_gate_spawn",
+    // selftrace_exit_thread(base, len, status) -> !: the thread's last
+    // call, made with its block unmapped under it. Registers only from the
+    // munmap on, every signal blocked first: nothing may touch the stack
+    // that is going away.
+    ".p2align 4",
+    ".globl selftrace_exit_thread",
+    ".hidden selftrace_exit_thread",
+    ".type selftrace_exit_thread,@function",
+    "selftrace_exit_thread:",
+    "mov r12, rdi",
+    "mov r13, rsi",
+    "mov r14, rdx",
+    "mov eax, 14",
+    "mov edi, 2",
+    "lea rsi, [rip + .Lselftrace_every_signal]",
+    "xor edx, edx",
+    "mov r10d, 8",
+    "syscall",
+    "mov eax, 11",
+    "mov rdi, r12",
+    "mov rsi, r13",
+    "syscall",
+    "mov eax, 60",
+    "mov rdi, r14",
+    "syscall",
+    "ud2",
+    ".Lselftrace_every_signal:",
+    ".quad -1",
+    ".size selftrace_exit_thread, . - selftrace_exit_thread",
     // The SIGSYS handler's sa_restorer: rt_sigreturn, never trapped.
     ".p2align 4",
     ".globl selftrace_restorer",
@@ -327,19 +388,229 @@ core::arch::global_asm!(
     "syscall",
     "ud2",
     ".size selftrace_restorer, . - selftrace_restorer",
+    ".globl selftrace_gates_end",
+    ".hidden selftrace_gates_end",
+    "selftrace_gates_end:",
     ".popsection",
+    fsgsbase = sym ENTRY_FSGSBASE,
 );
+
+// The SIGSYS handler's entry, before any Rust runs: find the thread's
+// block, copy the kernel's signal frame onto one of its stacks and run the
+// handler there (see `thread_block`). The program's stack (or altstack)
+// holds only the kernel's frame, and only until the copy: a signal that
+// lands on the same altstack while the handler runs overwrites nothing in
+// use. The handler returns through the copy, whose `pretcode` is our
+// restorer: rt_sigreturn reads the copied frame. Every register may be
+// used: rt_sigreturn restores them all.
+//
+// selftrace_sigsys_entry(signo, siginfo, ucontext); rsp -> pretcode.
+core::arch::global_asm!(
+    ".pushsection .text.selftrace_entry,\"ax\",@progbits",
+    ".p2align 4",
+    ".globl selftrace_sigsys_entry",
+    ".hidden selftrace_sigsys_entry",
+    ".type selftrace_sigsys_entry,@function",
+    "selftrace_sigsys_entry:",
+    "cld",
+    "mov rbx, rdi",
+    "mov r12, rsi",
+    "mov r13, rdx",
+    "cmp byte ptr [rip + {fsgsbase}], 0",
+    "je 2f",
+    "rdgsbase r14",
+    "test r14, r14",
+    "jz 2f",
+    "rdfsbase rax",
+    "cmp rax, [r14 + {owner_fs}]",
+    "je 3f",
+    // No block yet, `%fs` changed, or no FSGSBASE: ask Rust, on this stack
+    // (rsp is 8 mod 16 here, as at any function entry).
+    "2:",
+    "sub rsp, 8",
+    "call {current}",
+    "add rsp, 8",
+    "mov r14, rax",
+    "test r14, r14",
+    "jz 8f",
+    "3:",
+    "mov r15, [r14 + {level}]",
+    // Already on one of our stacks (a hook's own call): stay.
+    "cmp rsp, [r14 + {stack_lo}]",
+    "jb 4f",
+    "cmp rsp, [r14 + {stack_hi}]",
+    "jb 9f",
+    "4:",
+    "cmp r15, {stacks}",
+    "jae 9f",
+    // The frame's end: the xsave area's end if there is one (its extended
+    // size when the xstate magic says so), else the siginfo's.
+    "lea r10, [r12 + 128]",
+    "mov r9, [r13 + {uc_fpregs}]",
+    "test r9, r9",
+    "jz 5f",
+    "mov r11d, 512",
+    "cmp dword ptr [r9 + 464], 0x46505853",
+    "jne 6f",
+    "mov r11d, dword ptr [r9 + 468]",
+    "6:",
+    "add r11, r9",
+    "cmp r11, r10",
+    "cmova r10, r11",
+    "5:",
+    "sub r10, rsp",
+    "cmp r10, {max_frame}",
+    "ja 9f",
+    // Destination: below the top of stack `level`, 64-byte congruent with
+    // the source so that the xsave area stays aligned.
+    "imul rax, r15, {stride}",
+    "mov rdi, [r14 + {stack_hi}]",
+    "sub rdi, rax",
+    "sub rdi, r10",
+    "sub rdi, rsp",
+    "and rdi, -64",
+    "mov rbp, rdi",
+    "inc qword ptr [r14 + {level}]",
+    "mov rsi, rsp",
+    "lea rdi, [rsp + rbp]",
+    "mov rcx, r10",
+    "rep movsb",
+    "add rsp, rbp",
+    "add r12, rbp",
+    "add r13, rbp",
+    "mov rax, [r13 + {uc_fpregs}]",
+    "test rax, rax",
+    "jz 7f",
+    "add rax, rbp",
+    "mov [r13 + {uc_fpregs}], rax",
+    "7:",
+    "mov edi, ebx",
+    "mov rsi, r12",
+    "mov rdx, r13",
+    "mov rcx, r14",
+    "mov r8, r15",
+    "sub rsp, 8",
+    "call {handler}",
+    "add rsp, 8",
+    "dec qword ptr [r14 + {level}]",
+    "ret",
+    // Without a block, or where no stack is free: run where we are.
+    "8:",
+    "xor r15, r15",
+    "9:",
+    "mov edi, ebx",
+    "mov rsi, r12",
+    "mov rdx, r13",
+    "mov rcx, r14",
+    "mov r8, r15",
+    "sub rsp, 8",
+    "call {handler}",
+    "add rsp, 8",
+    "ret",
+    ".size selftrace_sigsys_entry, . - selftrace_sigsys_entry",
+    ".popsection",
+    fsgsbase = sym ENTRY_FSGSBASE,
+    current = sym crate::thread_block::current_for_entry,
+    handler = sym crate::handler::on_sigsys,
+    owner_fs = const crate::thread_block::offsets::OWNER_FS,
+    level = const crate::thread_block::offsets::LEVEL,
+    stack_lo = const crate::thread_block::offsets::STACK_LO,
+    stack_hi = const crate::thread_block::offsets::STACK_HI,
+    stacks = const crate::thread_block::STACKS,
+    stride = const crate::thread_block::STACK_STRIDE,
+    uc_fpregs = const UC_FPREGS,
+    max_frame = const MAX_SIGNAL_FRAME,
+);
+
+/// Offset of `uc_mcontext.fpregs` (the xsave area's address) in a ucontext.
+const UC_FPREGS: usize =
+    std::mem::offset_of!(libc::ucontext_t, uc_mcontext) + std::mem::offset_of!(libc::mcontext_t, fpregs);
+/// A signal frame larger than this is not copied (the handler runs where
+/// the kernel put it): more than any xsave area a CPU has today.
+const MAX_SIGNAL_FRAME: u64 = 32 * 1024;
+
+/// Read by the entry and the spawn gate: whether `rdgsbase`/`wrgsbase`
+/// may be used.
+static ENTRY_FSGSBASE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+pub fn set_fsgsbase(usable: bool) {
+    ENTRY_FSGSBASE.store(usable as u8, std::sync::atomic::Ordering::Relaxed);
+}
 
 extern "C" {
     fn selftrace_gate_native(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64)
         -> i64;
     fn selftrace_gate_compat(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64)
         -> i64;
-    static selftrace_gate_native_ret: u8;
-    static selftrace_gate_compat_ret: u8;
+    static selftrace_gates_start: u8;
+    static selftrace_gates_end: u8;
     fn selftrace_gate_spawn(nr: u64, args: *const [u64; 6], point: *const ResumePoint, shared: u64) -> i64;
-    static selftrace_gate_spawn_ret: u8;
+    fn selftrace_exit_thread(base: u64, len: u64, status: u64) -> !;
     fn selftrace_restorer();
+    fn selftrace_sigsys_entry(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void);
+}
+
+const ARCH_SET_GS: u64 = 0x1001;
+const ARCH_GET_FS: u64 = 0x1003;
+const ARCH_GET_GS: u64 = 0x1004;
+
+/// The `%gs` base: `rdgsbase` where usable, else `arch_prctl(2)`.
+#[inline]
+pub fn gs_base(fsgsbase: bool) -> u64 {
+    if fsgsbase {
+        let v: u64;
+        // SAFETY: rdgsbase only reads the base; the kernel enabled it
+        // (HWCAP2_FSGSBASE).
+        unsafe { core::arch::asm!("rdgsbase {}", out(reg) v, options(nomem, nostack, preserves_flags)) };
+        v
+    } else {
+        let mut v = 0u64;
+        gate_native(nr::ARCH_PRCTL, [ARCH_GET_GS, &raw mut v as u64, 0, 0, 0, 0]);
+        v
+    }
+}
+
+/// The `%fs` base (the thread pointer of whatever runtime set it).
+#[inline]
+pub fn fs_base(fsgsbase: bool) -> u64 {
+    if fsgsbase {
+        let v: u64;
+        // SAFETY: as in `gs_base`.
+        unsafe { core::arch::asm!("rdfsbase {}", out(reg) v, options(nomem, nostack, preserves_flags)) };
+        v
+    } else {
+        let mut v = 0u64;
+        gate_native(nr::ARCH_PRCTL, [ARCH_GET_FS, &raw mut v as u64, 0, 0, 0, 0]);
+        v
+    }
+}
+
+/// Point `%gs` at `base` for this thread.
+pub fn set_gs_base(fsgsbase: bool, base: u64) {
+    if fsgsbase {
+        // SAFETY: wrgsbase changes only this thread's %gs base, which the
+        // program does not use (see `thread_block`).
+        unsafe { core::arch::asm!("wrgsbase {}", in(reg) base, options(nomem, nostack, preserves_flags)) };
+    } else {
+        gate_native(nr::ARCH_PRCTL, [ARCH_SET_GS, base, 0, 0, 0, 0]);
+    }
+}
+
+/// The SIGSYS handler's address, for `sa_handler`.
+pub fn sigsys_entry() -> usize {
+    selftrace_sigsys_entry as *const () as usize
+}
+
+/// End this thread with `exit(2)` after unmapping `[base, base + len)`,
+/// the block whose stack it is running on.
+///
+/// # Safety
+/// `[base, base + len)` must be this thread's own block, used by no other
+/// task, and nothing may run on it after this call.
+pub unsafe fn exit_thread(base: u64, len: u64, status: u64) -> ! {
+    // SAFETY: the caller gives up the block; the code touches no memory
+    // once it is unmapped.
+    unsafe { selftrace_exit_thread(base, len, status) }
 }
 
 /// Issue a native call through the gate. Never trapped by our filter.
@@ -382,21 +653,18 @@ pub fn gate(abi: Abi, nr: u64, a: [u64; 6]) -> i64 {
     }
 }
 
-/// Return addresses of the gates, for the filter: the native gates (plain
-/// and spawn) and the compat gate.
+/// The section that holds the gates, for the filter: calls returning
+/// into it are the runtime's own.
 pub fn gate_addresses() -> Gates {
-    Gates {
-        native: [(&raw const selftrace_gate_native_ret) as u64, (&raw const selftrace_gate_spawn_ret) as u64],
-        compat: (&raw const selftrace_gate_compat_ret) as u64,
-    }
+    Gates { start: (&raw const selftrace_gates_start) as u64, end: (&raw const selftrace_gates_end) as u64 }
 }
 
-/// Return addresses of the `syscall` / `int 0x80` instructions the filter
-/// lets through.
+/// Return addresses `[start, end)` of the `syscall` / `int 0x80`
+/// instructions the filter lets through.
 #[derive(Clone, Copy, Debug)]
 pub struct Gates {
-    pub native: [u64; 2],
-    pub compat: u64,
+    pub start: u64,
+    pub end: u64,
 }
 
 /// The restorer to put in `sa_restorer` of the SIGSYS handler.

@@ -100,7 +100,11 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         cmd.env(k, v);
     }
     cmd.env(var::COLLECTOR, &collector_path);
-    cmd.env("LD_PRELOAD", ld_preload(&preload));
+    // A program that cannot load the preload (musl's loader would refuse
+    // it, and the program with it) runs without.
+    if untraced_note(&program) != Some(selftrace::trace::notes::FOREIGN_LOADER_NOTE) {
+        cmd.env("LD_PRELOAD", ld_preload(&preload));
+    }
 
     if plan.config.follow {
         // Orphaned descendants come to us, so we can wait for all of them.
@@ -111,7 +115,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
     let reader = std::thread::spawn(move || collector.run(File::from(read_end)));
     let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;
     if !plan.config.quiet && plan.config.prints_calls() {
-        note_if_static(&program, &plan.command[0], child.id(), &plan.config, &write_end);
+        note_if_untraced(&program, &plan.command[0], child.id(), &plan.config, &write_end);
     }
     ignore_terminal_signals();
     let ending = wait_all(child.id(), plan.config.follow, &write_end);
@@ -125,20 +129,23 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
 
 /// A program that loads no preload prints nothing: say why, in the trace,
 /// as a traced parent would before exec'ing it.
-fn note_if_static(program: &Path, shown: &OsStr, pid: u32, config: &selftrace::trace::config::Config, pipe: &OwnedFd) {
+fn note_if_untraced(program: &Path, shown: &OsStr, pid: u32, config: &selftrace::trace::config::Config, pipe: &OwnedFd) {
     use selftrace::trace::{notes, sink};
-    let Ok(file) = File::open(program) else { return };
-    if !notes::is_statically_linked(file.as_raw_fd()) {
-        return;
-    }
+    let Some(note) = untraced_note(program) else { return };
     let json = config.format == selftrace::trace::config::Format::Json;
     let mut buf = vec![0u8; 8192];
     let mut o = selftrace::trace::out::Out::new(&mut buf);
     sink::header(&mut o, if json { sink::kind::JSON } else { sink::kind::MESSAGE }, pid, pid);
-    notes::write_note(&mut o, json, (pid, pid), &[shown.as_bytes(), notes::STATIC_NOTE.as_bytes()]);
+    notes::write_note(&mut o, json, (pid, pid), &[shown.as_bytes(), note.as_bytes()]);
     let record = o.as_bytes();
     // SAFETY: writing a buffer to the pipe descriptor we own.
     unsafe { libc::write(pipe.as_raw_fd(), record.as_ptr().cast(), record.len()) };
+}
+
+/// Why `program` will run untraced, if it will: it cannot load the preload.
+fn untraced_note(program: &Path) -> Option<&'static str> {
+    let file = File::open(program).ok()?;
+    selftrace::trace::notes::untraced_note(file.as_raw_fd())
 }
 
 /// LD_PRELOAD with ours first and the program's own kept.

@@ -21,6 +21,8 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::thread_block::ThreadLocal;
+
 pub use glob::Glob;
 pub use rule::{Effect, Rewrite, Rule, When};
 
@@ -36,20 +38,18 @@ pub struct Marks {
     pub delayed: bool,
 }
 
-thread_local! {
-    static MARKS: Cell<(bool, bool)> = const { Cell::new((false, false)) };
-    /// A delay to take when the current call leaves (nanoseconds).
-    static EXIT_DELAY: Cell<u64> = const { Cell::new(0) };
-}
+static MARKS: ThreadLocal<Cell<(bool, bool)>> = ThreadLocal::new();
+/// A delay to take when the current call leaves (nanoseconds).
+static EXIT_DELAY: ThreadLocal<Cell<u64>> = ThreadLocal::new();
 
 /// The marks of this thread's current call, cleared.
 pub fn take_marks() -> Marks {
-    let (injected, delayed) = MARKS.with(|m| m.replace((false, false)));
+    let (injected, delayed) = MARKS.with(|m| m.replace((false, false))).unwrap_or_default();
     Marks { injected, delayed }
 }
 
 fn mark(injected: bool, delayed: bool) {
-    MARKS.with(|m| {
+    let _ = MARKS.with(|m| {
         let (i, d) = m.get();
         m.set((i || injected, d || delayed));
     });
@@ -240,7 +240,7 @@ impl Hook for Injector {
                 sleep(d);
             }
             if let Some(d) = rule.delay_exit {
-                EXIT_DELAY.with(|e| e.set(d.as_nanos() as u64));
+                let _ = EXIT_DELAY.with(|e| e.set(d.as_nanos() as u64));
             }
             let delayed = rule.delay_enter.is_some() || rule.delay_exit.is_some();
             // As strace: a signal alone does not mark the call injected.
@@ -256,7 +256,7 @@ impl Hook for Injector {
     }
 
     fn exit(&self, _info: &mut SyscallInfo) {
-        let ns = EXIT_DELAY.with(|e| e.replace(0));
+        let ns = EXIT_DELAY.with(|e| e.replace(0)).unwrap_or(0);
         if ns > 0 {
             sleep(Duration::from_nanos(ns));
         }

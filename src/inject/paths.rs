@@ -106,11 +106,10 @@ struct Buffers {
     next: std::cell::Cell<usize>,
 }
 
-thread_local! {
-    static BUFFERS: Buffers = const {
-        Buffers { slots: UnsafeCell::new([[0; PATH_MAX]; 4]), next: std::cell::Cell::new(0) }
-    };
-}
+// SAFETY: bytes and an index: zero is a valid start.
+unsafe impl crate::thread_block::Zeroed for Buffers {}
+
+static BUFFERS: crate::thread_block::ThreadLocal<Buffers> = crate::thread_block::ThreadLocal::new();
 
 /// Copy `parts` (joined) into a fresh per-thread buffer, NUL-terminated;
 /// the buffer's address, or `None` when the path is too long.
@@ -119,7 +118,7 @@ pub fn stage(parts: [&[u8]; 2]) -> Option<u64> {
     if len >= PATH_MAX {
         return None;
     }
-    BUFFERS.try_with(|b| {
+    BUFFERS.with(|b| {
         let i = b.next.get();
         b.next.set((i + 1) % 4);
         // SAFETY: slot `i` belongs to this thread and is handed out again
@@ -130,5 +129,4 @@ pub fn stage(parts: [&[u8]; 2]) -> Option<u64> {
         slot[len] = 0;
         slot.as_ptr() as u64
     })
-    .ok()
 }

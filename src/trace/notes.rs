@@ -7,6 +7,7 @@
 //! for an ELF file, whether it names a program interpreter (`PT_INTERP`).
 //! Everything here runs in the SIGSYS handler: gate calls, stack buffers.
 
+use crate::image::{self, Loader};
 use crate::info::SyscallInfo;
 use crate::trace::out::Out;
 use crate::raw;
@@ -16,42 +17,20 @@ use crate::Sysno;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ExecFacts {
     pub statically_linked: bool,
+    /// Its loader is not glibc's (musl's): the preload cannot load there.
+    pub foreign_loader: bool,
     pub set_id: bool,
 }
-
-const AT_EMPTY_PATH: u64 = 0x1000;
-const PT_INTERP: u32 = 3;
 
 /// Look at the file `execve` / `execveat` names, reading its path into
 /// `path` (its length is returned with the facts). Unreadable files and
 /// non-ELF files (scripts) give no facts.
 pub fn exec_facts(info: &SyscallInfo, path: &mut [u8; 4096]) -> (ExecFacts, usize) {
-    let (dirfd, path_ptr, flags) = if info.is(Sysno::execve) {
-        (libc::AT_FDCWD as i64 as u64, info.args[0], 0)
-    } else {
-        (info.args[0], info.args[1], info.args[4])
-    };
-    let Ok(n) = crate::mem::read_cstr(path_ptr, &mut path[..4095]) else { return (ExecFacts::default(), 0) };
-    let facts = facts_of_path(dirfd, path, n, flags);
-    (facts, n)
-}
-
-/// The facts of the file `path[..n]` names (relative to `dirfd`).
-fn facts_of_path(dirfd: u64, path: &mut [u8; 4096], n: usize, flags: u64) -> ExecFacts {
-    path[n] = 0;
-    let fd = if n == 0 && flags & AT_EMPTY_PATH != 0 {
-        // SAFETY: fcntl(F_DUPFD_CLOEXEC) on the program's descriptor.
-        unsafe { raw::syscall(Sysno::fcntl, &[dirfd, libc::F_DUPFD_CLOEXEC as u64, 0]) }
-    } else {
-        let open_flags = (libc::O_RDONLY | libc::O_CLOEXEC) as u64;
-        // SAFETY: `path` is NUL-terminated and outlives the call.
-        unsafe { raw::syscall(Sysno::openat, &[dirfd, path.as_ptr() as u64, open_flags]) }
-    };
-    let Ok(fd) = fd else { return ExecFacts::default() };
+    let (fd, n) = image::open_target(info, path);
+    let Some(fd) = fd else { return (ExecFacts::default(), n) };
     let facts = facts_of(fd);
-    // SAFETY: closing the descriptor opened above.
-    let _ = unsafe { raw::syscall(Sysno::close, &[fd]) };
-    facts
+    image::close(fd);
+    (facts, n)
 }
 
 fn facts_of(fd: u64) -> ExecFacts {
@@ -64,17 +43,27 @@ fn facts_of(fd: u64) -> ExecFacts {
         }
         Err(_) => false,
     };
-    ExecFacts { statically_linked: is_static_elf(fd), set_id }
+    let loader = image::loader_of(fd);
+    ExecFacts { statically_linked: loader == Loader::Static, foreign_loader: loader == Loader::Other, set_id }
 }
 
-/// Whether the file open at `fd` is a statically linked program (for the
-/// CLI, which says so about the program it starts).
-pub fn is_statically_linked(fd: i32) -> bool {
-    is_static_elf(fd as u64)
+/// The note the CLI gives about the program it starts, if that program
+/// cannot load the preload (the file open at `fd`): what follows its path.
+pub fn untraced_note(fd: i32) -> Option<&'static str> {
+    match image::loader_of(fd as u64) {
+        Loader::Static => Some(STATIC_NOTE),
+        Loader::Other => Some(FOREIGN_LOADER_NOTE),
+        _ => None,
+    }
 }
 
 /// What follows a statically linked program's path in its note.
 pub const STATIC_NOTE: &str = " is statically linked: it runs untraced";
+/// The same for a program whose loader is not glibc's.
+pub const FOREIGN_LOADER_NOTE: &str =
+    " is linked against a C library other than glibc (its loader cannot load selftrace): it runs untraced";
+/// The same for a program exec'd by a task that asked its parent to trace it.
+pub const DEBUGGED_NOTE: &str = " is traced by its debugger (PTRACE_TRACEME): it runs untraced";
 
 /// A note's record after its header or prefix: `selftrace: ` and `parts`,
 /// as a line or (`json`) as a `{"type":"note",...}` object, with its
@@ -96,28 +85,3 @@ pub fn write_note(o: &mut Out, json: bool, (pid, tid): (u32, u32), parts: &[&[u8
     o.byte(b'\n');
 }
 
-fn pread(fd: u64, buf: &mut [u8], at: u64) -> usize {
-    // SAFETY: pread64 into a live buffer of the given length.
-    unsafe { raw::syscall(Sysno::pread64, &[fd, buf.as_mut_ptr() as u64, buf.len() as u64, at]) }
-        .map_or(0, |n| n as usize)
-}
-
-/// A 64-bit ELF file with no program interpreter (a static-pie included:
-/// it has no `PT_INTERP` either, and loads no preload).
-fn is_static_elf(fd: u64) -> bool {
-    let mut h = [0u8; 64];
-    if pread(fd, &mut h, 0) < 64 || &h[..4] != b"\x7fELF" || h[4] != 2 {
-        return false;
-    }
-    let phoff = u64::from_le_bytes(h[32..40].try_into().unwrap());
-    let phentsize = u16::from_le_bytes([h[54], h[55]]) as usize;
-    let phnum = u16::from_le_bytes([h[56], h[57]]) as usize;
-    if phentsize < 8 || phnum == 0 {
-        return false;
-    }
-    let mut ph = [0u8; 4096];
-    let want = (phentsize * phnum).min(ph.len());
-    let got = pread(fd, &mut ph[..want], phoff);
-    let mut types = ph[..got].chunks_exact(phentsize).map(|e| u32::from_le_bytes(e[..4].try_into().unwrap()));
-    got > 0 && !types.any(|t| t == PT_INTERP)
-}

@@ -10,6 +10,7 @@ use crate::trace::decode::{self, Context};
 use crate::trace::out::Out;
 use crate::trace::sink::{self, kind, MAX_RECORD};
 use crate::trace::summary::{SortBy, COUNTERS};
+use crate::thread_block::ThreadLocal;
 use crate::Sysno;
 
 /// Without `-f`: the only thread traced (the process's first thread).
@@ -37,13 +38,13 @@ struct EntryTime {
 /// the call it interrupted, and so on); deeper ones share the last.
 const NESTING: usize = 4;
 
-thread_local! {
-    static ENTRIES: [Cell<EntryTime>; NESTING] =
-        const { [const { Cell::new(EntryTime { tid: 0, sp: 0, wall: 0, mono: 0 }) }; NESTING] };
-    /// Whether this task told the collector it exists (reset in a forked
-    /// child, whose only thread is a new task).
-    static ANNOUNCED: Cell<bool> = const { Cell::new(false) };
-}
+// SAFETY: integers only.
+unsafe impl crate::thread_block::Zeroed for EntryTime {}
+
+static ENTRIES: ThreadLocal<[Cell<EntryTime>; NESTING]> = ThreadLocal::new();
+/// Whether this task told the collector it exists (reset in a forked
+/// child, whose only thread is a new task).
+static ANNOUNCED: ThreadLocal<Cell<bool>> = ThreadLocal::new();
 
 fn nesting_slot() -> usize {
     (crate::thread::trap_depth().max(1) as usize - 1).min(NESTING - 1)
@@ -51,19 +52,19 @@ fn nesting_slot() -> usize {
 
 /// Note that the call of task `tid` with stack pointer `sp` starts now.
 fn record_entry(tid: u32, sp: u64, (wall, mono): (u64, u64)) {
-    ENTRIES.with(|e| e[nesting_slot()].set(EntryTime { tid, sp, wall, mono }));
+    let _ = ENTRIES.with(|e| e[nesting_slot()].set(EntryTime { tid, sp, wall, mono }));
 }
 
 /// The entry time of that call, if nothing overwrote it.
 fn entry_of(tid: u32, sp: u64) -> Option<(u64, u64)> {
-    let e = ENTRIES.with(|e| e[nesting_slot()].get());
+    let e = ENTRIES.with(|e| e[nesting_slot()].get())?;
     (e.tid == tid && e.sp == sp).then_some((e.wall, e.mono))
 }
 
 /// Tell the collector about the calling task once, so `[pid N]` prefixes
 /// start as soon as a second task exists, whatever calls are shown.
 pub fn announce() {
-    if !sink::is_collector() || ANNOUNCED.with(|a| a.replace(true)) {
+    if !sink::is_collector() || ANNOUNCED.with(|a| a.replace(true)).unwrap_or(true) {
         return;
     }
     let mut buf = [0u8; 64];
@@ -276,8 +277,18 @@ impl Tracer {
         static SET_ID_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
         let mut path = [0u8; 4096];
         let (facts, n) = crate::trace::notes::exec_facts(info, &mut path);
-        if facts.statically_linked {
-            self.note(&[&path[..n], crate::trace::notes::STATIC_NOTE.as_bytes()], ids);
+        use crate::trace::notes::{DEBUGGED_NOTE, FOREIGN_LOADER_NOTE, STATIC_NOTE};
+        let untraced = if crate::exec::traceme_pending() {
+            Some(DEBUGGED_NOTE)
+        } else if facts.statically_linked {
+            Some(STATIC_NOTE)
+        } else if facts.foreign_loader && self.config().follow {
+            Some(FOREIGN_LOADER_NOTE)
+        } else {
+            None
+        };
+        if let Some(note) = untraced {
+            self.note(&[&path[..n], note.as_bytes()], ids);
         }
         if facts.set_id && !SET_ID_NOTED.swap(true, Ordering::Relaxed) {
             let text = b" is set-user-ID or set-group-ID: it runs without gaining privileges (no_new_privs)";
@@ -492,13 +503,22 @@ fn abi_name(abi: Abi) -> &'static str {
     }
 }
 
-/// `(realtime, monotonic)` in nanoseconds, from the vDSO (no trap).
+/// `(realtime, monotonic)` in nanoseconds: from the vDSO through libc
+/// (no trap), or through the gate in a thread whose `%fs` is not libc's.
 fn now() -> (u64, u64) {
+    let through_libc = crate::thread::libc_usable();
     let read = |clock| {
         let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: clock_gettime writes the timespec it is given; it is
-        // async-signal-safe and answered by the vDSO.
-        unsafe { libc::clock_gettime(clock, &mut ts) };
+        if through_libc {
+            // SAFETY: clock_gettime writes the timespec it is given; it is
+            // async-signal-safe and answered by the vDSO.
+            unsafe { libc::clock_gettime(clock, &mut ts) };
+        } else {
+            // SAFETY: as above, made through the gate.
+            let _ = unsafe {
+                crate::raw::syscall(Sysno::clock_gettime, &[clock as u64, &raw mut ts as u64])
+            };
+        }
         ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
     };
     (read(libc::CLOCK_REALTIME), read(libc::CLOCK_MONOTONIC))
@@ -560,7 +580,7 @@ fn exec_path() -> Vec<u8> {
 
 /// Forget counts inherited from the parent: a forked child reports its own.
 pub extern "C" fn after_fork_in_child() {
-    ANNOUNCED.with(|a| a.set(false));
+    let _ = ANNOUNCED.with(|a| a.set(false));
     if let Some(inj) = WATCHING.get().and_then(|t| t.injector.as_ref()) {
         inj.reset_counts();
     }

@@ -261,39 +261,63 @@ pub fn fd(out: &mut Out, fd: i32, cx: &Context) {
     }
 }
 
-thread_local! {
-    /// The path of a descriptor the current call is closing, read at entry
-    /// (after the call the descriptor no longer has one): `(fd, length)`.
-    static CLOSING: std::cell::Cell<(i32, usize)> = const { std::cell::Cell::new((-1, 0)) };
-    static CLOSING_PATH: std::cell::RefCell<[u8; PATH_MAX]> = const { std::cell::RefCell::new([0; PATH_MAX]) };
+/// The path of a descriptor the current call is closing, read at entry
+/// (after the call the descriptor no longer has one).
+struct Closing {
+    /// The descriptor plus one; 0 when no path is kept.
+    fd_plus_one: std::cell::Cell<i32>,
+    len: std::cell::Cell<usize>,
+    /// Set while `path` is being written or read (a nested call on the
+    /// same thread leaves it alone).
+    busy: std::cell::Cell<bool>,
+    path: std::cell::UnsafeCell<[u8; PATH_MAX]>,
+}
+
+// SAFETY: integers, a bool and bytes: zero is "nothing kept".
+unsafe impl crate::thread_block::Zeroed for Closing {}
+
+static CLOSING: crate::thread_block::ThreadLocal<Closing> = crate::thread_block::ThreadLocal::new();
+
+impl Closing {
+    /// Run `f` on the path buffer unless a caller further up this thread has it.
+    fn with_path<R>(&self, f: impl FnOnce(&mut [u8; PATH_MAX]) -> Option<R>) -> Option<R> {
+        if self.busy.replace(true) {
+            return None;
+        }
+        // SAFETY: `busy` makes this the only reference to the buffer.
+        let r = f(unsafe { &mut *self.path.get() });
+        self.busy.set(false);
+        r
+    }
 }
 
 /// At entry of a call that closes `fd`: keep its path for the line.
 pub fn remember_fd_path(fd: i32) {
-    let len = CLOSING_PATH.with(|p| p.try_borrow_mut().ok().and_then(|mut p| read_fd_link(fd, &mut p[..])));
-    CLOSING.with(|c| c.set(len.map_or((-1, 0), |n| (fd, n))));
+    let _ = CLOSING.with(|c| {
+        let len = c.with_path(|p| read_fd_link(fd, &mut p[..]));
+        c.fd_plus_one.set(if len.is_some() { fd.wrapping_add(1) } else { 0 });
+        c.len.set(len.unwrap_or(0));
+    });
 }
 
 /// After the line is written: the kept path no longer applies.
 pub fn forget_fd_path() {
-    CLOSING.with(|c| c.set((-1, 0)));
+    let _ = CLOSING.with(|c| c.fd_plus_one.set(0));
 }
 
 /// The path of `fd`: kept from the call's entry, or read now.
 pub fn fd_path(fd: i32, buf: &mut [u8]) -> Option<usize> {
-    let (kept_fd, len) = CLOSING.with(|c| c.get());
-    if kept_fd == fd && kept_fd >= 0 {
-        let n = len.min(buf.len());
-        let copied = CLOSING_PATH.with(|p| {
-            let p = p.try_borrow().ok()?;
+    let copied = CLOSING.with(|c| {
+        if fd < 0 || c.fd_plus_one.get() != fd.wrapping_add(1) {
+            return None;
+        }
+        let n = c.len.get().min(buf.len());
+        c.with_path(|p| {
             buf[..n].copy_from_slice(p.get(..n)?);
             Some(n)
-        });
-        if copied.is_some() {
-            return copied;
-        }
-    }
-    read_fd_link(fd, buf)
+        })
+    });
+    copied.flatten().or_else(|| read_fd_link(fd, buf))
 }
 
 /// What `/proc/self/fd/N` links to, read through the gate.
