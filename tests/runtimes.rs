@@ -1,0 +1,373 @@
+//! Issue 17: the trap path runs anywhere.
+//!
+//! Each test runs a real runtime twice, each time in a fresh directory: (a)
+//! untraced, (b) under `selftrace -f -o TRACE --` with every call traced
+//! (the default). The untraced run must do what the program was written
+//! to do (its exact stdout and exit status: a broken machine fails here,
+//! not as a tracer bug); the traced run must end the same way and print
+//! the same stdout; nothing may say "Bad system call"; no traced process
+//! may be killed by SIGSYS or SIGSEGV or see a SIGSYS of ours; and where
+//! the program makes calls of its own, the trace must show them (the file
+//! it opens appears in an `openat` line).
+//!
+//! The runtimes are those that break a tracer borrowing the interrupted
+//! thread's environment: Node.js, Go (its own FS base, raw system calls,
+//! 8 KiB goroutine stacks, its sigaltstack rule), threads on 16-40 KiB
+//! stacks, handlers on small sigaltstacks, Rust's stack-overflow report,
+//! the JVM at its smallest thread stack, musl's dynamic loader, and gdb
+//! (ptrace) under selftrace and selftrace under gdb.
+//!
+//! The programs are in `tests/runtimes/` and are built once per test run
+//! into CARGO_TARGET_TMPDIR (the Go ones in parallel, with a Go cache
+//! there, offline). A missing tool fails its test with a message naming
+//! the tool and its Debian package; `.ci/run` installs them.
+
+mod common;
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::{need, Outcome, TempDir};
+use regex_lite::Regex;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/runtimes");
+
+/// A run that takes longer is hung: its process group is killed and the
+/// test fails.
+const TIMEOUT: Duration = Duration::from_secs(90);
+
+// ---- building the programs ----
+
+fn build_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("runtimes");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(FIXTURES).join(name)
+}
+
+/// Runs a build command that writes `out`, through a temporary name so
+/// that a concurrent run never executes a half-written file.
+fn build(what: &str, mut cmd: Command, out: &str) -> Result<PathBuf, String> {
+    let dest = build_dir().join(out);
+    let tmp = build_dir().join(format!("{out}.{}.tmp", std::process::id()));
+    cmd.arg("-o").arg(&tmp);
+    let description = format!("{cmd:?}");
+    match cmd.output() {
+        Err(e) => Err(format!("cannot run {what}: {e}")),
+        Ok(o) if !o.status.success() => Err(format!(
+            "{description} failed: {}\n--- stdout\n{}\n--- stderr\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Ok(_) => {
+            std::fs::rename(&tmp, &dest).unwrap();
+            Ok(dest)
+        }
+    }
+}
+
+/// `cc -O1 -Wall -pthread SOURCE -o BUILD/out`.
+fn compile_c(compiler: &str, package: &str, source: &str, out: &str) -> PathBuf {
+    need(compiler, package);
+    let mut cmd = Command::new(compiler);
+    cmd.args(["-O1", "-Wall", "-pthread"]).arg(fixture(source));
+    build(compiler, cmd, out).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn small_stacks() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| compile_c("cc", "gcc libc6-dev", "small_stacks.c", "small_stacks"))
+}
+
+fn altstack() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| compile_c("cc", "gcc libc6-dev", "altstack.c", "altstack"))
+}
+
+fn musl_program() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| compile_c("musl-gcc", "musl-tools", "musl_thread.c", "musl_thread"))
+}
+
+// ---- what kind of ELF file a build is ----
+
+#[derive(Debug, PartialEq)]
+enum ElfKind {
+    /// ET_EXEC: fixed addresses (non-PIE, or static).
+    Exec,
+    /// ET_DYN with an interpreter: a position-independent executable.
+    Pie,
+}
+
+/// The ELF type and the program interpreter (PT_INTERP), read from the
+/// file itself.
+fn elf_facts(path: &Path) -> (ElfKind, String) {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF", "{} is not an ELF file", path.display());
+    let u16_at = |o: usize| u16::from_le_bytes(bytes[o..o + 2].try_into().unwrap());
+    let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().unwrap());
+    let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().unwrap()) as usize;
+    let kind = match u16_at(16) {
+        2 => ElfKind::Exec,
+        3 => ElfKind::Pie,
+        other => panic!("{}: ELF type {other}", path.display()),
+    };
+    let (phoff, phentsize, phnum) = (u64_at(32), u16_at(54) as usize, u16_at(56) as usize);
+    let mut interp = String::new();
+    for i in 0..phnum {
+        let ph = phoff + i * phentsize;
+        if u32_at(ph) == 3 {
+            let (offset, size) = (u64_at(ph + 8), u64_at(ph + 32));
+            interp = String::from_utf8_lossy(&bytes[offset..offset + size]).trim_end_matches('\0').to_string();
+        }
+    }
+    (kind, interp)
+}
+
+// ---- running them ----
+
+/// The two runs of one program.
+struct Pair {
+    name: String,
+    untraced: Outcome,
+    traced: Outcome,
+    trace: String,
+    _root: TempDir,
+}
+
+/// Runs `program ARGS` untraced in ROOT/untraced/ and then as
+/// `selftrace -f -o ROOT/trace.txt -- program ARGS` in ROOT/traced/, each
+/// bounded by `TIMEOUT`.
+fn run_both(program: &Path, args: &[&str]) -> Pair {
+    let name = program.file_name().unwrap().to_string_lossy().into_owned();
+    let root = TempDir::new(&format!("runtimes-{name}"));
+    let dir = |tag: &str| {
+        let d = root.0.join(tag);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    };
+    let mut plain = Command::new(program);
+    plain.args(args).current_dir(dir("untraced"));
+    let untraced = common::run(plain, &root.0, "untraced", TIMEOUT);
+
+    let trace_path = root.0.join("trace.txt");
+    let mut traced = common::selftrace_command();
+    traced.arg("-f").arg("-o").arg(&trace_path).arg("--").arg(program).args(args).current_dir(dir("traced"));
+    let traced = common::run(traced, &root.0, "traced", TIMEOUT);
+    let trace = std::fs::read(&trace_path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    eprintln!(
+        "{name} {args:?}: untraced {:.2?}, traced {:.2?}, {} trace lines",
+        untraced.took,
+        traced.took,
+        trace.lines().count()
+    );
+    Pair { name, untraced, traced, trace, _root: root }
+}
+
+/// An exit status as "exit 3" or "signal 6", for comparing and reporting.
+fn ending(o: &Outcome) -> String {
+    match (o.status.code(), o.status.signal()) {
+        (Some(code), _) => format!("exit {code}"),
+        (None, Some(sig)) => format!("signal {sig}"),
+        _ => format!("{:?}", o.status),
+    }
+}
+
+impl Pair {
+    /// Both runs, and the start and end of the trace, for failure messages.
+    fn dump(&self) -> String {
+        let lines: Vec<&str> = self.trace.lines().collect();
+        let head = lines.iter().take(20).copied().collect::<Vec<_>>().join("\n");
+        let tail = lines.iter().rev().take(20).rev().copied().collect::<Vec<_>>().join("\n");
+        format!(
+            "{}\n=== untraced: {}\n\n=== traced: {}\n\n=== trace ({} lines), first lines:\n{head}\n...\nlast lines:\n{tail}",
+            self.name,
+            self.untraced.describe(),
+            self.traced.describe(),
+            lines.len()
+        )
+    }
+
+    /// The untraced run did what the program is written to do: this exact
+    /// stdout and exit code.
+    fn assert_untraced(&self, stdout: &str, code: i32) -> &Pair {
+        assert_eq!(self.untraced.stdout, stdout, "untraced stdout is not what the program prints\n{}", self.dump());
+        assert_eq!(ending(&self.untraced), format!("exit {code}"), "untraced run\n{}", self.dump());
+        self
+    }
+
+    /// The traced run ended as the untraced one did, nothing anywhere says
+    /// "Bad system call", and no traced process died of SIGSYS or SIGSEGV
+    /// or was sent a SIGSYS.
+    fn assert_alive(&self) -> &Pair {
+        assert_eq!(ending(&self.traced), ending(&self.untraced), "the traced run ended differently\n{}", self.dump());
+        for (what, text) in [
+            ("untraced stdout", &self.untraced.stdout),
+            ("untraced stderr", &self.untraced.stderr),
+            ("traced stdout", &self.traced.stdout),
+            ("traced stderr", &self.traced.stderr),
+            ("trace", &self.trace),
+        ] {
+            assert!(!text.contains("Bad system call"), "\"Bad system call\" in the {what}\n{}", self.dump());
+        }
+        for line in self.trace.lines() {
+            for bad in ["+++ killed by SIGSYS", "+++ killed by SIGSEGV", "--- SIGSYS"] {
+                assert!(!line.contains(bad), "a traced process met {bad:?}: {line}\n{}", self.dump());
+            }
+        }
+        self
+    }
+
+    /// `assert_alive`, and the same stdout.
+    fn assert_same(&self) -> &Pair {
+        self.assert_alive();
+        assert_eq!(self.traced.stdout, self.untraced.stdout, "stdout differs\n{}", self.dump());
+        self
+    }
+
+    /// The trace's lines as (pid, line without the pid).
+    fn lines(&self) -> Vec<(u32, &str)> {
+        self.trace
+            .lines()
+            .map(|l| {
+                let (pid, body) = l.split_once(' ').unwrap_or_else(|| panic!("no pid on {l:?}\n{}", self.dump()));
+                let pid = pid.parse().unwrap_or_else(|_| panic!("no pid on {l:?}\n{}", self.dump()));
+                (pid, body.trim_start())
+            })
+            .collect()
+    }
+
+    /// The pid on the trace's first line: the program selftrace started.
+    fn root(&self) -> u32 {
+        self.lines().first().unwrap_or_else(|| panic!("empty trace\n{}", self.dump())).0
+    }
+
+    /// Lines (without their pid) matching `^pattern$`.
+    fn matching(&self, pattern: &str) -> Vec<(u32, String)> {
+        let re = Regex::new(&format!("^{pattern}$")).unwrap();
+        self.lines().into_iter().filter(|(_, l)| re.is_match(l)).map(|(p, l)| (p, l.to_string())).collect()
+    }
+
+    /// The first line matching `^pattern$`; `why` says what its absence means.
+    fn must_have(&self, pattern: &str, why: &str) -> (u32, String) {
+        self.matching(pattern)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no trace line matching {pattern:?}: {why}\n{}", self.dump()))
+    }
+
+    /// The trace ends the program's own process as the untraced run ended.
+    fn assert_root_ends_as_it_did(&self) -> &Pair {
+        let root = self.root();
+        let want = match (self.untraced.status.code(), self.untraced.status.signal()) {
+            (Some(code), _) => format!("+++ exited with {code} +++"),
+            (None, Some(sig)) => format!("+++ killed by {}", signal_name(sig)),
+            _ => unreachable!(),
+        };
+        assert!(
+            self.lines().iter().any(|(p, l)| *p == root && l.starts_with(&want)),
+            "no line {want:?} of pid {root} in the trace\n{}",
+            self.dump()
+        );
+        self
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSYS => "SIGSYS",
+        libc::SIGBUS => "SIGBUS",
+        _ => "a signal",
+    }
+}
+
+/// A pattern for an `openat` of a file whose name ends with `name` that
+/// succeeded.
+fn opened(name: &str) -> String {
+    format!(r#"openat\(AT_FDCWD, "([^"]*/)?{}", O_[^)]*\) += \d+"#, regex_lite::escape(name))
+}
+
+// ---- C threads on small stacks ----
+
+fn small_stacks_case(kib: u32) {
+    let kib_arg = kib.to_string();
+    let pair = run_both(small_stacks(), &[&kib_arg]);
+    let mut want: String =
+        (0..4).map(|i| format!("{kib} KiB stack, thread {i} read back: thread {i} was here\n")).collect();
+    want += &format!("{kib} KiB stacks: done\n");
+    pair.assert_untraced(&want, 0).assert_same().assert_root_ends_as_it_did();
+    let root = pair.root();
+    for i in 0..4 {
+        let (tid, _) = pair.must_have(&opened(&format!("stack-{kib}k-thread-{i}.txt")), "a thread's open");
+        assert_ne!(tid, root, "the open was made by the thread\n{}", pair.dump());
+    }
+}
+
+#[test]
+fn pthread_16k_stacks() {
+    small_stacks_case(16);
+}
+
+#[test]
+fn pthread_24k_stacks() {
+    small_stacks_case(24);
+}
+
+#[test]
+fn pthread_32k_stacks() {
+    small_stacks_case(32);
+}
+
+#[test]
+fn pthread_40k_stacks() {
+    small_stacks_case(40);
+}
+
+// ---- signal handlers on small sigaltstacks ----
+
+fn altstack_case(kib: u32) {
+    let kib_arg = kib.to_string();
+    let pair = run_both(altstack(), &[&kib_arg]);
+    let want = format!(
+        "{kib} KiB altstack above a 64 KiB canary\n{}\
+         handler wrote its line: yes\n\
+         handler ran on the altstack: yes\n\
+         canary intact\n",
+        "altstack handler wrote\n".repeat(3)
+    );
+    pair.assert_untraced(&want, 0).assert_same().assert_root_ends_as_it_did();
+    let writes = pair.matching(r#"write\(1, "altstack handler wrote\\n", 23\) += 23"#);
+    assert_eq!(writes.len(), 3, "the handler's three writes are traced\n{}", pair.dump());
+}
+
+#[test]
+fn altstack_8k_handler_calls_write_and_the_canary_below_stays_intact() {
+    altstack_case(8);
+}
+
+#[test]
+fn altstack_16k_handler_calls_write_and_the_canary_below_stays_intact() {
+    altstack_case(16);
+}
+
+// ---- musl ----
+
+#[test]
+fn musl_dynamic_program_with_a_thread() {
+    let exe = musl_program();
+    let (_, interp) = elf_facts(exe);
+    assert!(interp.contains("ld-musl"), "{} should use musl's loader, has interpreter {interp:?}", exe.display());
+    let pair = run_both(exe, &[]);
+    // selftrace may run it untraced with a note; it must run unharmed.
+    pair.assert_untraced("musl: written by a musl thread\n", 9).assert_same();
+}
