@@ -140,7 +140,7 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn describe(&self) -> String {
-        format!("{:?}\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr)
+        format!("{}\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr)
     }
 }
 
