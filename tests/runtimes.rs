@@ -96,6 +96,76 @@ fn musl_program() -> &'static Path {
     BUILT.get_or_init(|| compile_c("musl-gcc", "musl-tools", "musl_thread.c", "musl_thread"))
 }
 
+/// The four Go builds of the two Go programs.
+struct GoPrograms {
+    pure_pie: PathBuf,
+    cgo_pie: PathBuf,
+    cgo_exe: PathBuf,
+    pure_static: PathBuf,
+}
+
+/// Builds the Go programs once per test run, all four at once. The build
+/// is offline and GOPATH mode (single-file mains, no module), with its
+/// cache under CARGO_TARGET_TMPDIR so that later runs reuse it.
+fn go_programs() -> &'static GoPrograms {
+    static BUILT: OnceLock<GoPrograms> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        need("go", "golang-go");
+        // cgo builds link with the C compiler.
+        need("gcc", "gcc libc6-dev");
+        let cache = build_dir().join("go-cache");
+        let gopath = build_dir().join("go-path");
+        let go = |cgo: bool, mode: &str, source: &str, out: &str| {
+            let mut cmd = Command::new("go");
+            // No user settings (GOENV=off), no network, no other toolchain.
+            cmd.env("GOCACHE", &cache)
+                .env("GOPATH", &gopath)
+                .env("GOENV", "off")
+                .env("GO111MODULE", "off")
+                .env("GOFLAGS", "")
+                .env("GOPROXY", "off")
+                .env("GOTOOLCHAIN", "local")
+                .env("CGO_ENABLED", if cgo { "1" } else { "0" })
+                .arg("build")
+                .arg(format!("-buildmode={mode}"));
+            // `go build -o OUT FILE`: the file goes last.
+            let dest = build_dir().join(out);
+            let tmp = build_dir().join(format!("{out}.{}.tmp", std::process::id()));
+            cmd.arg("-o").arg(&tmp).arg(fixture(source));
+            let o = cmd.output().unwrap_or_else(|e| panic!("cannot run go: {e}"));
+            assert!(
+                o.status.success(),
+                "{cmd:?} failed: {}\n--- stdout\n{}\n--- stderr\n{}",
+                o.status,
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            std::fs::rename(&tmp, &dest).unwrap();
+            dest
+        };
+        let built = std::thread::scope(|s| {
+            let jobs = [
+                s.spawn(|| go(false, "pie", "go_pure/main.go", "go_pure_pie")),
+                s.spawn(|| go(true, "pie", "go_cgo/main.go", "go_cgo_pie")),
+                // `exe` is Go's default on linux/amd64, named so that a
+                // distribution's default of PIE does not change the test:
+                // non-PIE with cgo, static without.
+                s.spawn(|| go(true, "exe", "go_cgo/main.go", "go_cgo_exe")),
+                s.spawn(|| go(false, "exe", "go_pure/main.go", "go_pure_static")),
+            ];
+            jobs.map(|j| j.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        let [pure_pie, cgo_pie, cgo_exe, pure_static] = built;
+        let programs = GoPrograms { pure_pie, cgo_pie, cgo_exe, pure_static };
+        // Each build is the kind of binary its test is about.
+        assert_elf(&programs.pure_pie, ElfKind::Pie, "ld-linux");
+        assert_elf(&programs.cgo_pie, ElfKind::Pie, "ld-linux");
+        assert_elf(&programs.cgo_exe, ElfKind::Exec, "ld-linux");
+        assert_elf(&programs.pure_static, ElfKind::Exec, "");
+        programs
+    })
+}
+
 // ---- what kind of ELF file a build is ----
 
 #[derive(Debug, PartialEq)]
@@ -129,6 +199,17 @@ fn elf_facts(path: &Path) -> (ElfKind, String) {
         }
     }
     (kind, interp)
+}
+
+/// `path` is of `kind` and its interpreter names `loader` (none if empty).
+fn assert_elf(path: &Path, kind: ElfKind, loader: &str) {
+    let (found, interp) = elf_facts(path);
+    assert_eq!(found, kind, "{}: ELF type (interpreter {interp:?})", path.display());
+    if loader.is_empty() {
+        assert!(interp.is_empty(), "{} should be static, has interpreter {interp}", path.display());
+    } else {
+        assert!(interp.contains(loader), "{}: interpreter {interp:?}, want one naming {loader}", path.display());
+    }
 }
 
 // ---- running them ----
@@ -295,6 +376,72 @@ fn signal_name(sig: i32) -> &'static str {
 /// succeeded.
 fn opened(name: &str) -> String {
     format!(r#"openat\(AT_FDCWD, "([^"]*/)?{}", O_[^)]*\) += \d+"#, regex_lite::escape(name))
+}
+
+// ---- Go ----
+
+fn go_files_stdout(prefix: &str, last: &str) -> String {
+    (0..8).map(|i| format!("{i}: {prefix}{i}{last}\n")).collect()
+}
+
+fn pure_go_stdout() -> String {
+    go_files_stdout("goroutine ", " was here") + "pure go: done\n"
+}
+
+fn cgo_stdout() -> String {
+    go_files_stdout("goroutine ", " round 3") + "cgo: 0+1+...+99 = 4950\n"
+}
+
+#[test]
+fn go_pure_pie() {
+    let pair = run_both(&go_programs().pure_pie, &[]);
+    pair.assert_untraced(&pure_go_stdout(), 6).assert_same().assert_root_ends_as_it_did();
+    // Go's own raw openat, from a thread whose FS base is Go's.
+    pair.must_have(&opened("gopure-0.txt"), "the Go runtime's own openat is not traced");
+}
+
+#[test]
+fn go_cgo_pie_goroutines_doing_file_io() {
+    let pair = run_both(&go_programs().cgo_pie, &[]);
+    pair.assert_untraced(&cgo_stdout(), 7).assert_same().assert_root_ends_as_it_did();
+    assert!(
+        !pair.traced.stderr.contains("non-Go code disabled sigaltstack"),
+        "the trap path disabled Go's sigaltstack\n{}",
+        pair.dump()
+    );
+    for i in 0..8 {
+        pair.must_have(&opened(&format!("gocgo-{i}-0.txt")), "a goroutine's os.OpenFile is not traced");
+    }
+}
+
+#[test]
+fn go_cgo_non_pie_file_calls_are_traced() {
+    let pair = run_both(&go_programs().cgo_exe, &[]);
+    pair.assert_untraced(&cgo_stdout(), 7).assert_same().assert_root_ends_as_it_did();
+    // os.OpenFile is Go's raw syscall from the executable's text (below
+    // 4 GiB in a non-PIE), not libc's: it must be in the trace.
+    for i in 0..8 {
+        for round in 0..4 {
+            pair.must_have(
+                &opened(&format!("gocgo-{i}-{round}.txt")),
+                "a non-PIE Go program's own calls are missing from the trace",
+            );
+        }
+    }
+    pair.must_have(r#"unlinkat\(AT_FDCWD, "gocgo-0-0\.txt", 0\) += 0"#, "os.Remove's unlinkat is not traced");
+}
+
+#[test]
+fn go_static_runs_unharmed_and_untraced() {
+    let exe = &go_programs().pure_static;
+    let pair = run_both(exe, &[]);
+    pair.assert_untraced(&pure_go_stdout(), 6).assert_same().assert_root_ends_as_it_did();
+    let note = format!("{} is statically linked: it runs untraced", exe.display());
+    assert!(
+        pair.lines().iter().any(|(_, l)| l.contains(&note)),
+        "no note {note:?} in the trace\n{}",
+        pair.dump()
+    );
 }
 
 // ---- C threads on small stacks ----
