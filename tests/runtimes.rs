@@ -166,6 +166,43 @@ fn go_programs() -> &'static GoPrograms {
     })
 }
 
+/// The Rust stack-overflow program, compiled with rustc (unoptimised, so
+/// that the recursion stays a recursion).
+fn overflow_program() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        need("rustc", "rustc");
+        let mut cmd = Command::new("rustc");
+        cmd.args(["--edition", "2021", "-C", "opt-level=0", "-C", "debuginfo=0"]).arg(fixture("overflow.rs"));
+        build("rustc", cmd, "overflow").unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// The directory of the compiled Java class.
+fn java_classes() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        need("javac", "default-jdk-headless");
+        let dest = build_dir().join("java");
+        let tmp = build_dir().join(format!("java.{}.tmp", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let o = Command::new("javac")
+            .arg("-d")
+            .arg(&tmp)
+            .arg(fixture("Threads.java"))
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run javac: {e}"));
+        assert!(o.status.success(), "javac failed: {}\n{}", o.status, String::from_utf8_lossy(&o.stderr));
+        let _ = std::fs::remove_dir_all(&dest);
+        // Another test run may have put its classes there meanwhile: then
+        // these are used where javac wrote them.
+        match std::fs::rename(&tmp, &dest) {
+            Ok(()) => dest,
+            Err(_) => tmp,
+        }
+    })
+}
+
 // ---- what kind of ELF file a build is ----
 
 #[derive(Debug, PartialEq)]
@@ -378,6 +415,36 @@ fn opened(name: &str) -> String {
     format!(r#"openat\(AT_FDCWD, "([^"]*/)?{}", O_[^)]*\) += \d+"#, regex_lite::escape(name))
 }
 
+// ---- Node.js ----
+
+#[test]
+fn node_workers_child_process_fs_promises_and_http() {
+    let node = need("node", "nodejs");
+    let pair = run_both(&node, &[fixture("node_app.js").to_str().unwrap()]);
+    pair.assert_untraced(
+        "workers: 55 5050 500500\n\
+         child_process: child says 42 (exit 0)\n\
+         fs.promises: written with fs.promises\n\
+         http: 200 hello from GET /ping\n\
+         node: done\n",
+        5,
+    )
+    .assert_same()
+    .assert_root_ends_as_it_did();
+    let root = pair.root();
+    pair.must_have(&opened("node-fs-promises.txt"), "fs.promises' open (on libuv's thread pool) is not traced");
+    let (child, _) = pair.must_have(r#"execve\("[^"]*node", \["[^"]*node", "-e", .*\) += 0"#, "the child node's exec");
+    assert_ne!(child, root, "the child node runs in a process of its own\n{}", pair.dump());
+    pair.must_have(
+        r#"bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(0\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) += 0"#,
+        "the http server's bind",
+    );
+    pair.must_have(
+        r#"connect\(\d+, \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) += .*"#,
+        "the http client's connect",
+    );
+}
+
 // ---- Go ----
 
 fn go_files_stdout(prefix: &str, last: &str) -> String {
@@ -505,6 +572,42 @@ fn altstack_8k_handler_calls_write_and_the_canary_below_stays_intact() {
 #[test]
 fn altstack_16k_handler_calls_write_and_the_canary_below_stays_intact() {
     altstack_case(16);
+}
+
+// ---- Rust's stack-overflow report ----
+
+#[test]
+fn rust_stack_overflow_keeps_its_report() {
+    let pair = run_both(overflow_program(), &[]);
+    let report = "has overflowed its stack";
+    assert_eq!(pair.untraced.stdout, "recursing until the stack overflows\n", "{}", pair.dump());
+    assert_eq!(pair.untraced.status.signal(), Some(libc::SIGABRT), "untraced, Rust aborts\n{}", pair.dump());
+    assert!(pair.untraced.stderr.contains(report), "untraced, Rust reports the overflow\n{}", pair.dump());
+    // The same death (Rust's abort, not a bare SIGSEGV) and the report kept.
+    pair.assert_same().assert_root_ends_as_it_did();
+    assert!(pair.traced.stderr.contains(report), "traced, the {report:?} report is lost\n{}", pair.dump());
+    // The fault on the guard page reached the program's handler.
+    pair.must_have(r"--- SIGSEGV \{si_signo=SIGSEGV, .*\} ---", "the overflow's SIGSEGV");
+}
+
+// ---- the JVM at its smallest thread stack ----
+
+#[test]
+fn jvm_xss136k_threads() {
+    let java = need("java", "default-jdk-headless");
+    let classes = java_classes();
+    let pair = run_both(&java, &["-Xss136k", "-cp", classes.to_str().unwrap(), "Threads"]);
+    pair.assert_untraced(
+        "0: thread 0 sum 500500\n\
+         1: thread 1 sum 2001000\n\
+         2: thread 2 sum 4501500\n\
+         3: thread 3 sum 8002000\n\
+         jvm: done\n",
+        8,
+    )
+    .assert_same()
+    .assert_root_ends_as_it_did();
+    pair.must_have(&opened("jvm-thread-0.txt"), "a Java thread's file open is not traced");
 }
 
 // ---- musl ----
