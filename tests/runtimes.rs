@@ -39,6 +39,9 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/runtimes");
 /// test fails.
 const TIMEOUT: Duration = Duration::from_secs(90);
 
+/// gdb's runs: a deadlock between gdb and a trap must fail, not hang.
+const GDB_TIMEOUT: Duration = Duration::from_secs(60);
+
 // ---- building the programs ----
 
 fn build_dir() -> PathBuf {
@@ -620,4 +623,82 @@ fn musl_dynamic_program_with_a_thread() {
     let pair = run_both(exe, &[]);
     // selftrace may run it untraced with a note; it must run unharmed.
     pair.assert_untraced("musl: written by a musl thread\n", 9).assert_same();
+}
+
+// ---- gdb ----
+
+/// `gdb -batch -nx ARGS`: no user settings, no debuginfod server.
+fn gdb_command(mut cmd: Command, gdb: &Path, args: &[&str]) -> Command {
+    cmd.arg(gdb).args(["-batch", "-nx"]).args(args).env("DEBUGINFOD_URLS", "").env("LC_ALL", "C");
+    cmd
+}
+
+#[test]
+fn gdb_under_selftrace() {
+    let gdb = need("gdb", "gdb");
+    let echo = need("echo", "coreutils");
+    let inferior = ["-ex", "run", "--args", echo.to_str().unwrap(), "inferior-says-hi"];
+    let root = TempDir::new("runtimes-gdb-under");
+    // `env gdb ...`: the same command line as under selftrace.
+    let untraced = common::run(gdb_command(Command::new("env"), &gdb, &inferior), &root.0, "untraced", GDB_TIMEOUT);
+    let trace_path = root.0.join("trace.txt");
+    let mut selftrace = common::selftrace_command();
+    selftrace.arg("-f").arg("-o").arg(&trace_path).arg("--");
+    // A hang here (gdb's vfork child stopped in a trap that only the
+    // blocked gdb could release) fails the test after GDB_TIMEOUT.
+    let traced = common::run(gdb_command(selftrace, &gdb, &inferior), &root.0, "traced", GDB_TIMEOUT);
+    let trace = std::fs::read_to_string(&trace_path).unwrap_or_default();
+    let dump = || {
+        format!("=== untraced: {}\n\n=== traced: {}\n\n=== trace:\n{trace}", untraced.describe(), traced.describe())
+    };
+    eprintln!("gdb under selftrace: untraced {:.2?}, traced {:.2?}", untraced.took, traced.took);
+    assert_eq!(ending(&untraced), "exit 0", "untraced gdb\n{}", dump());
+    assert!(untraced.stdout.lines().any(|l| l == "inferior-says-hi"), "untraced gdb ran its inferior\n{}", dump());
+    assert_eq!(ending(&traced), ending(&untraced), "gdb under selftrace ended differently\n{}", dump());
+    assert!(traced.stdout.lines().any(|l| l == "inferior-says-hi"), "the inferior's output is missing\n{}", dump());
+    assert!(traced.stdout.contains("exited normally"), "gdb saw its inferior exit\n{}", dump());
+    assert!(!trace.contains("Bad system call") && !traced.stderr.contains("Bad system call"), "{}", dump());
+    let gdb_exec = Regex::new(r#"(?m)^\d+ +execve\("[^"]*gdb", .* = 0$"#).unwrap();
+    assert!(gdb_exec.is_match(&trace), "the trace shows gdb's exec\n{}", dump());
+    let first_pid = trace.split(' ').next().unwrap_or_default();
+    assert!(
+        trace.lines().any(|l| l.starts_with(&format!("{first_pid} ")) && l.ends_with("+++ exited with 0 +++")),
+        "the trace shows gdb's exit\n{}",
+        dump()
+    );
+}
+
+#[test]
+fn selftrace_under_gdb() {
+    let gdb = need("gdb", "gdb");
+    let echo = need("echo", "coreutils");
+    let root = TempDir::new("runtimes-under-gdb");
+    let trace_path = root.0.join("trace.txt");
+    let mut env = Command::new("env");
+    env.env("SELFTRACE_PRELOAD", common::preload_library());
+    let args = [
+        "-ex",
+        "handle SIGSYS nostop noprint pass",
+        "-ex",
+        "run",
+        "--args",
+        env!("CARGO_BIN_EXE_selftrace"),
+        "-o",
+        trace_path.to_str().unwrap(),
+        "--",
+        echo.to_str().unwrap(),
+        "hi",
+    ];
+    let run = common::run(gdb_command(env, &gdb, &args), &root.0, "gdb", GDB_TIMEOUT);
+    let trace = std::fs::read_to_string(&trace_path).unwrap_or_default();
+    let dump = || format!("=== gdb: {}\n\n=== trace:\n{trace}", run.describe());
+    eprintln!("selftrace under gdb: {:.2?}", run.took);
+    assert_eq!(ending(&run), "exit 0", "gdb running selftrace\n{}", dump());
+    assert!(run.stdout.lines().any(|l| l == "hi"), "echo's output is missing\n{}", dump());
+    assert!(!trace.contains("Bad system call") && !run.stderr.contains("Bad system call"), "{}", dump());
+    assert!(
+        Regex::new(r#"(?m)^write\(1, "hi\\n", 3\) += 3$"#).unwrap().is_match(&trace),
+        "the trace shows echo's write\n{}",
+        dump()
+    );
 }
