@@ -13,83 +13,12 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use regex_lite::Regex;
-
-/// A fresh directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("selftrace-real-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// `tool` as found on PATH; a clear failure when it is not there.
-fn need(tool: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(tool))
-        .find(|p| {
-            use std::os::unix::fs::PermissionsExt;
-            p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-        .unwrap_or_else(|| panic!("`{tool}` is not on PATH: the real-program tests need it (CI must install it)"))
-}
-
-/// How one run ended and what it printed.
-struct Outcome {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-    took: Duration,
-}
-
-impl Outcome {
-    fn describe(&self) -> String {
-        format!("{:?}\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr)
-    }
-}
-
-/// Run `cmd` with its output in files under `logs` (not pipes: a
-/// descendant left behind must not keep the test waiting for EOF), in its
-/// own process group so that a run past `limit` can be killed whole.
-fn run(mut cmd: Command, logs: &Path, tag: &str, limit: Duration) -> Outcome {
-    let out_path = logs.join(format!("{tag}.stdout"));
-    let err_path = logs.join(format!("{tag}.stderr"));
-    cmd.stdin(Stdio::null())
-        .stdout(File::create(&out_path).unwrap())
-        .stderr(File::create(&err_path).unwrap())
-        .process_group(0);
-    let start = Instant::now();
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let Some(status) = common::wait_or_kill(&mut child, limit) else {
-        panic!(
-            "{tag} run of {cmd:?} still running after {limit:?}; killed\n--- stderr\n{}",
-            std::fs::read_to_string(&err_path).unwrap_or_default()
-        );
-    };
-    let took = start.elapsed();
-    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
-    Outcome { status, stdout: read(&out_path), stderr: read(&err_path), took }
-}
 
 /// A workload: files to lay out in its directory, the command to run
 /// there, and its environment on top of the test's.
@@ -143,17 +72,17 @@ impl Workload {
     /// Run untraced, then traced into a trace file outside the working
     /// directory (so that the workload never sees it).
     fn run_both(&self) -> Pair {
-        let root = TempDir::new(self.name);
+        let root = common::TempDir::new(&format!("real-{}", self.name));
         let mut plain = Command::new(self.program);
         plain.args(&self.args);
         let (untraced_dir, plain) = self.prepare(&root.0, "untraced", plain);
-        let untraced = run(plain, &root.0, "untraced", self.limit);
+        let untraced = common::run(plain, &root.0, "untraced", self.limit);
 
         let trace_path = if self.keep_trace { root.0.join("trace.txt") } else { PathBuf::from("/dev/null") };
         let mut traced = common::selftrace_command();
         traced.arg("-f").arg("-o").arg(&trace_path).arg("--").arg(self.program).args(&self.args);
         let (traced_dir, traced) = self.prepare(&root.0, "traced", traced);
-        let traced = run(traced, &root.0, "traced", self.limit);
+        let traced = common::run(traced, &root.0, "traced", self.limit);
         let trace = String::from_utf8_lossy(&std::fs::read(&trace_path).unwrap_or_else(|e| {
             panic!("{}: no trace file {}: {e}\n{}", self.name, trace_path.display(), traced.describe())
         }))
@@ -172,19 +101,19 @@ impl Workload {
 /// The two runs of one workload.
 struct Pair {
     name: &'static str,
-    untraced: Outcome,
-    traced: Outcome,
+    untraced: common::Outcome,
+    traced: common::Outcome,
     trace: String,
     untraced_dir: PathBuf,
     traced_dir: PathBuf,
-    _root: TempDir,
+    _root: common::TempDir,
 }
 
 impl Pair {
     /// Standard output with the run's own directory written `$DIR`: the
     /// two runs work in different directories, and that is all that
     /// legitimately differs in what these workloads print.
-    fn stdout(&self, which: &Outcome, dir: &Path) -> String {
+    fn stdout(&self, which: &common::Outcome, dir: &Path) -> String {
         which.stdout.replace(dir.to_str().unwrap(), "$DIR")
     }
 
@@ -409,8 +338,8 @@ fn c_project(dir: &Path) {
 
 #[test]
 fn make_j2_builds_a_c_project_with_gcc() {
-    need("make");
-    need("gcc");
+    common::need("make", "make");
+    common::need("gcc", "gcc");
     let pair = Workload::new("make", c_project, "make", &["-j2", "run"]).run_both();
     pair.assert_same();
     // The build ran whole: make's echo of the link and the program's last line.
@@ -465,7 +394,7 @@ exit 3
 
 #[test]
 fn bash_pipelines_subshells_and_jobs() {
-    need("bash");
+    common::need("bash", "bash");
     let pair = Workload::new("bash", |d| write(d, "script.sh", BASH_SCRIPT), "bash", &["script.sh"]).run_both();
     pair.assert_same();
     assert_eq!(pair.traced.status.code(), Some(3));
@@ -557,7 +486,7 @@ if __name__ == "__main__":
 
 #[test]
 fn python_subprocess_threads_and_multiprocessing() {
-    need("python3");
+    common::need("python3", "python3");
     let pair = Workload::new("python", |d| write(d, "work.py", PYTHON_SCRIPT), "python3", &["work.py"]).run_both();
     pair.assert_same();
     assert_eq!(pair.traced.status.code(), Some(5));
@@ -612,8 +541,8 @@ git cat-file -p HEAD:a.txt
 
 #[test]
 fn git_init_add_commit_log() {
-    need("git");
-    need("sh");
+    common::need("git", "git");
+    common::need("sh", "dash");
     // Fixed identity and dates make the commit hashes the same in both
     // runs, so they are compared as they are; no system or user
     // configuration is read.
@@ -686,9 +615,9 @@ fn file_tree(dir: &Path) {
 
 #[test]
 fn tar_gzip_round_trip() {
-    need("tar");
-    need("gzip");
-    need("diff");
+    common::need("tar", "tar");
+    common::need("gzip", "gzip");
+    common::need("diff", "diffutils");
     let pair = Workload::new("tar", file_tree, "sh", &["run.sh"]).run_both();
     pair.assert_same();
     let out = &pair.traced.stdout;
@@ -770,7 +699,7 @@ fn summary_line<'a>(out: &'a str, prefix: &str) -> &'a str {
 /// /dev/null`, leaving out `ignore` (and, if `only` is not empty, running
 /// only the cases it names); both runs' outcomes per test case.
 fn cpython_suite(name: &'static str, modules: &[&str], ignore: &[&str], only: &[&str]) -> CpythonRuns {
-    need("python3");
+    common::need("python3", "python3");
     let check = Command::new("python3")
         .args(["-c", "import test.libregrtest, test.support; import test.test_os, test.test_subprocess, test.test_signal, test.test_threading"])
         .output()

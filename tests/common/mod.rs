@@ -5,8 +5,12 @@
 //! with a filter selecting one test and `SELFTRACE_TEST_CHILD` naming it.
 #![allow(dead_code)]
 
-use std::process::{Command, Output};
+use std::fs::File;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use selftrace::{Action, Hook, SyscallInfo};
 
@@ -88,4 +92,79 @@ pub fn wait_or_kill(child: &mut std::process::Child, limit: std::time::Duration)
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
+}
+
+/// A fresh directory `selftrace-NAME-PID-N` in the temporary directory,
+/// removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("selftrace-{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `tool` as found on PATH; a clear failure, naming the Debian package
+/// that ships it, when it is not there.
+pub fn need(tool: &str, debian_package: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|p| {
+            use std::os::unix::fs::PermissionsExt;
+            p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+        .unwrap_or_else(|| {
+            panic!("`{tool}` is not on PATH: this test needs it (Debian: apt-get install {debian_package}; CI must install it)")
+        })
+}
+
+/// How one run ended and what it printed.
+pub struct Outcome {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+impl Outcome {
+    pub fn describe(&self) -> String {
+        format!("{}\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr)
+    }
+}
+
+/// Run `cmd` with its output in files under `logs` (not pipes: a
+/// descendant left behind must not keep the test waiting for EOF), in its
+/// own process group so that a run past `limit` can be killed whole; a run
+/// past `limit` fails the test.
+pub fn run(mut cmd: Command, logs: &Path, tag: &str, limit: Duration) -> Outcome {
+    let out_path = logs.join(format!("{tag}.stdout"));
+    let err_path = logs.join(format!("{tag}.stderr"));
+    cmd.stdin(Stdio::null())
+        .stdout(File::create(&out_path).unwrap())
+        .stderr(File::create(&err_path).unwrap())
+        .process_group(0);
+    let start = Instant::now();
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let Some(status) = wait_or_kill(&mut child, limit) else {
+        panic!(
+            "{tag} run of {cmd:?} still running after {limit:?}; killed\n--- stdout\n{}\n--- stderr\n{}",
+            std::fs::read_to_string(&out_path).unwrap_or_default(),
+            std::fs::read_to_string(&err_path).unwrap_or_default()
+        );
+    };
+    let took = start.elapsed();
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    Outcome { status, stdout: read(&out_path), stderr: read(&err_path), took }
 }
