@@ -20,6 +20,8 @@ use crate::thread_block::{self, Header};
 
 /// `SYS_SECCOMP`: si_code of a seccomp trap.
 const SYS_SECCOMP: i32 = 1;
+/// `SYS_USER_DISPATCH`: si_code of a call from low code (`dispatch`).
+const SYS_USER_DISPATCH: i32 = 2;
 
 static REGISTRY: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
 
@@ -60,12 +62,23 @@ pub(crate) extern "C" fn on_sigsys(
     let (code, tag, arch) = unsafe {
         ((*si).si_code, (*si).si_errno, *(si.cast::<u8>().add(28).cast::<u32>()))
     };
-    if code != SYS_SECCOMP || tag != TRAP_TAG as i32 {
+    let dispatched = code == SYS_USER_DISPATCH && crate::dispatch::enabled();
+    if !dispatched && (code != SYS_SECCOMP || tag != TRAP_TAG as i32) {
         protect::deliver_foreign(signo, si, uc, code == SYS_SECCOMP);
         errno.map(Errno::restore);
         return;
     }
     let nr = frame.number();
+    if dispatched && arch == arch::AUDIT_ARCH_NATIVE && nr == arch::nr::RT_SIGRETURN {
+        // The program's own signal return, from low code: made for it. This
+        // trap ends here, never returning through its frame.
+        if let Some(block) = block {
+            block.level.store(level, std::sync::atomic::Ordering::Relaxed);
+        }
+        // SAFETY: the program was about to make rt_sigreturn with this
+        // stack pointer; its frame is below it, as the kernel wants it.
+        unsafe { arch::sigreturn_at(frame.stack_pointer()) }
+    }
     let depth = thread::enter_trap();
     let handler_runs = thread::handler_runs();
     let rval = match arch::abi_of(arch, nr) {

@@ -25,6 +25,7 @@
 //! not gain privileges.
 
 mod arch;
+mod dispatch;
 pub mod error;
 pub mod exec;
 pub mod fmt;
@@ -178,12 +179,16 @@ impl Builder {
 
     fn install_once(self) -> Result<Installed, Error> {
         let registry = Registry::new(&self.hooks);
+        let (ranges, low_code) = if self.everywhere { (None, false) } else {
+            let (ranges, low) = maps::traced_code()?;
+            (Some(ranges), low)
+        };
         let spec = Spec {
             native: native_traps(&registry),
             x32: x32_traps(&registry),
             i386: i386_traps(&registry),
             gates: arch::gate_addresses(),
-            ranges: if self.everywhere { None } else { Some(maps::traced_code()?) },
+            ranges,
         };
         let program = filter::build(&spec)?;
         thread_block::detect_cpu();
@@ -202,6 +207,9 @@ impl Builder {
         if let Err(e) = installed {
             restore_sigsys(&previous);
             return Err(e);
+        }
+        if low_code {
+            dispatch::enable_for_process();
         }
         Ok(Installed { filter_instructions: program.len() })
     }

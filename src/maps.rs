@@ -13,12 +13,23 @@
 
 use crate::error::Error;
 
-/// Executable ranges `[start, end)`, merged, without the dynamic loader.
-pub(crate) fn traced_code() -> Result<Vec<(u64, u64)>, Error> {
+/// Executable ranges `[start, end)`, merged, without the dynamic loader;
+/// and whether there is code below 4 GiB (a non-PIE executable), which the
+/// filter leaves alone and Syscall User Dispatch traps (`dispatch`).
+pub(crate) fn traced_code() -> Result<(Vec<(u64, u64)>, bool), Error> {
     let maps = std::fs::read_to_string("/proc/self/maps").map_err(|e| Error::Maps(e.to_string()))?;
     // SAFETY: getauxval only reads the auxiliary vector.
     let loader_base = unsafe { libc::getauxval(libc::AT_BASE) };
-    Ok(parse(&maps, loader_base))
+    Ok((parse(&maps, loader_base), has_low_code(&maps)))
+}
+
+fn has_low_code(maps: &str) -> bool {
+    maps.lines().any(|line| {
+        let mut f = line.split_whitespace();
+        let (Some(range), Some(perms)) = (f.next(), f.next()) else { return false };
+        let start = range.split_once('-').and_then(|(s, _)| u64::from_str_radix(s, 16).ok());
+        perms.contains('x') && start.is_some_and(|s| s < LOW_CODE_END)
+    })
 }
 
 /// Code below this address is never trapped (see the module documentation).
@@ -98,5 +109,7 @@ ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]
         let maps = "00400000-00401000 r--p 0 fe:01 9 /usr/bin/old\n00401000-00800000 r-xp 1000 fe:01 9 /usr/bin/old\n\
                     7f0000022000-7f0000197000 r-xp 00022000 fe:01 200 /usr/lib/libc.so.6\n";
         assert_eq!(parse(maps, 0), vec![(0x7f0000022000, 0x7f0000197000)]);
+        assert!(super::has_low_code(maps));
+        assert!(!super::has_low_code(MAPS), "the vsyscall page is not low code");
     }
 }

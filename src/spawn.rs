@@ -100,6 +100,7 @@ pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, hooked: H
                 if let Some(block) = crate::thread_block::current() {
                     block.set_owner(crate::raw::gettid());
                 }
+                crate::dispatch::enable_here();
             }
             r
         }

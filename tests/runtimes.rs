@@ -94,6 +94,17 @@ fn altstack() -> &'static Path {
     BUILT.get_or_init(|| compile_c("cc", "gcc libc6-dev", "altstack.c", "altstack"))
 }
 
+/// A non-PIE C program whose own text makes raw calls (`low_code.c`).
+fn low_code_program() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        need("cc", "gcc libc6-dev");
+        let mut cmd = Command::new("cc");
+        cmd.args(["-O1", "-Wall", "-no-pie", "-fno-pie"]).arg(fixture("low_code.c"));
+        build("cc", cmd, "low_code").unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
 fn musl_program() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| compile_c("musl-gcc", "musl-tools", "musl_thread.c", "musl_thread"))
@@ -512,6 +523,25 @@ fn go_static_runs_unharmed_and_untraced() {
         "no note {note:?} in the trace\n{}",
         pair.dump()
     );
+}
+
+/// Raw calls from below 4 GiB are traced (Syscall User Dispatch), the
+/// program's own rt_sigreturn from there still returns from its handler,
+/// and the static Go program it execs, whose code lies at the same low
+/// addresses, runs unharmed: the dispatch ends with the exec.
+#[test]
+fn non_pie_raw_calls_own_restorer_and_static_child() {
+    let child = go_programs().pure_static.to_str().unwrap().to_string();
+    let pair = run_both(low_code_program(), &[&child]);
+    let want = "low code: raw write\n".to_string()
+        + &"low code: handler ran\n".repeat(3)
+        + "low code: handled 3\n"
+        + &pure_go_stdout()
+        + "low code: static child exited 6\n";
+    pair.assert_untraced(&want, 9).assert_same().assert_root_ends_as_it_did();
+    pair.must_have(r#"write\(1, "low code: raw write\\n", 20\) += 20"#, "the raw write from low code");
+    pair.must_have(r#"write\(1, "low code: handler ran\\n", 22\) += 22"#, "the handler's raw write");
+    pair.must_have(r#"kill\(\d+, SIGUSR1\) += 0"#, "the raw kill");
 }
 
 // ---- C threads on small stacks ----

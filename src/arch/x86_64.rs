@@ -69,6 +69,7 @@ pub mod nr {
     pub const SIGALTSTACK: u64 = 131;
     pub const PTRACE: u64 = 101;
     pub const KILL: u64 = 62;
+    pub const RT_SIGRETURN: u64 = 15;
     pub const TKILL: u64 = 200;
 }
 
@@ -316,11 +317,24 @@ core::arch::global_asm!(
     "cmp byte ptr [rip + {fsgsbase}], 0",
     "je 5f",
     "wrgsbase rax",
-    "jmp selftrace_resume",
+    "jmp 6f",
     "5:",
     "mov eax, 158",
     "mov edi, 0x1001",
     "xor esi, esi",
+    "syscall",
+    "xor eax, eax",
+    // ... and Syscall User Dispatch turned on again, which a new thread
+    // does not inherit (`dispatch`).
+    "6:",
+    "cmp byte ptr [rip + {dispatch}], 0",
+    "je selftrace_resume",
+    "mov eax, 157",
+    "mov edi, 59",
+    "mov esi, 1",
+    "mov rdx, 0x100000000",
+    "mov r10, 0x7fff00000000",
+    "xor r8d, r8d",
     "syscall",
     "xor eax, eax",
     // Resume the program from the point in r12 with the result in rax:
@@ -378,6 +392,19 @@ core::arch::global_asm!(
     ".Lselftrace_every_signal:",
     ".quad -1",
     ".size selftrace_exit_thread, . - selftrace_exit_thread",
+    // selftrace_sigreturn_at(sp) -> !: the program's own rt_sigreturn, made
+    // from its stack pointer (its frame lies at sp - 8), for a call the
+    // kernel dispatched to us instead of making it (`dispatch`).
+    ".p2align 4",
+    ".globl selftrace_sigreturn_at",
+    ".hidden selftrace_sigreturn_at",
+    ".type selftrace_sigreturn_at,@function",
+    "selftrace_sigreturn_at:",
+    "mov rsp, rdi",
+    "mov eax, 15",
+    "syscall",
+    "ud2",
+    ".size selftrace_sigreturn_at, . - selftrace_sigreturn_at",
     // The SIGSYS handler's sa_restorer: rt_sigreturn, never trapped.
     ".p2align 4",
     ".globl selftrace_restorer",
@@ -393,6 +420,7 @@ core::arch::global_asm!(
     "selftrace_gates_end:",
     ".popsection",
     fsgsbase = sym ENTRY_FSGSBASE,
+    dispatch = sym DISPATCH_LOW_CODE,
 );
 
 // The SIGSYS handler's entry, before any Rust runs: find the thread's
@@ -533,6 +561,13 @@ const MAX_SIGNAL_FRAME: u64 = 32 * 1024;
 /// may be used.
 static ENTRY_FSGSBASE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
+/// Read by the spawn gate: whether new threads turn Syscall User Dispatch on.
+static DISPATCH_LOW_CODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+pub fn set_dispatch_low_code(on: bool) {
+    DISPATCH_LOW_CODE.store(on as u8, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub fn set_fsgsbase(usable: bool) {
     ENTRY_FSGSBASE.store(usable as u8, std::sync::atomic::Ordering::Relaxed);
 }
@@ -546,6 +581,7 @@ extern "C" {
     static selftrace_gates_end: u8;
     fn selftrace_gate_spawn(nr: u64, args: *const [u64; 6], point: *const ResumePoint, shared: u64) -> i64;
     fn selftrace_exit_thread(base: u64, len: u64, status: u64) -> !;
+    fn selftrace_sigreturn_at(sp: u64) -> !;
     fn selftrace_restorer();
     fn selftrace_sigsys_entry(signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void);
 }
@@ -594,6 +630,16 @@ pub fn set_gs_base(fsgsbase: bool, base: u64) {
     } else {
         gate_native(nr::ARCH_PRCTL, [ARCH_SET_GS, base, 0, 0, 0, 0]);
     }
+}
+
+/// Make the program's `rt_sigreturn` with its stack pointer at `sp`.
+///
+/// # Safety
+/// `sp - 8` must be the program's signal frame, as at its own
+/// `rt_sigreturn`; nothing of the caller's runs after this.
+pub unsafe fn sigreturn_at(sp: u64) -> ! {
+    // SAFETY: the caller gives the frame; the kernel restores everything.
+    unsafe { selftrace_sigreturn_at(sp) }
 }
 
 /// The SIGSYS handler's address, for `sa_handler`.

@@ -253,8 +253,11 @@ impl Tracer {
 
     /// `+++ exited with N +++` for a thread (`exit`) or the whole process
     /// (`exit_group`) that is leaving.
+    /// The whole process's line is its leader's, as strace shows it, also
+    /// when another thread called `exit_group` (Go, the JVM).
     fn exit_message(&self, status: i64, whole_process: bool, (pid, tid): (u32, u32)) {
         let end = if whole_process { kind::PROCESS_END } else { kind::END };
+        let tid = if whole_process { pid } else { tid };
         let mut buf = [0u8; 256];
         let mut o = Out::new(&mut buf);
         if self.config.format == Format::Json {
