@@ -600,9 +600,7 @@ pub fn gs_base(fsgsbase: bool) -> u64 {
         unsafe { core::arch::asm!("rdgsbase {}", out(reg) v, options(nomem, nostack, preserves_flags)) };
         v
     } else {
-        let mut v = 0u64;
-        gate_native(nr::ARCH_PRCTL, [ARCH_GET_GS, &raw mut v as u64, 0, 0, 0, 0]);
-        v
+        base_by_arch_prctl(ARCH_GET_GS)
     }
 }
 
@@ -615,10 +613,16 @@ pub fn fs_base(fsgsbase: bool) -> u64 {
         unsafe { core::arch::asm!("rdfsbase {}", out(reg) v, options(nomem, nostack, preserves_flags)) };
         v
     } else {
-        let mut v = 0u64;
-        gate_native(nr::ARCH_PRCTL, [ARCH_GET_FS, &raw mut v as u64, 0, 0, 0, 0]);
-        v
+        base_by_arch_prctl(ARCH_GET_FS)
     }
+}
+
+/// A segment base read with `arch_prctl(2)` (`ARCH_GET_FS` / `ARCH_GET_GS`),
+/// where the CPU or kernel does not allow `rdfsbase`/`rdgsbase`.
+fn base_by_arch_prctl(code: u64) -> u64 {
+    let mut v = 0u64;
+    gate_native(nr::ARCH_PRCTL, [code, &raw mut v as u64, 0, 0, 0, 0]);
+    v
 }
 
 /// Point `%gs` at `base` for this thread.
