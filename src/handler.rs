@@ -65,7 +65,9 @@ pub(crate) extern "C" fn on_sigsys(
     let dispatched = code == SYS_USER_DISPATCH && crate::dispatch::enabled();
     if !dispatched && (code != SYS_SECCOMP || tag != TRAP_TAG as i32) {
         protect::deliver_foreign(signo, si, uc, code == SYS_SECCOMP);
-        errno.map(Errno::restore);
+        if let Some(e) = errno {
+            e.restore();
+        }
         return;
     }
     let nr = frame.number();
@@ -100,7 +102,9 @@ pub(crate) extern "C" fn on_sigsys(
     };
     thread::leave_trap(depth);
     frame.set_return(rval);
-    errno.map(Errno::restore);
+    if let Some(e) = errno {
+        e.restore();
+    }
 }
 
 /// What the thread looked like when the call trapped.
