@@ -19,11 +19,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::arch;
 
-const PR_SET_SYSCALL_USER_DISPATCH: u64 = 59;
-const PR_SYS_DISPATCH_ON: u64 = 1;
-/// Calls from `[ALLOWED_START, ALLOWED_START + ALLOWED_LEN)` run as usual.
-const ALLOWED_START: u64 = 1 << 32;
-const ALLOWED_LEN: u64 = (1 << 47) - (1 << 32);
+pub(crate) const PR_SET_SYSCALL_USER_DISPATCH: u64 = 59;
+pub(crate) const PR_SYS_DISPATCH_ON: u64 = 1;
+/// Calls from `[ALLOWED_START, ALLOWED_START + ALLOWED_LEN)` run as usual
+/// (the spawn gate's child path makes the same request in assembly).
+pub(crate) const ALLOWED_START: u64 = 1 << 32;
+pub(crate) const ALLOWED_LEN: u64 = (1 << 47) - (1 << 32);
 
 /// Whether this process dispatches low code (it has some, and the kernel
 /// accepted the first request).

@@ -227,6 +227,8 @@ pub(crate) unsafe fn edit_environment(edit: impl FnOnce(&mut Vec<*mut libc::c_ch
 struct Environment {
     base: u64,
     len: u64,
+    slots: usize,
+    lists: usize,
 }
 
 /// Longest `LD_PRELOAD`-style list we rebuild.
@@ -346,16 +348,8 @@ impl Environment {
             return Ok(None);
         }
         let lists = keep.iter().filter(|k| matches!(k, Keep::ListEntry { .. })).count();
-        let slots = count + missing + 2;
-        let len = (slots * 8 + lists * LIST_MAX + 4095) as u64 & !4095;
-        let env = Environment { base: map(len)?, len };
-        // SAFETY: the mapping is ours, `len` bytes: `slots` pointers, then
-        // LIST_MAX bytes for each merged list.
-        let (array, mut text) = unsafe {
-            let array = std::slice::from_raw_parts_mut(env.base as *mut u64, slots);
-            let text = std::slice::from_raw_parts_mut((env.base + slots as u64 * 8) as *mut u8, lists * LIST_MAX);
-            (array, text)
-        };
+        let mut env = Environment::with_room(count + missing + 2, lists)?;
+        let (array, mut text) = env.parts();
         let mut at = 0;
         let mut push = |v: u64| {
             array[at] = v;
@@ -389,39 +383,50 @@ impl Environment {
         let count = count_entries(envp)?;
         let found = find_kept(envp, count, keep)?;
         let keep = &keep[..keep.len().min(MAX_KEPT)];
-        let listed: Vec<usize> = (0..keep.len())
-            .filter(|&k| matches!(keep[k], Keep::ListEntry { .. }) && found.has(k))
-            .collect();
-        if listed.is_empty() {
+        // The kept list entry (its index in `keep`) that entry `i` lists.
+        let listed_at = |i: usize| {
+            (0..keep.len()).find(|&k| matches!(keep[k], Keep::ListEntry { .. }) && found.has(k) && found.at[k] == Some(i))
+        };
+        let lists = (0..count).filter(|&i| listed_at(i).is_some()).count();
+        if lists == 0 {
             return Ok(None);
         }
-        let slots = count + 1;
-        let len = (slots * 8 + listed.len() * LIST_MAX + 4095) as u64 & !4095;
-        let env = Environment { base: map(len)?, len };
-        // SAFETY: as in `build`: `slots` pointers, then LIST_MAX bytes per list.
-        let (array, mut text) = unsafe {
-            let array = std::slice::from_raw_parts_mut(env.base as *mut u64, slots);
-            let text = std::slice::from_raw_parts_mut((env.base + slots as u64 * 8) as *mut u8, listed.len() * LIST_MAX);
-            (array, text)
-        };
+        let mut env = Environment::with_room(count + 1, lists)?;
+        let (array, mut text) = env.parts();
         let mut at = 0;
         for i in 0..count {
-            let entry = entry_at(envp, i)?;
-            let mut value = entry;
-            if let Some(&k) = listed.iter().find(|&&k| found.at[k] == Some(i)) {
-                let Keep::ListEntry { name, entry: ours } = &keep[k] else { continue };
+            let mut value = entry_at(envp, i)?;
+            if let Some(Keep::ListEntry { name, entry: ours }) = listed_at(i).map(|k| &keep[k]) {
                 let (out, rest) = std::mem::take(&mut text).split_at_mut(LIST_MAX);
                 text = rest;
-                match list_without(out, name, ours, entry)? {
-                    true => value = out.as_ptr() as u64,
-                    false => continue,
+                if !list_without(out, name, ours, value)? {
+                    continue;
                 }
+                value = out.as_ptr() as u64;
             }
             array[at] = value;
             at += 1;
         }
         array[at] = 0;
         Ok(Some(env))
+    }
+
+    /// A private mapping for `slots` pointers, then LIST_MAX bytes for each
+    /// of `lists` rebuilt lists.
+    fn with_room(slots: usize, lists: usize) -> Result<Environment, i64> {
+        let len = (slots * 8 + lists * LIST_MAX + 4095) as u64 & !4095;
+        Ok(Environment { base: map(len)?, len, slots, lists })
+    }
+
+    /// The pointer array and the lists' room.
+    fn parts(&mut self) -> (&mut [u64], &mut [u8]) {
+        // SAFETY: the mapping is ours and `len` bytes long (`with_room`):
+        // `slots` pointers, then `lists` buffers; both borrow `self`.
+        unsafe {
+            let array = std::slice::from_raw_parts_mut(self.base as *mut u64, self.slots);
+            let text = std::slice::from_raw_parts_mut((self.base + self.slots as u64 * 8) as *mut u8, self.lists * LIST_MAX);
+            (array, text)
+        }
     }
 
     fn array(&self) -> u64 {

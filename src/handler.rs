@@ -56,7 +56,7 @@ pub(crate) extern "C" fn on_sigsys(
     // SAFETY: the entry passes this thread's block or null.
     let block = unsafe { block.as_ref() };
     // errno is reached through %fs: only where %fs is libc's.
-    let errno = block.filter(|_| thread_block::libc_usable()).map(|_| Errno::save());
+    let errno = block.filter(|b| b.libc_usable()).map(|_| Errno::save());
     // SAFETY: the kernel passes a valid siginfo; the SIGSYS fields
     // (`_sigsys`) follow the common header: call_addr at 16, arch at 28.
     let (code, tag, arch) = unsafe {

@@ -20,22 +20,14 @@ pub(crate) fn traced_code() -> Result<(Vec<(u64, u64)>, bool), Error> {
     let maps = std::fs::read_to_string("/proc/self/maps").map_err(|e| Error::Maps(e.to_string()))?;
     // SAFETY: getauxval only reads the auxiliary vector.
     let loader_base = unsafe { libc::getauxval(libc::AT_BASE) };
-    Ok((parse(&maps, loader_base), has_low_code(&maps)))
-}
-
-fn has_low_code(maps: &str) -> bool {
-    maps.lines().any(|line| {
-        let mut f = line.split_whitespace();
-        let (Some(range), Some(perms)) = (f.next(), f.next()) else { return false };
-        let start = range.split_once('-').and_then(|(s, _)| u64::from_str_radix(s, 16).ok());
-        perms.contains('x') && start.is_some_and(|s| s < LOW_CODE_END)
-    })
+    Ok(parse(&maps, loader_base))
 }
 
 /// Code below this address is never trapped (see the module documentation).
 const LOW_CODE_END: u64 = 1 << 32;
 
-fn parse(maps: &str, loader_base: u64) -> Vec<(u64, u64)> {
+/// The traced ranges, and whether any code lies below 4 GiB.
+fn parse(maps: &str, loader_base: u64) -> (Vec<(u64, u64)>, bool) {
     let mut loader_path = None;
     let mut entries = Vec::new();
     for line in maps.lines() {
@@ -51,6 +43,7 @@ fn parse(maps: &str, loader_base: u64) -> Vec<(u64, u64)> {
         }
         entries.push((start, end, perms.contains('x'), path.to_string()));
     }
+    let low_code = entries.iter().any(|&(start, _, exec, _)| exec && start < LOW_CODE_END);
     let mut out: Vec<(u64, u64)> = Vec::new();
     for (start, end, exec, path) in entries {
         let wanted = exec
@@ -65,7 +58,7 @@ fn parse(maps: &str, loader_base: u64) -> Vec<(u64, u64)> {
             _ => out.push((start, end)),
         }
     }
-    out
+    (out, low_code)
 }
 
 #[cfg(test)]
@@ -87,7 +80,8 @@ ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]
 
     #[test]
     fn keeps_program_libraries_and_vdso_but_not_loader_or_anonymous_code() {
-        let r = parse(MAPS, 0x7f0000400000);
+        let (r, low_code) = parse(MAPS, 0x7f0000400000);
+        assert!(!low_code, "the vsyscall page is not low code");
         assert_eq!(
             r,
             vec![
@@ -101,15 +95,13 @@ ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]
     #[test]
     fn merges_adjacent_ranges() {
         let maps = "100001000-100002000 r-xp 0 00:00 1 /a\n100002000-100003000 r-xp 0 00:00 1 /b\n";
-        assert_eq!(parse(maps, 0), vec![(0x1_0000_1000, 0x1_0000_3000)]);
+        assert_eq!(parse(maps, 0).0, vec![(0x1_0000_1000, 0x1_0000_3000)]);
     }
 
     #[test]
     fn leaves_out_a_non_pie_executable_where_a_static_child_would_lie() {
         let maps = "00400000-00401000 r--p 0 fe:01 9 /usr/bin/old\n00401000-00800000 r-xp 1000 fe:01 9 /usr/bin/old\n\
                     7f0000022000-7f0000197000 r-xp 00022000 fe:01 200 /usr/lib/libc.so.6\n";
-        assert_eq!(parse(maps, 0), vec![(0x7f0000022000, 0x7f0000197000)]);
-        assert!(super::has_low_code(maps));
-        assert!(!super::has_low_code(MAPS), "the vsyscall page is not low code");
+        assert_eq!(parse(maps, 0), (vec![(0x7f0000022000, 0x7f0000197000)], true));
     }
 }

@@ -103,7 +103,7 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
         (Abi::I386, compat_nr::SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], 4, 4),
         (Abi::X86_64, nr::RT_SIGACTION) => sigaction(a[0], a[1], a[2], a[3]),
         (Abi::X86_64, nr::RT_SIGPENDING) => sigpending(info),
-        (Abi::X86_64 | Abi::X32, nr::SIGALTSTACK) => sigaltstack(frame, a[0], a[1]),
+        (Abi::X86_64, nr::SIGALTSTACK) => sigaltstack(frame, a[0], a[1]),
         (Abi::X86_64, nr::PTRACE) if a[0] == PTRACE_TRACEME => {
             crate::exec::defer_traceme();
             0

@@ -84,23 +84,14 @@ const TOP_SIZE: u64 = (LOCALS_OFFSET + LOCALS_SIZE as u64 + PAGE - 1) & !(PAGE -
 /// Length of one thread's mapping.
 const MAPPING_LEN: u64 = STACKS * STACK_STRIDE + TOP_SIZE;
 
-/// Whether the CPU and kernel let user code read and write the segment
-/// bases (`HWCAP2_FSGSBASE`); otherwise `arch_prctl(2)` does it.
-static FSGSBASE: AtomicBool = AtomicBool::new(false);
-
-/// Learn whether `rdgsbase` and friends may be used. Run at installation,
-/// before the first trap.
+/// Learn whether `rdgsbase` and friends may be used (`HWCAP2_FSGSBASE`;
+/// otherwise `arch_prctl(2)` does it). Run at installation, before the
+/// first trap.
 pub(crate) fn detect_cpu() {
     const HWCAP2_FSGSBASE: u64 = 1 << 1;
     // SAFETY: getauxval only reads the auxiliary vector.
     let hwcap2 = unsafe { libc::getauxval(libc::AT_HWCAP2) };
-    let usable = hwcap2 & HWCAP2_FSGSBASE != 0;
-    FSGSBASE.store(usable, Ordering::Relaxed);
-    arch::set_fsgsbase(usable);
-}
-
-fn fsgsbase() -> bool {
-    FSGSBASE.load(Ordering::Relaxed)
+    arch::set_fsgsbase(hwcap2 & HWCAP2_FSGSBASE != 0);
 }
 
 /// A value of this image, to tell its blocks from another runtime's.
@@ -114,13 +105,13 @@ fn image_tag() -> u64 {
 /// the mapping failed, or `%gs` belongs to another runtime in this process.
 #[inline]
 pub(crate) fn current() -> Option<&'static Header> {
-    let gs = arch::gs_base(fsgsbase());
+    let gs = arch::gs_base();
     if gs != 0 {
         // SAFETY: a non-zero `%gs` base in a thread of this process was set
         // by a runtime (ours or another image's, checked below) to a live
         // block: blocks are unmapped only by their own thread's exit.
         let block = unsafe { &*(gs as *const Header) };
-        if block.owner_fs.load(Ordering::Relaxed) == arch::fs_base(fsgsbase()) && block.image == image_tag() {
+        if block.owner_fs.load(Ordering::Relaxed) == arch::fs_base() && block.image == image_tag() {
             return Some(block);
         }
     }
@@ -131,7 +122,7 @@ pub(crate) fn current() -> Option<&'static Header> {
 /// thread's block inherited through `clone`, or another runtime's.
 #[cold]
 fn current_slow(gs: u64) -> Option<&'static Header> {
-    let fs = arch::fs_base(fsgsbase());
+    let fs = arch::fs_base();
     let tid = crate::raw::gettid() as u64;
     if gs != 0 {
         // SAFETY: as in `current`.
@@ -148,7 +139,7 @@ fn current_slow(gs: u64) -> Option<&'static Header> {
     }
     let block = allocate()?;
     claim(block, tid, fs);
-    arch::set_gs_base(fsgsbase(), block as *const Header as u64);
+    arch::set_gs_base(block as *const Header as u64);
     Some(block)
 }
 
@@ -217,6 +208,11 @@ impl Header {
         self.owner_tid.load(Ordering::Relaxed) == tid as u64
     }
 
+    /// Whether the owner's `%fs` is libc's (see [`libc_usable`]).
+    pub(crate) fn libc_usable(&self) -> bool {
+        self.libc_fs.load(Ordering::Relaxed)
+    }
+
     /// After `fork`: the child's copy is the child's.
     pub(crate) fn set_owner(&self, tid: u32) {
         self.owner_tid.store(tid as u64, Ordering::Relaxed);
@@ -240,7 +236,7 @@ pub(crate) fn exit_thread(status: u64) {
 /// (and touch `errno`) here. False in Go's threads, whose `%fs` is Go's
 /// own: there, only the runtime's raw calls ([`crate::raw`]) are safe.
 pub fn libc_usable() -> bool {
-    current().is_some_and(|b| b.libc_fs.load(Ordering::Relaxed))
+    current().is_some_and(Header::libc_usable)
 }
 
 /// Types whose all-zero bytes are a valid value: what a [`ThreadLocal`]

@@ -320,7 +320,7 @@ core::arch::global_asm!(
     "jmp 6f",
     "5:",
     "mov eax, 158",
-    "mov edi, 0x1001",
+    "mov edi, {arch_set_gs}",
     "xor esi, esi",
     "syscall",
     "xor eax, eax",
@@ -330,10 +330,10 @@ core::arch::global_asm!(
     "cmp byte ptr [rip + {dispatch}], 0",
     "je selftrace_resume",
     "mov eax, 157",
-    "mov edi, 59",
-    "mov esi, 1",
-    "mov rdx, 0x100000000",
-    "mov r10, 0x7fff00000000",
+    "mov edi, {dispatch_prctl}",
+    "mov esi, {dispatch_on}",
+    "mov rdx, {allowed_start}",
+    "mov r10, {allowed_len}",
     "xor r8d, r8d",
     "syscall",
     "xor eax, eax",
@@ -421,6 +421,11 @@ core::arch::global_asm!(
     ".popsection",
     fsgsbase = sym ENTRY_FSGSBASE,
     dispatch = sym DISPATCH_LOW_CODE,
+    arch_set_gs = const ARCH_SET_GS,
+    dispatch_prctl = const crate::dispatch::PR_SET_SYSCALL_USER_DISPATCH,
+    dispatch_on = const crate::dispatch::PR_SYS_DISPATCH_ON,
+    allowed_start = const crate::dispatch::ALLOWED_START,
+    allowed_len = const crate::dispatch::ALLOWED_LEN,
 );
 
 // The SIGSYS handler's entry, before any Rust runs: find the thread's
@@ -572,6 +577,11 @@ pub fn set_fsgsbase(usable: bool) {
     ENTRY_FSGSBASE.store(usable as u8, std::sync::atomic::Ordering::Relaxed);
 }
 
+#[inline]
+fn fsgsbase() -> bool {
+    ENTRY_FSGSBASE.load(std::sync::atomic::Ordering::Relaxed) != 0
+}
+
 extern "C" {
     fn selftrace_gate_native(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64)
         -> i64;
@@ -592,8 +602,8 @@ const ARCH_GET_GS: u64 = 0x1004;
 
 /// The `%gs` base: `rdgsbase` where usable, else `arch_prctl(2)`.
 #[inline]
-pub fn gs_base(fsgsbase: bool) -> u64 {
-    if fsgsbase {
+pub fn gs_base() -> u64 {
+    if fsgsbase() {
         let v: u64;
         // SAFETY: rdgsbase only reads the base; the kernel enabled it
         // (HWCAP2_FSGSBASE).
@@ -606,8 +616,8 @@ pub fn gs_base(fsgsbase: bool) -> u64 {
 
 /// The `%fs` base (the thread pointer of whatever runtime set it).
 #[inline]
-pub fn fs_base(fsgsbase: bool) -> u64 {
-    if fsgsbase {
+pub fn fs_base() -> u64 {
+    if fsgsbase() {
         let v: u64;
         // SAFETY: as in `gs_base`.
         unsafe { core::arch::asm!("rdfsbase {}", out(reg) v, options(nomem, nostack, preserves_flags)) };
@@ -626,8 +636,8 @@ fn base_by_arch_prctl(code: u64) -> u64 {
 }
 
 /// Point `%gs` at `base` for this thread.
-pub fn set_gs_base(fsgsbase: bool, base: u64) {
-    if fsgsbase {
+pub fn set_gs_base(base: u64) {
+    if fsgsbase() {
         // SAFETY: wrgsbase changes only this thread's %gs base, which the
         // program does not use (see `thread_block`).
         unsafe { core::arch::asm!("wrgsbase {}", in(reg) base, options(nomem, nostack, preserves_flags)) };

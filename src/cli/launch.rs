@@ -102,7 +102,8 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
     cmd.env(var::COLLECTOR, &collector_path);
     // A program that cannot load the preload (musl's loader would refuse
     // it, and the program with it) runs without.
-    if untraced_note(&program) != Some(selftrace::trace::notes::FOREIGN_LOADER_NOTE) {
+    let untraced = untraced_note(&program);
+    if untraced != Some(selftrace::trace::notes::FOREIGN_LOADER_NOTE) {
         cmd.env("LD_PRELOAD", ld_preload(&preload));
     }
 
@@ -115,7 +116,9 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
     let reader = std::thread::spawn(move || collector.run(File::from(read_end)));
     let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;
     if !plan.config.quiet && plan.config.prints_calls() {
-        note_if_untraced(&program, &plan.command[0], child.id(), &plan.config, &write_end);
+        if let Some(note) = untraced {
+            write_untraced_note(note, &plan.command[0], child.id(), &plan.config, &write_end);
+        }
     }
     ignore_terminal_signals();
     let ending = wait_all(child.id(), plan.config.follow, &write_end);
@@ -129,9 +132,8 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
 
 /// A program that loads no preload prints nothing: say why, in the trace,
 /// as a traced parent would before exec'ing it.
-fn note_if_untraced(program: &Path, shown: &OsStr, pid: u32, config: &selftrace::trace::config::Config, pipe: &OwnedFd) {
+fn write_untraced_note(note: &str, shown: &OsStr, pid: u32, config: &selftrace::trace::config::Config, pipe: &OwnedFd) {
     use selftrace::trace::{notes, sink};
-    let Some(note) = untraced_note(program) else { return };
     let json = config.format == selftrace::trace::config::Format::Json;
     let mut buf = vec![0u8; 8192];
     let mut o = selftrace::trace::out::Out::new(&mut buf);
