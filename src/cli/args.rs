@@ -5,8 +5,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{ArgAction, Parser};
-use selftrace::trace::config::{parse_strsize, Config, Format, Summary, Timestamps};
-use selftrace::trace::summary::SortBy;
+use selftrace_trace::config::{parse_strsize, Config, Format, Summary, Timestamps};
+use selftrace_trace::summary::SortBy;
 
 #[derive(Parser, Debug)]
 #[command(

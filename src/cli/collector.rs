@@ -8,11 +8,11 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use selftrace::trace::config::{Config, Format, Summary};
-use selftrace::trace::sink::{kind, pid_prefix, RESULT_COLUMN};
-use selftrace::trace::config::Timestamps;
-use selftrace::trace::summary::{self, Row, SortBy};
-use selftrace::trace::tracer::{wall_clock_ns, write_timestamp};
+use selftrace_trace::config::{Config, Format, Summary};
+use selftrace_trace::sink::{kind, pid_prefix, RESULT_COLUMN};
+use selftrace_trace::config::Timestamps;
+use selftrace_trace::summary::{self, Row, SortBy};
+use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 
 /// Record kind the CLI itself writes into the pipe when it reaps a
 /// process: `R pid pid\tSTATUS` (the raw wait status).
@@ -156,7 +156,7 @@ impl Collector {
 
     fn prefix(&self, tid: u32) -> Vec<u8> {
         let mut buf = [0u8; 32];
-        let mut o = selftrace::trace::out::Out::new(&mut buf);
+        let mut o = selftrace_trace::out::Out::new(&mut buf);
         if matches!(self.output, Output::PerProcess { .. }) || self.format == Format::Json {
         } else if self.plain_prefix {
             pid_prefix(&mut o, tid, false);
@@ -199,7 +199,7 @@ impl Collector {
             } else {
                 let mut l = self.prefix(pid);
                 let mut buf = [0u8; 64];
-                let mut o = selftrace::trace::out::Out::new(&mut buf);
+                let mut o = selftrace_trace::out::Out::new(&mut buf);
                 write_timestamp(&mut o, self.timestamps, wall_clock_ns());
                 l.extend_from_slice(o.as_bytes());
                 l.extend_from_slice(text.as_bytes());
@@ -266,7 +266,7 @@ impl Collector {
 }
 
 pub fn signal_name(sig: i32) -> String {
-    match selftrace::trace::decode::signal_name(sig) {
+    match selftrace_trace::decode::signal_name(sig) {
         Some(n) => n.to_string(),
         None => format!("SIG{sig}"),
     }

@@ -11,7 +11,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use selftrace::trace::config::var;
+use selftrace_trace::config::var;
 
 use crate::cli::args::Plan;
 use crate::cli::collector::{Collector, Output, REAPED};
@@ -78,7 +78,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 pub fn run(plan: Plan) -> Result<Ending, Failure> {
     let preload = preload_path()?;
-    selftrace::trace::tracer::prepare_clock();
+    selftrace_trace::tracer::prepare_clock();
     let program = find_program(&plan.command[0])?;
     let output = match (&plan.output, plan.per_process) {
         (None, _) => Output::Stderr,
@@ -103,7 +103,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
     // A program that cannot load the preload (musl's loader would refuse
     // it, and the program with it) runs without.
     let untraced = untraced_note(&program);
-    if untraced != Some(selftrace::trace::notes::FOREIGN_LOADER_NOTE) {
+    if untraced != Some(selftrace_trace::notes::FOREIGN_LOADER_NOTE) {
         cmd.env("LD_PRELOAD", ld_preload(&preload));
     }
 
@@ -132,11 +132,11 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
 
 /// A program that loads no preload prints nothing: say why, in the trace,
 /// as a traced parent would before exec'ing it.
-fn write_untraced_note(note: &str, shown: &OsStr, pid: u32, config: &selftrace::trace::config::Config, pipe: &OwnedFd) {
-    use selftrace::trace::{notes, sink};
-    let json = config.format == selftrace::trace::config::Format::Json;
+fn write_untraced_note(note: &str, shown: &OsStr, pid: u32, config: &selftrace_trace::config::Config, pipe: &OwnedFd) {
+    use selftrace_trace::{notes, sink};
+    let json = config.format == selftrace_trace::config::Format::Json;
     let mut buf = vec![0u8; 8192];
-    let mut o = selftrace::trace::out::Out::new(&mut buf);
+    let mut o = selftrace_trace::out::Out::new(&mut buf);
     sink::header(&mut o, if json { sink::kind::JSON } else { sink::kind::MESSAGE }, pid, pid);
     notes::write_note(&mut o, json, (pid, pid), &[shown.as_bytes(), note.as_bytes()]);
     let record = o.as_bytes();
@@ -147,7 +147,7 @@ fn write_untraced_note(note: &str, shown: &OsStr, pid: u32, config: &selftrace::
 /// Why `program` will run untraced, if it will: it cannot load the preload.
 fn untraced_note(program: &Path) -> Option<&'static str> {
     let file = File::open(program).ok()?;
-    selftrace::trace::notes::untraced_note(file.as_raw_fd())
+    selftrace_trace::notes::untraced_note(file.as_raw_fd())
 }
 
 /// LD_PRELOAD with ours first and the program's own kept.

@@ -35,9 +35,9 @@ pub fn parse(text: &str) -> Result<Policy, (usize, String)> {
                     let line = header_line(text, key, i);
                     let rule = rule_text(key, entry).map_err(|m| (line, m))?;
                     let checked = if key == "rewrite" {
-                        selftrace::inject::Rewrite::parse(&rule).map(drop)
+                        selftrace_trace::inject::Rewrite::parse(&rule).map(drop)
                     } else {
-                        selftrace::inject::Rule::parse(&rule).map(drop)
+                        selftrace_trace::inject::Rule::parse(&rule).map(drop)
                     };
                     checked.map_err(|m| (line, m))?;
                     placed.push((line, rule));

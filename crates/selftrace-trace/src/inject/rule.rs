@@ -1,0 +1,351 @@
+//! Injection rules and their text form, strace's `-e inject=` syntax
+//! (strace(1), "Tampering") and selftrace's additions.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use selftrace::info::SyscallInfo;
+use crate::inject::glob::Glob;
+use crate::select::Selection;
+
+/// What an injected call returns instead of running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// The call runs (a rule that only delays or signals).
+    Run,
+    /// Fail with this errno.
+    Error(i32),
+    /// Succeed with this value.
+    Retval(i64),
+}
+
+/// Which invocations of a call a rule applies to, counted from 1 per
+/// process and per call: strace's `when=FIRST`, `FIRST+`, `FIRST+STEP`,
+/// `FIRST..LAST`, `FIRST..LAST+STEP`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct When {
+    pub first: u64,
+    pub last: Option<u64>,
+    pub step: u64,
+}
+
+impl Default for When {
+    fn default() -> When {
+        When { first: 1, last: None, step: 1 }
+    }
+}
+
+impl When {
+    /// Only the `n`th invocation.
+    pub fn nth(n: u64) -> When {
+        When { first: n, last: Some(n), step: 1 }
+    }
+
+    /// The `n`th and every one after it.
+    pub fn from(n: u64) -> When {
+        When { first: n, last: None, step: 1 }
+    }
+
+    pub fn applies(&self, n: u64) -> bool {
+        n >= self.first && self.last.is_none_or(|l| n <= l) && (n - self.first).is_multiple_of(self.step)
+    }
+
+    pub fn parse(s: &str) -> Result<When, String> {
+        let bad = || format!("invalid when= expression '{s}' (FIRST, FIRST+, FIRST+STEP, FIRST..LAST or FIRST..LAST+STEP)");
+        let num = |t: &str| t.parse::<u64>().ok().filter(|&n| n >= 1).ok_or_else(bad);
+        let (range, step) = match s.split_once('+') {
+            Some((r, "")) => (r, None),
+            Some((r, st)) => (r, Some(num(st)?)),
+            None => (s, None),
+        };
+        let (first, last) = match range.split_once("..") {
+            Some((a, b)) => (num(a)?, Some(num(b)?)),
+            None => (num(range)?, None),
+        };
+        if last.is_some_and(|l| l < first) {
+            return Err(bad());
+        }
+        // `N` alone is the Nth only; `N+` and `N+S` go on for ever.
+        let last = if last.is_none() && !s.contains('+') { Some(first) } else { last };
+        Ok(When { first, last, step: step.unwrap_or(1) })
+    }
+}
+
+/// A condition on a call written in Rust (library use only).
+pub type Predicate = Arc<dyn Fn(&SyscallInfo) -> bool + Send + Sync>;
+
+/// One injection rule: which calls, under which conditions, what happens.
+#[derive(Clone)]
+pub struct Rule {
+    pub calls: Selection,
+    pub effect: Effect,
+    pub signal: Option<i32>,
+    pub delay_enter: Option<Duration>,
+    pub delay_exit: Option<Duration>,
+    pub when: When,
+    /// Inject with this probability (0..=1), reproducibly for a seed.
+    pub prob: Option<f64>,
+    /// Only calls whose path argument matches (relative paths resolved).
+    pub path: Option<Glob>,
+    pub predicate: Option<Predicate>,
+    /// The text the rule was parsed from, for passing it on.
+    pub source: Option<String>,
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule")
+            .field("calls", &self.calls)
+            .field("effect", &self.effect)
+            .field("signal", &self.signal)
+            .field("when", &self.when)
+            .field("prob", &self.prob)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Rule {
+    /// A rule for `calls` that does nothing yet; add effects with the
+    /// builder methods.
+    pub fn new(calls: impl IntoIterator<Item = selftrace::Sysno>) -> Rule {
+        let mut set = Selection::none();
+        for c in calls {
+            set.insert(c);
+        }
+        Rule {
+            calls: set,
+            effect: Effect::Run,
+            signal: None,
+            delay_enter: None,
+            delay_exit: None,
+            when: When::default(),
+            prob: None,
+            path: None,
+            predicate: None,
+            source: None,
+        }
+    }
+
+    pub fn error(mut self, errno: i32) -> Rule {
+        self.effect = Effect::Error(errno);
+        self
+    }
+
+    pub fn retval(mut self, value: i64) -> Rule {
+        self.effect = Effect::Retval(value);
+        self
+    }
+
+    pub fn signal(mut self, sig: i32) -> Rule {
+        self.signal = Some(sig);
+        self
+    }
+
+    pub fn delay_enter(mut self, d: Duration) -> Rule {
+        self.delay_enter = Some(d);
+        self
+    }
+
+    pub fn delay_exit(mut self, d: Duration) -> Rule {
+        self.delay_exit = Some(d);
+        self
+    }
+
+    pub fn when(mut self, when: When) -> Rule {
+        self.when = when;
+        self
+    }
+
+    pub fn prob(mut self, p: f64) -> Rule {
+        self.prob = Some(p);
+        self
+    }
+
+    pub fn path(mut self, glob: Glob) -> Rule {
+        self.path = Some(glob);
+        self
+    }
+
+    /// Only calls for which `f` is true (e.g. `|c| c.args[0] == 3` for
+    /// one descriptor). It runs in the SIGSYS handler: no allocation.
+    pub fn only_if(mut self, f: impl Fn(&SyscallInfo) -> bool + Send + Sync + 'static) -> Rule {
+        self.predicate = Some(Arc::new(f));
+        self
+    }
+
+    /// Parse one rule: `inject=SET:...`, `fault=SET:...` (ENOSYS unless an
+    /// error is given) or `deny=SET:...` (EPERM unless an error is given).
+    pub fn parse(text: &str) -> Result<Rule, String> {
+        let (kind, rest) = text.split_once('=').ok_or_else(|| format!("invalid rule '{text}'"))?;
+        let mut parts = rest.split(':');
+        let set = parts.next().unwrap_or("");
+        let calls = Selection::parse([set]).map_err(|e| e.to_string())?;
+        let mut rule = Rule::new([]);
+        rule.calls = calls;
+        rule.source = Some(text.to_string());
+        for part in parts {
+            let (key, value) = part.split_once('=').ok_or_else(|| format!("invalid {kind} option '{part}' (expected KEY=VALUE)"))?;
+            match key {
+                "error" => rule.effect = Effect::Error(parse_errno(value)?),
+                "retval" => {
+                    let v = value.parse::<i64>().map_err(|_| format!("invalid retval '{value}'"))?;
+                    rule.effect = Effect::Retval(v);
+                }
+                "signal" => rule.signal = Some(parse_signal(value)?),
+                "delay_enter" => rule.delay_enter = Some(parse_duration(value)?),
+                "delay_exit" => rule.delay_exit = Some(parse_duration(value)?),
+                "when" => rule.when = When::parse(value)?,
+                "prob" => {
+                    let p = value.parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p));
+                    rule.prob = Some(p.ok_or_else(|| format!("invalid prob '{value}' (a number from 0 to 1)"))?);
+                }
+                "path" => rule.path = Some(Glob::new(value)?),
+                _ => return Err(format!("invalid {kind} option '{key}'")),
+            }
+        }
+        match (kind, rule.effect) {
+            ("inject", Effect::Run) if rule.signal.is_none() && rule.delay_enter.is_none() && rule.delay_exit.is_none() => {
+                return Err(format!("'{text}': inject needs error=, retval=, signal=, delay_enter= or delay_exit="));
+            }
+            ("inject", _) => {}
+            ("fault", Effect::Run) => rule.effect = Effect::Error(libc::ENOSYS),
+            ("deny", Effect::Run) => rule.effect = Effect::Error(libc::EPERM),
+            ("fault" | "deny", Effect::Retval(_)) => return Err(format!("'{text}': {kind} takes error=, not retval=")),
+            ("fault" | "deny", _) => {}
+            _ => return Err(format!("invalid rule kind '{kind}' (inject, fault or deny)")),
+        }
+        Ok(rule)
+    }
+}
+
+/// `ENOSPC` or `28`.
+pub fn parse_errno(s: &str) -> Result<i32, String> {
+    if let Ok(n) = s.parse::<i32>() {
+        if (1..4096).contains(&n) {
+            return Ok(n);
+        }
+    }
+    (1..4096)
+        .find(|&e| crate::errno::name(e) == Some(s))
+        .ok_or_else(|| format!("invalid error '{s}'"))
+}
+
+/// `SIGUSR1`, `USR1` or `10`.
+pub fn parse_signal(s: &str) -> Result<i32, String> {
+    if let Ok(n) = s.parse::<i32>() {
+        if (1..=64).contains(&n) {
+            return Ok(n);
+        }
+    }
+    let name = if s.starts_with("SIG") { s.to_string() } else { format!("SIG{s}") };
+    (1..=64)
+        .find(|&n| crate::decode::signal_name(n) == Some(name.as_str()))
+        .ok_or_else(|| format!("invalid signal '{s}'"))
+}
+
+/// strace's delays: a number of microseconds, or with a unit (`s`, `ms`,
+/// `us`, `ns`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("invalid delay '{s}' (microseconds, or a number with s, ms, us or ns)");
+    let split = s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let v = num.parse::<f64>().map_err(|_| bad())?;
+    let secs = match unit {
+        "" | "us" => v / 1e6,
+        "s" => v,
+        "ms" => v / 1e3,
+        "ns" => v / 1e9,
+        _ => return Err(bad()),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| bad())
+}
+
+/// `-e rewrite=path:FROM=TO`: paths equal to FROM or under it are opened
+/// under TO instead (a prefix of whole components).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rewrite {
+    pub from: Vec<u8>,
+    pub to: Vec<u8>,
+}
+
+impl Rewrite {
+    pub fn parse(text: &str) -> Result<Rewrite, String> {
+        let spec = text.strip_prefix("rewrite=path:").ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
+        let (from, to) = spec.split_once('=').ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
+        if from.is_empty() || to.is_empty() {
+            return Err(format!("invalid rewrite '{text}': FROM and TO must not be empty"));
+        }
+        let trim = |s: &str| if s.len() > 1 { s.trim_end_matches('/').to_string() } else { s.to_string() };
+        Ok(Rewrite { from: trim(from).into_bytes(), to: trim(to).into_bytes() })
+    }
+
+    /// The part of `path` after FROM, if FROM is a whole-component prefix.
+    pub fn rest<'p>(&self, path: &'p [u8]) -> Option<&'p [u8]> {
+        if self.from == b"/" {
+            // Everything is under the root; keep the separator.
+            return path.starts_with(b"/").then_some(path);
+        }
+        let rest = path.strip_prefix(&self.from[..])?;
+        (rest.is_empty() || rest[0] == b'/' || self.from.ends_with(b"/")).then_some(rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_expressions() {
+        let w = When::parse("2").unwrap();
+        assert!(!w.applies(1) && w.applies(2) && !w.applies(3));
+        let w = When::parse("2+").unwrap();
+        assert!(!w.applies(1) && w.applies(2) && w.applies(9));
+        let w = When::parse("2+3").unwrap();
+        assert!(w.applies(2) && !w.applies(3) && w.applies(5) && w.applies(8));
+        let w = When::parse("2..4").unwrap();
+        assert!(w.applies(2) && w.applies(4) && !w.applies(5));
+        let w = When::parse("1..9+4").unwrap();
+        assert!(w.applies(1) && w.applies(5) && w.applies(9) && !w.applies(13));
+        for bad in ["0", "x", "3..2", "1+0", ""] {
+            assert!(When::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rules_parse_and_refuse() {
+        crate::errno::prepare();
+        let r = Rule::parse("inject=openat:error=EACCES:when=2+:path=/etc/*").unwrap();
+        assert_eq!(r.effect, Effect::Error(libc::EACCES));
+        assert!(r.calls.contains(selftrace::Sysno::openat));
+        assert_eq!(Rule::parse("fault=write").unwrap().effect, Effect::Error(libc::ENOSYS));
+        assert_eq!(Rule::parse("deny=%network").unwrap().effect, Effect::Error(libc::EPERM));
+        assert_eq!(Rule::parse("inject=read:retval=7").unwrap().effect, Effect::Retval(7));
+        assert_eq!(Rule::parse("inject=read:signal=USR1").unwrap().signal, Some(libc::SIGUSR1));
+        assert_eq!(Rule::parse("inject=read:delay_enter=1500").unwrap().delay_enter, Some(Duration::from_micros(1500)));
+        for bad in [
+            "inject=nosuch:error=EIO",
+            "inject=read:error=EWHAT",
+            "inject=read",
+            "inject=read:when=0",
+            "inject=read:prob=2",
+            "inject=read:path=/x[",
+            "inject=read:bogus=1",
+            "fault=read:retval=1",
+            "poke=read:error=EIO",
+            "inject=read:delay_enter=5 minutes",
+        ] {
+            assert!(Rule::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rewrites_match_whole_components() {
+        let r = Rewrite::parse("rewrite=path:/data=/tmp/d").unwrap();
+        assert_eq!(r.rest(b"/data/x"), Some(&b"/x"[..]));
+        assert_eq!(r.rest(b"/data"), Some(&b""[..]));
+        assert_eq!(r.rest(b"/database"), None);
+        assert!(Rewrite::parse("rewrite=/a=/b").is_err());
+    }
+}

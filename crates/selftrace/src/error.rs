@@ -1,0 +1,87 @@
+//! Why installation failed.
+
+use std::fmt;
+
+use crate::sys::raw::Errno;
+
+/// An error from [`crate::Builder::install`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The runtime is already installed in this process (a filter cannot
+    /// be removed, so there is one runtime per process image).
+    AlreadyInstalled,
+    /// The kernel refused `seccomp(2)` filters: built without
+    /// `CONFIG_SECCOMP_FILTER`, or a sandbox forbids them.
+    SeccompUnavailable(Errno),
+    /// `prctl(PR_SET_NO_NEW_PRIVS)` failed.
+    NoNewPrivs(Errno),
+    /// The generated BPF program exceeds the kernel's 4096 instructions.
+    FilterTooLarge { instructions: usize },
+    /// `SECCOMP_FILTER_FLAG_TSYNC` could not put the filter on thread `tid`
+    /// (it runs under a different filter).
+    ThreadSync { tid: u32 },
+    /// Thread `tid` kept SIGSYS blocked: with the filter in place it would
+    /// kill the process at its next trapped call.
+    SigsysBlocked { tid: u32 },
+    /// A hook was registered for a call the runtime cannot trap safely.
+    Untrappable { name: &'static str, reason: &'static str },
+    /// A hook was registered for a number outside the syscall table.
+    UnknownSyscall(u64),
+    /// The runtime's per-thread block (its stacks and state) could not be
+    /// mapped.
+    ThreadBlock,
+    /// Installing the SIGSYS handler failed.
+    SignalHandler(Errno),
+    /// A syscall name that is not in the x86_64 table.
+    UnknownName(String),
+    /// `/proc/self/maps` could not be read to find the code to trap.
+    Maps(String),
+    /// An environment entry to keep across exec has a name or value that
+    /// cannot be one (`=` or NUL in the name, NUL in the value, `:` in a
+    /// list entry), or there are more than 64 of them.
+    InvalidEnvironment { name: String },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::AlreadyInstalled => write!(f, "selftrace is already installed in this process"),
+            Error::SeccompUnavailable(e) => {
+                write!(f, "seccomp filters are not available: {}", errno_text(*e))
+            }
+            Error::NoNewPrivs(e) => write!(f, "cannot set no_new_privs: {}", errno_text(*e)),
+            Error::FilterTooLarge { instructions } => write!(
+                f,
+                "the seccomp filter would have {instructions} instructions; the kernel allows 4096"
+            ),
+            Error::ThreadSync { tid } => {
+                write!(f, "cannot put the filter on thread {tid}: it runs under another filter")
+            }
+            Error::SigsysBlocked { tid } => write!(
+                f,
+                "thread {tid} keeps SIGSYS blocked; installing now would kill the process at its next trapped call"
+            ),
+            Error::Untrappable { name, reason } => write!(f, "cannot hook {name}: {reason}"),
+            Error::UnknownSyscall(nr) => write!(f, "no system call has number {nr}"),
+            Error::ThreadBlock => write!(f, "cannot map the runtime's per-thread stacks (mmap failed)"),
+            Error::SignalHandler(e) => {
+                write!(f, "cannot install the SIGSYS handler: {}", errno_text(*e))
+            }
+            Error::UnknownName(n) => write!(f, "unknown system call name {n:?}"),
+            Error::Maps(why) => write!(f, "cannot read /proc/self/maps: {why}"),
+            Error::InvalidEnvironment { name } => {
+                write!(f, "cannot keep {name:?} in the environment of exec'd programs")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn errno_text(e: Errno) -> String {
+    match (e.name(), e.description()) {
+        (Some(n), Some(d)) => format!("{n} ({d})"),
+        _ => format!("errno {}", e.into_raw()),
+    }
+}

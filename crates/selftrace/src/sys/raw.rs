@@ -1,0 +1,67 @@
+//! System calls made through the runtime's gate.
+//!
+//! The filter lets calls from the gate through untrapped, so these never
+//! reach a hook and cost what a plain syscall costs. They allocate nothing
+//! and take no locks: hooks can call them from the SIGSYS handler.
+//! Calls made through libc from a hook are trapped too, but run without
+//! hooks (see [`crate::task::thread`]); these avoid the trap altogether.
+
+use crate::sys::arch;
+pub use syscalls::{Errno, Sysno};
+
+/// Turn a raw kernel return (`-errno` on failure) into a `Result`.
+pub fn check(raw: i64) -> Result<u64, Errno> {
+    if (-4095..0).contains(&raw) {
+        Err(Errno::new(-raw as i32))
+    } else {
+        Ok(raw as u64)
+    }
+}
+
+/// A native (x86_64) call with up to six arguments; missing ones are 0.
+///
+/// # Safety
+/// The call is made exactly as given: the caller must uphold whatever the
+/// call requires of its pointer arguments, as with `libc::syscall`.
+pub unsafe fn syscall(nr: Sysno, args: &[u64]) -> Result<u64, Errno> {
+    check(arch::gate_native(nr.id() as u64, pad(args)))
+}
+
+/// A native call by number, returning the raw kernel value.
+///
+/// # Safety
+/// As for [`syscall`].
+pub unsafe fn syscall_raw(nr: u64, args: [u64; 6]) -> i64 {
+    arch::gate_native(nr, args)
+}
+
+/// An i386 call (`int 0x80` numbering and 32-bit arguments).
+///
+/// # Safety
+/// As for [`syscall`]; pointers must fit in 32 bits.
+pub unsafe fn syscall_i386(nr: syscalls::x86::Sysno, args: &[u64]) -> Result<u64, Errno> {
+    check(arch::gate_compat(nr.id() as u64, pad(args)))
+}
+
+fn pad(args: &[u64]) -> [u64; 6] {
+    let mut a = [0u64; 6];
+    for (slot, v) in a.iter_mut().zip(args) {
+        *slot = *v;
+    }
+    a
+}
+
+pub fn getpid() -> u32 {
+    arch::gate_native(arch::nr::GETPID, [0; 6]) as u32
+}
+
+pub fn gettid() -> u32 {
+    arch::gate_native(arch::nr::GETTID, [0; 6]) as u32
+}
+
+/// `write(2)` of the whole buffer in one call.
+pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
+    // SAFETY: the pointer and length describe a live slice.
+    let r = unsafe { syscall(Sysno::write, &[fd as u64, buf.as_ptr() as u64, buf.len() as u64]) };
+    r.map(|n| n as usize)
+}
