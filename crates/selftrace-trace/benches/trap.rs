@@ -18,7 +18,7 @@
 //! `estimates.json` and prints a table with ratios to variants 4 and 5.
 //! Compare ratios from one run; absolute figures move with the machine.
 //!
-//! `cargo bench --bench trap` measures; `cargo test --benches` (no
+//! `cargo bench -p selftrace-trace --bench trap` measures; `cargo test --benches` (no
 //! `--bench`) runs every variant once, checks it, and measures nothing.
 //! The C handlers live in `benches/c/trap_floor.c`, compiled by build.rs
 //! and linked into bench targets only.
@@ -255,7 +255,7 @@ fn selftrace_reissue() -> Result<(), String> {
 /// The tracer as the preload runs it: `getppid()  = N` lines, one
 /// write each, to /dev/null.
 fn selftrace_trace_line() -> Result<(), String> {
-    use selftrace::trace::{config::Config, sink, summary::SortBy, Tracer};
+    use selftrace_trace::{config::Config, sink, summary::SortBy, Tracer};
     let real = getppid();
     let mut config = Config::default();
     config.set_trace(vec!["getppid".into()]).map_err(|e| e.to_string())?;
@@ -263,7 +263,7 @@ fn selftrace_trace_line() -> Result<(), String> {
     // SAFETY: gettid takes no arguments.
     let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
     let tracer = std::sync::Arc::new(Tracer::new(config, SortBy::default(), tid));
-    selftrace::preload::builder(&tracer).install().map_err(|e| format!("selftrace install: {e}"))?;
+    selftrace_trace::preload::builder(&tracer).install().map_err(|e| format!("selftrace install: {e}"))?;
     expect("traced getppid", getppid(), real)
 }
 
