@@ -8,9 +8,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 
+use selftrace_trace::config::Timestamps;
 use selftrace_trace::config::{Config, Format, Summary};
 use selftrace_trace::sink::{kind, pid_prefix, RESULT_COLUMN};
-use selftrace_trace::config::Timestamps;
 use selftrace_trace::summary::{self, Row, SortBy};
 use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 
@@ -22,7 +22,10 @@ pub enum Output {
     Stderr,
     File(BufWriter<File>),
     /// `-ff -o BASE`: BASE.PID per process.
-    PerProcess { base: PathBuf, files: HashMap<u32, BufWriter<File>> },
+    PerProcess {
+        base: PathBuf,
+        files: HashMap<u32, BufWriter<File>>,
+    },
 }
 
 pub struct Collector {
@@ -135,7 +138,8 @@ impl Collector {
                 if kind == kind::MESSAGE || kind == kind::JSON {
                     self.live.insert(tid, pid);
                 }
-                let mut line = if self.format == Format::Json { Vec::new() } else { self.prefix(tid) };
+                let mut line =
+                    if self.format == Format::Json { Vec::new() } else { self.prefix(tid) };
                 line.extend_from_slice(body);
                 if kind == kind::END {
                     self.live.remove(&tid);
@@ -194,8 +198,13 @@ impl Collector {
         if let (Some((text, what, value)), true) = (message, self.summary != Summary::Only) {
             let line = if self.format == Format::Json {
                 let field = if what == "killed" { "signal" } else { "status" };
-                let value = if what == "killed" { format!("\"{}\"", signal_name(value as i32)) } else { value.to_string() };
-                format!("{{\"type\":\"{what}\",\"pid\":{pid},\"tid\":{pid},\"{field}\":{value}}}").into_bytes()
+                let value = if what == "killed" {
+                    format!("\"{}\"", signal_name(value as i32))
+                } else {
+                    value.to_string()
+                };
+                format!("{{\"type\":\"{what}\",\"pid\":{pid},\"tid\":{pid},\"{field}\":{value}}}")
+                    .into_bytes()
             } else {
                 let mut l = self.prefix(pid);
                 let mut buf = [0u8; 64];

@@ -37,9 +37,12 @@ fn preload_path() -> Result<PathBuf, Failure> {
     if let Some(p) = std::env::var_os("SELFTRACE_PRELOAD") {
         return Ok(PathBuf::from(p));
     }
-    let exe = std::env::current_exe().map_err(|e| fail(format!("cannot find own executable: {e}"), 1))?;
+    let exe =
+        std::env::current_exe().map_err(|e| fail(format!("cannot find own executable: {e}"), 1))?;
     let dir = exe.parent().unwrap_or(Path::new("."));
-    for candidate in [dir.join("libselftrace_preload.so"), dir.join("../lib/selftrace/libselftrace_preload.so")] {
+    for candidate in
+        [dir.join("libselftrace_preload.so"), dir.join("../lib/selftrace/libselftrace_preload.so")]
+    {
         if candidate.exists() {
             return Ok(candidate);
         }
@@ -56,7 +59,9 @@ fn preload_path() -> Result<PathBuf, Failure> {
 /// Resolve PROG as execvp would, giving strace's message when it fails.
 fn find_program(prog: &OsStr) -> Result<PathBuf, Failure> {
     let not_found = |why: &str| fail(format!("Can't stat '{}': {why}", prog.to_string_lossy()), 1);
-    let runnable = |p: &Path| p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false);
+    let runnable = |p: &Path| {
+        p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    };
     if prog.as_bytes().contains(&b'/') {
         let p = PathBuf::from(prog);
         return match p.metadata() {
@@ -64,7 +69,8 @@ fn find_program(prog: &OsStr) -> Result<PathBuf, Failure> {
             Err(e) => Err(not_found(&io_reason(&e))),
         };
     }
-    let path = std::env::var_os("PATH").unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
+    let path =
+        std::env::var_os("PATH").unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
     std::env::split_paths(&path)
         .map(|d| d.join(prog))
         .find(|p| runnable(p))
@@ -84,16 +90,32 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         (None, _) => Output::Stderr,
         (Some(base), true) => Output::PerProcess { base: base.clone(), files: Default::default() },
         (Some(path), false) => {
-            let f = File::create(path).map_err(|e| fail(format!("Can't fopen '{}': {}", path.display(), io_reason(&e)), 1))?;
+            let f = File::create(path).map_err(|e| {
+                fail(format!("Can't fopen '{}': {}", path.display(), io_reason(&e)), 1)
+            })?;
             Output::File(std::io::BufWriter::new(f))
         }
     };
-    let (read_end, write_end) = pipe().map_err(|e| fail(format!("cannot create the trace pipe: {e}"), 1))?;
+    let (read_end, write_end) =
+        pipe().map_err(|e| fail(format!("cannot create the trace pipe: {e}"), 1))?;
     let collector_path = format!("/proc/{}/fd/{}", std::process::id(), write_end.as_raw_fd());
 
     let mut cmd = Command::new(&program);
     cmd.arg0(&plan.command[0]).args(&plan.command[1..]);
-    for name in [var::TRACE, var::STATUS, var::STRSIZE, var::TIMESTAMPS, var::FORMAT, var::SUMMARY, var::FD_PATHS, var::DURATIONS, var::FOLLOW, var::QUIET, var::OUTPUT, var::ROOT_PID] {
+    for name in [
+        var::TRACE,
+        var::STATUS,
+        var::STRSIZE,
+        var::TIMESTAMPS,
+        var::FORMAT,
+        var::SUMMARY,
+        var::FD_PATHS,
+        var::DURATIONS,
+        var::FOLLOW,
+        var::QUIET,
+        var::OUTPUT,
+        var::ROOT_PID,
+    ] {
         cmd.env_remove(name);
     }
     for (k, v) in plan.config.to_vars() {
@@ -132,7 +154,13 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
 
 /// A program that loads no preload prints nothing: say why, in the trace,
 /// as a traced parent would before exec'ing it.
-fn write_untraced_note(note: &str, shown: &OsStr, pid: u32, config: &selftrace_trace::config::Config, pipe: &OwnedFd) {
+fn write_untraced_note(
+    note: &str,
+    shown: &OsStr,
+    pid: u32,
+    config: &selftrace_trace::config::Config,
+    pipe: &OwnedFd,
+) {
     use selftrace_trace::{notes, sink};
     let json = config.format == selftrace_trace::config::Format::Json;
     let mut buf = vec![0u8; 8192];

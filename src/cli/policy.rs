@@ -9,11 +9,13 @@ pub struct Policy {
     pub rules: Vec<String>,
 }
 
-const RULE_KEYS: [&str; 9] = ["error", "retval", "signal", "delay_enter", "delay_exit", "when", "prob", "path", "calls"];
+const RULE_KEYS: [&str; 9] =
+    ["error", "retval", "signal", "delay_enter", "delay_exit", "when", "prob", "path", "calls"];
 
 pub fn load(path: &Path) -> Result<Policy, String> {
     let name = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read policy {name}: {e}"))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read policy {name}: {e}"))?;
     parse(&text).map_err(|(line, msg)| format!("{name}:{line}: {msg}"))
 }
 
@@ -29,7 +31,9 @@ pub fn parse(text: &str) -> Result<Policy, (usize, String)> {
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("seed", toml::Value::Integer(n)) if *n >= 0 => policy.seed = Some(*n as u64),
-            ("seed", _) => return Err((key_line(text, "seed"), "seed must be a non-negative integer".into())),
+            ("seed", _) => {
+                return Err((key_line(text, "seed"), "seed must be a non-negative integer".into()))
+            }
             ("inject" | "fault" | "deny" | "rewrite", toml::Value::Array(entries)) => {
                 for (i, entry) in entries.iter().enumerate() {
                     let line = header_line(text, key, i);
@@ -44,7 +48,12 @@ pub fn parse(text: &str) -> Result<Policy, (usize, String)> {
                 }
             }
             (other, _) => {
-                return Err((key_line(text, other), format!("unknown key '{other}' (seed, [[inject]], [[fault]], [[deny]] or [[rewrite]])")))
+                return Err((
+                    key_line(text, other),
+                    format!(
+                    "unknown key '{other}' (seed, [[inject]], [[fault]], [[deny]] or [[rewrite]])"
+                ),
+                ))
             }
         }
     }
@@ -111,16 +120,23 @@ mod tests {
     fn rules_become_rule_texts() {
         let p = parse("seed = 7\n[[inject]]\ncalls = \"openat\"\nerror = \"EACCES\"\npath = \"/etc/*\"\nwhen = \"2+\"\n[[rewrite]]\nfrom = \"/a\"\nto = \"/b\"\n").unwrap();
         assert_eq!(p.seed, Some(7));
-        assert_eq!(p.rules, ["inject=openat:error=EACCES:when=2+:path=/etc/*", "rewrite=path:/a=/b"]);
+        assert_eq!(
+            p.rules,
+            ["inject=openat:error=EACCES:when=2+:path=/etc/*", "rewrite=path:/a=/b"]
+        );
     }
 
     #[test]
     fn errors_carry_line_numbers() {
-        let bad_errno = "[[deny]]\ncalls = \"write\"\n\n[[inject]]\ncalls = \"read\"\nerror = \"EWHAT\"\n";
+        let bad_errno =
+            "[[deny]]\ncalls = \"write\"\n\n[[inject]]\ncalls = \"read\"\nerror = \"EWHAT\"\n";
         assert_eq!(parse(bad_errno).err().unwrap(), (4, "invalid error 'EWHAT'".to_string()));
         let (line, _) = parse("[[inject]]\ncalls = \"read\"\nerror = \n").err().unwrap();
         assert_eq!(line, 3);
         assert_eq!(parse("[[inject]]\ncalls = \"read\"\ncolour = 1\n").err().unwrap().0, 1);
-        assert_eq!(parse("x = 1\n").err().unwrap(), (1, "unknown key 'x' (seed, [[inject]], [[fault]], [[deny]] or [[rewrite]])".into()));
+        assert_eq!(
+            parse("x = 1\n").err().unwrap(),
+            (1, "unknown key 'x' (seed, [[inject]], [[fault]], [[deny]] or [[rewrite]])".into())
+        );
     }
 }

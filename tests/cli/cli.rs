@@ -84,7 +84,10 @@ fn traced_to_file(dir: &TempDir, args: &[&str]) -> (Run, String) {
 fn python() -> &'static str {
     static PATH: OnceLock<String> = OnceLock::new();
     PATH.get_or_init(|| {
-        let out = Command::new("python3").args(["-c", "import sys; print(sys.executable)"]).output().unwrap();
+        let out = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "python3 is needed");
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     })
@@ -102,15 +105,19 @@ fn find(lines: &[&str], from: usize, decoded: &str, result: &str) -> Option<usiz
 }
 
 fn must_find(lines: &[&str], from: usize, decoded: &str, result: &str) -> usize {
-    find(lines, from, decoded, result)
-        .unwrap_or_else(|| panic!("no line {decoded} = {result} after line {from} in:\n{}", lines.join("\n")))
+    find(lines, from, decoded, result).unwrap_or_else(|| {
+        panic!("no line {decoded} = {result} after line {from} in:\n{}", lines.join("\n"))
+    })
 }
 
 /// A call line without its `[pid N] ` prefix; `None` for `+++` lines and
 /// anything else that is not a call.
 fn call_text(line: &str) -> Option<&str> {
-    let body = line.strip_prefix("[pid ").map_or(line, |rest| rest.split_once("] ").map_or(line, |(_, b)| b));
-    (!body.starts_with("+++") && !body.starts_with("selftrace:") && body.contains('(')).then_some(body)
+    let body = line
+        .strip_prefix("[pid ")
+        .map_or(line, |rest| rest.split_once("] ").map_or(line, |(_, b)| b));
+    (!body.starts_with("+++") && !body.starts_with("selftrace:") && body.contains('('))
+        .then_some(body)
 }
 
 /// The name of the call on a line, prefix and timestamps aside.
@@ -263,7 +270,13 @@ fn exit_code_is_the_programs() {
     assert_eq!(run.lines().last(), Some(&"+++ exited with 7 +++"));
     let run = selftrace(&["-f", "sh", "-c", "sh -c 'exit 3'; exit 5"]);
     assert_eq!(run.code(), Some(5), "{}", run.stderr);
-    assert!(run.lines().iter().any(|l| l.starts_with("[pid ") && l.ends_with("] +++ exited with 3 +++")), "{}", run.stderr);
+    assert!(
+        run.lines()
+            .iter()
+            .any(|l| l.starts_with("[pid ") && l.ends_with("] +++ exited with 3 +++")),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.lines().last(), Some(&"+++ exited with 5 +++"));
 }
 
@@ -290,7 +303,10 @@ fn killed_line_names_the_signal() {
     assert_eq!(run.lines().last(), Some(&"+++ killed by SIGKILL +++"));
     let run = assert_killed("kill -ABRT $$", libc::SIGABRT);
     let last = *run.lines().last().unwrap();
-    assert!(last == "+++ killed by SIGABRT +++" || last == "+++ killed by SIGABRT (core dumped) +++", "{last:?}");
+    assert!(
+        last == "+++ killed by SIGABRT +++" || last == "+++ killed by SIGABRT (core dumped) +++",
+        "{last:?}"
+    );
     let run = selftrace(&["--json", "sh", "-c", "kill -KILL $$"]);
     assert!(run.lines().last().unwrap().contains(r#""signal":"SIGKILL""#), "{}", run.stderr);
 }
@@ -304,8 +320,14 @@ fn cat_of_a_file() {
     let run = selftrace(&["cat", &file]);
     assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "hello\n"), "{}", run.stderr);
     let lines = run.lines();
-    assert!(lines[0].starts_with(&format!(r#"execve("/usr/bin/cat", ["cat", "{file}"], 0x"#)) || lines[0].starts_with(r#"execve("/bin/cat""#), "{}", lines[0]);
-    let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(&file)), "3");
+    assert!(
+        lines[0].starts_with(&format!(r#"execve("/usr/bin/cat", ["cat", "{file}"], 0x"#))
+            || lines[0].starts_with(r#"execve("/bin/cat""#),
+        "{}",
+        lines[0]
+    );
+    let open =
+        must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(&file)), "3");
     let read = must_find(&lines, open, r#"read\(3, "hello\\n", \d+\)"#, "6");
     let write = must_find(&lines, read, r#"write\(1, "hello\\n", 6\)"#, "6");
     let eof = must_find(&lines, write, r#"read\(3, "", \d+\)"#, "0");
@@ -327,9 +349,11 @@ fn ls_of_a_directory() {
     assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "a.txt\nb.txt\n"), "{}", run.stderr);
     let lines = run.lines();
     let flags = "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY";
-    let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", {flags}\)"#, escape(path)), "3");
+    let open =
+        must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", {flags}\)"#, escape(path)), "3");
     // ".", "..", "a.txt", "b.txt": 24 + 24 + 32 + 32 bytes of dirents.
-    let dents = must_find(&lines, open, r"getdents64\(3, 0x[0-9a-f]+ /\* 4 entries \*/, \d+\)", "112");
+    let dents =
+        must_find(&lines, open, r"getdents64\(3, 0x[0-9a-f]+ /\* 4 entries \*/, \d+\)", "112");
     let end = must_find(&lines, dents, r"getdents64\(3, 0x[0-9a-f]+ /\* 0 entries \*/, \d+\)", "0");
     must_find(&lines, end, r#"write\(1, "a.txt\\nb.txt\\n", 12\)"#, "12");
     assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
@@ -346,7 +370,12 @@ fn cat_of_a_missing_file() {
     assert_eq!(run.stderr, format!("cat: {missing}: No such file or directory\n"));
     let lines: Vec<&str> = trace.lines().collect();
     let enoent = r"-1 ENOENT \(No such file or directory\)";
-    let open = must_find(&lines, 0, &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(missing)), enoent);
+    let open = must_find(
+        &lines,
+        0,
+        &format!(r#"openat\(AT_FDCWD, "{}", O_RDONLY\)"#, escape(missing)),
+        enoent,
+    );
     // The message, in pieces, between the trace lines on the same stderr.
     let w = must_find(&lines, open, r#"write\(2, "cat: ", 5\)"#, "5");
     // strace's -s 32 cuts the path in the write, with `...` after the quote.
@@ -354,7 +383,12 @@ fn cat_of_a_missing_file() {
         Some(head) if missing.len() > 32 => format!(r#""{}"\.\.\."#, escape(head)),
         _ => format!(r#""{}""#, escape(missing)),
     };
-    let w = must_find(&lines, w, &format!(r#"write\(2, {shown}, {}\)"#, missing.len()), &missing.len().to_string());
+    let w = must_find(
+        &lines,
+        w,
+        &format!(r#"write\(2, {shown}, {}\)"#, missing.len()),
+        &missing.len().to_string(),
+    );
     let w = must_find(&lines, w, r#"write\(2, ": No such file or directory", 27\)"#, "27");
     must_find(&lines, w, r"exit_group\(1\)", r"\?");
     assert_eq!(lines.last(), Some(&"+++ exited with 1 +++"), "{trace}");
@@ -374,7 +408,11 @@ fn output_file_takes_the_trace_and_leaves_stderr_to_the_program() {
     assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "out\n", "err\n"));
     let text = std::fs::read_to_string(&trace).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with(r#"execve("/usr/bin/sh", ["sh", "-c", "echo out; echo err >&2"], 0x"#) || lines[0].starts_with(r#"execve("/bin/sh""#), "{text}");
+    assert!(
+        lines[0].starts_with(r#"execve("/usr/bin/sh", ["sh", "-c", "echo out; echo err >&2"], 0x"#)
+            || lines[0].starts_with(r#"execve("/bin/sh""#),
+        "{text}"
+    );
     must_find(&lines, 0, r#"write\(1, "out\\n", 4\)"#, "4");
     // dash moves fd 2 onto fd 1 for `>&2` and writes to 1 (strace shows the same).
     let out = must_find(&lines, 0, r#"write\(1, "out\\n", 4\)"#, "4");
@@ -456,7 +494,8 @@ fn follow_forks_writes_one_file_per_process() {
     let base = dir.path("trace");
     let run = selftrace(&["-ff", "-o", base.to_str().unwrap(), "bash", "-c", &script]);
     assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "6\n", ""));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
     files.retain(|p| p.file_name().unwrap().to_str().unwrap().starts_with("trace."));
     assert!(files.len() >= 3, "{files:?}");
     let mut programs = Vec::new();
@@ -468,7 +507,11 @@ fn follow_forks_writes_one_file_per_process() {
             assert!(!l.starts_with("[pid") && !re(r"^\d+ ").is_match(l), "{f:?}: prefix on {l:?}");
         }
         assert_eq!(text.lines().last(), Some("+++ exited with 0 +++"), "{f:?}:\n{text}");
-        programs.extend(text.lines().filter_map(|l| l.strip_prefix("execve(\"")).map(|l| l.split('"').next().unwrap().to_string()));
+        programs.extend(
+            text.lines()
+                .filter_map(|l| l.strip_prefix("execve(\""))
+                .map(|l| l.split('"').next().unwrap().to_string()),
+        );
     }
     programs.sort();
     assert_eq!(programs, ["/usr/bin/bash", "/usr/bin/cat", "/usr/bin/wc"]);
@@ -478,7 +521,11 @@ fn follow_forks_writes_one_file_per_process() {
 
 /// The call names of a trace, and checks that only `+++` lines are not calls.
 fn names<'a>(lines: &[&'a str]) -> Vec<&'a str> {
-    lines.iter().filter(|l| !l.starts_with("+++")).map(|l| call_name(l).unwrap_or_else(|| panic!("not a call: {l:?}"))).collect()
+    lines
+        .iter()
+        .filter(|l| !l.starts_with("+++"))
+        .map(|l| call_name(l).unwrap_or_else(|| panic!("not a call: {l:?}")))
+        .collect()
 }
 
 #[test]
@@ -521,7 +568,19 @@ fn trace_class_file_shows_only_file_calls() {
     let run = selftrace(&["-e", "trace=%file", "cat", dir.path("F").to_str().unwrap()]);
     assert_eq!(run.code(), Some(0));
     let names = names(&run.lines());
-    let file_calls = ["execve", "openat", "newfstatat", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "statx", "stat", "lstat"];
+    let file_calls = [
+        "execve",
+        "openat",
+        "newfstatat",
+        "access",
+        "faccessat",
+        "faccessat2",
+        "readlink",
+        "readlinkat",
+        "statx",
+        "stat",
+        "lstat",
+    ];
     assert!(names.iter().all(|n| file_calls.contains(n)), "{names:?}");
     assert!(names.contains(&"openat") && names.contains(&"execve"), "{names:?}");
 }
@@ -533,7 +592,10 @@ fn negated_trace_set_hides_those_calls() {
     assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "hello\n"));
     let names = names(&run.lines());
     assert!(!names.contains(&"write"), "{names:?}");
-    assert!(names.contains(&"read") && names.contains(&"close") && names.contains(&"exit_group"), "{names:?}");
+    assert!(
+        names.contains(&"read") && names.contains(&"close") && names.contains(&"exit_group"),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -546,8 +608,16 @@ fn failed_only_shows_only_errors() {
         let lines: Vec<&str> = trace.lines().collect();
         // The execve line is a known bug (failed_only_hides_the_successful_execve).
         let calls = &lines[1..lines.len() - 1];
-        assert!(calls.iter().all(|l| re(r" = -1 E[A-Z0-9]+ \(.*\)$").is_match(l)), "{opts:?}:\n{trace}");
-        must_find(calls, 0, r#"openat\(AT_FDCWD, "/no/such/file", O_RDONLY\)"#, r"-1 ENOENT \(No such file or directory\)");
+        assert!(
+            calls.iter().all(|l| re(r" = -1 E[A-Z0-9]+ \(.*\)$").is_match(l)),
+            "{opts:?}:\n{trace}"
+        );
+        must_find(
+            calls,
+            0,
+            r#"openat\(AT_FDCWD, "/no/such/file", O_RDONLY\)"#,
+            r"-1 ENOENT \(No such file or directory\)",
+        );
         assert_eq!(lines.last(), Some(&"+++ exited with 1 +++"));
     }
 }
@@ -573,7 +643,8 @@ fn successful_only_hides_errors() {
 
 #[test]
 fn string_size_cuts_strings() {
-    let (run, trace) = traced_to_file(&TempDir::new(), &["-s", "5", "/bin/sh", "-c", "echo hello-long-string"]);
+    let (run, trace) =
+        traced_to_file(&TempDir::new(), &["-s", "5", "/bin/sh", "-c", "echo hello-long-string"]);
     assert_eq!(run.stdout, "hello-long-string\n");
     let lines: Vec<&str> = trace.lines().collect();
     // argv is cut at -s; the path is shown whole.
@@ -589,10 +660,16 @@ fn fd_paths_show_the_file_of_each_descriptor() {
     let run = selftrace(&["-y", "cat", &file]);
     let lines = run.lines();
     let fd = format!("3<{}>", escape(&file));
-    let open = lines.iter().position(|l| re(&format!(r#"^openat\(AT_FDCWD, "{}", O_RDONLY\) += {fd}$"#, escape(&file))).is_match(l));
+    let open = lines.iter().position(|l| {
+        re(&format!(r#"^openat\(AT_FDCWD, "{}", O_RDONLY\) += {fd}$"#, escape(&file))).is_match(l)
+    });
     let read = re(&format!(r#"^read\({fd}, "hello\\n", \d+\) += 6$"#));
     assert!(open.is_some() && lines.iter().any(|l| read.is_match(l)), "{}", run.stderr);
-    assert!(lines.iter().any(|l| re(r#"^close\(3<.*f\.txt>\) += 0$"#).is_match(l)), "{}", run.stderr);
+    assert!(
+        lines.iter().any(|l| re(r#"^close\(3<.*f\.txt>\) += 0$"#).is_match(l)),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -606,7 +683,11 @@ fn durations_follow_each_finished_call() {
     for l in &lines[1..lines.len() - 2] {
         assert!(timed.is_match(l), "{l:?}");
     }
-    assert!(lines[lines.len() - 2].ends_with(" = ?"), "exit_group never returns: {}", lines[lines.len() - 2]);
+    assert!(
+        lines[lines.len() - 2].ends_with(" = ?"),
+        "exit_group never returns: {}",
+        lines[lines.len() - 2]
+    );
     assert_eq!(lines.last(), Some(&"+++ exited with 0 +++"));
 }
 
@@ -614,7 +695,8 @@ fn durations_follow_each_finished_call() {
 fn assert_timestamped(opt: &str, prefix: &str) -> Vec<String> {
     let run = selftrace(&[opt, "sh", "-c", ":"]);
     assert_eq!(run.code(), Some(0));
-    let calls: Vec<String> = run.lines().iter().filter(|l| !l.contains("+++")).map(|l| l.to_string()).collect();
+    let calls: Vec<String> =
+        run.lines().iter().filter(|l| !l.contains("+++")).map(|l| l.to_string()).collect();
     assert!(calls.len() > 3, "{}", run.stderr);
     let stamped = re(&format!("^{prefix} [a-z_0-9]+\\("));
     for l in &calls {
@@ -635,9 +717,15 @@ fn timestamps_prefix_every_call_line() {
 
 #[test]
 fn timestamps_prefix_the_exit_line_too() {
-    for (opt, prefix) in [("-t", r"\d\d:\d\d:\d\d "), ("-ttt", r"\d{10}\.\d{6} "), ("-r", r" *\d+\.\d{6} ")] {
+    for (opt, prefix) in
+        [("-t", r"\d\d:\d\d:\d\d "), ("-ttt", r"\d{10}\.\d{6} "), ("-r", r" *\d+\.\d{6} ")]
+    {
         let lines = assert_timestamped(opt, prefix.trim_end());
-        assert!(re(&format!("^{prefix}\\+\\+\\+ exited with 0 \\+\\+\\+$")).is_match(lines.last().unwrap()), "{opt}: {lines:?}");
+        assert!(
+            re(&format!("^{prefix}\\+\\+\\+ exited with 0 \\+\\+\\+$"))
+                .is_match(lines.last().unwrap()),
+            "{opt}: {lines:?}"
+        );
     }
 }
 
@@ -649,7 +737,10 @@ const TABLE_RULE: &str = "------ ----------- ----------- --------- --------- ---
 /// The rows of a `-c` table in `text`: (calls, errors, name), total last.
 fn table(text: &str) -> Vec<(u64, u64, String)> {
     let lines: Vec<&str> = text.lines().collect();
-    let head = lines.iter().position(|l| *l == TABLE_HEADER).unwrap_or_else(|| panic!("no table header in:\n{text}"));
+    let head = lines
+        .iter()
+        .position(|l| *l == TABLE_HEADER)
+        .unwrap_or_else(|| panic!("no table header in:\n{text}"));
     assert_eq!(lines[head + 1], TABLE_RULE);
     let row = re(r"^ *\d+\.\d\d +\d+\.\d{6} +\d+ +(\d+) +(\d+)? +([a-z_0-9]+)$");
     let rows: Vec<_> = lines[head + 2..]
@@ -657,7 +748,11 @@ fn table(text: &str) -> Vec<(u64, u64, String)> {
         .filter(|l| **l != TABLE_RULE)
         .map(|l| {
             let c = row.captures(l).unwrap_or_else(|| panic!("not a table row: {l:?}"));
-            (c[1].parse().unwrap(), c.get(2).map_or(0, |e| e.as_str().parse().unwrap()), c[3].to_string())
+            (
+                c[1].parse().unwrap(),
+                c.get(2).map_or(0, |e| e.as_str().parse().unwrap()),
+                c[3].to_string(),
+            )
         })
         .collect();
     assert_eq!(lines[lines.len() - 2], TABLE_RULE, "{text}");
@@ -667,15 +762,29 @@ fn table(text: &str) -> Vec<(u64, u64, String)> {
 
 #[test]
 fn summary_counts_every_call() {
-    let run = selftrace(&["-c", "-e", "trace=getppid", python(), "-c", "import os; [os.getppid() for _ in range(10)]"]);
+    let run = selftrace(&[
+        "-c",
+        "-e",
+        "trace=getppid",
+        python(),
+        "-c",
+        "import os; [os.getppid() for _ in range(10)]",
+    ]);
     assert_eq!(run.code(), Some(0), "{}", run.stderr);
     assert_eq!(table(&run.stderr), [(10, 0, "getppid".to_string()), (10, 0, "total".to_string())]);
-    assert!(!run.stderr.contains("getppid()") && !run.stderr.contains("+++"), "no trace with -c:\n{}", run.stderr);
+    assert!(
+        !run.stderr.contains("getppid()") && !run.stderr.contains("+++"),
+        "no trace with -c:\n{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn summary_counts_errors_and_sorts_by_name() {
-    let (run, trace) = traced_to_file(&TempDir::new(), &["-c", "-S", "name", "-e", "trace=openat,close,read", "cat", "/no/such/file"]);
+    let (run, trace) = traced_to_file(
+        &TempDir::new(),
+        &["-c", "-S", "name", "-e", "trace=openat,close,read", "cat", "/no/such/file"],
+    );
     assert_eq!(run.code(), Some(1));
     let rows = table(&trace);
     let names: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
@@ -698,15 +807,26 @@ fn summary_with_trace_prints_both() {
     let reads = lines[..exited].iter().filter(|l| l.starts_with("read(")).count() as u64;
     let closes = lines[..exited].iter().filter(|l| l.starts_with("close(")).count() as u64;
     let count = |name: &str| rows.iter().find(|r| r.2 == name).map(|r| r.0);
-    assert_eq!((count("read"), count("close"), count("total")), (Some(reads), Some(closes), Some(reads + closes)), "{}", run.stderr);
+    assert_eq!(
+        (count("read"), count("close"), count("total")),
+        (Some(reads), Some(closes), Some(reads + closes)),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn summary_adds_up_child_processes() {
-    let script = format!("for i in 1 2 3; do {} -c 'import os; [os.sched_yield() for _ in range(4)]'; done", python());
+    let script = format!(
+        "for i in 1 2 3; do {} -c 'import os; [os.sched_yield() for _ in range(4)]'; done",
+        python()
+    );
     let run = selftrace(&["-c", "-f", "-e", "trace=sched_yield", "sh", "-c", &script]);
     assert_eq!(run.code(), Some(0), "{}", run.stderr);
-    assert_eq!(table(&run.stderr), [(12, 0, "sched_yield".to_string()), (12, 0, "total".to_string())]);
+    assert_eq!(
+        table(&run.stderr),
+        [(12, 0, "sched_yield".to_string()), (12, 0, "total".to_string())]
+    );
 }
 
 // ---- --json ----
@@ -716,10 +836,14 @@ fn summary_adds_up_child_processes() {
 fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines()
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}"));
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}"));
             assert!(v["type"].is_string() && v["pid"].is_u64() && v["tid"].is_u64(), "{l}");
             if v["type"] == "syscall" {
-                assert!(v["time"].is_f64() && v["syscall"].is_string() && v["args"].is_object(), "{l}");
+                assert!(
+                    v["time"].is_f64() && v["syscall"].is_string() && v["args"].is_object(),
+                    "{l}"
+                );
                 assert!(v.get("return").is_some(), "{l}");
             }
             v
@@ -732,14 +856,24 @@ fn json_lines_are_objects_with_errno_names() {
     let (run, trace) = traced_to_file(&TempDir::new(), &["--json", "cat", "/no/such/file"]);
     assert_eq!(run.code(), Some(1));
     let objects = json_lines(&trace);
-    let failed = objects.iter().filter(|v| v["syscall"] == "openat" && v["errno"] == "ENOENT").collect::<Vec<_>>();
+    let failed = objects
+        .iter()
+        .filter(|v| v["syscall"] == "openat" && v["errno"] == "ENOENT")
+        .collect::<Vec<_>>();
     assert!(!failed.is_empty(), "{trace}");
-    assert!(failed.iter().all(|v| v["return"] == -1 && v["error"].as_str().unwrap().contains("No such file or directory")), "{trace}");
+    assert!(
+        failed.iter().all(|v| v["return"] == -1
+            && v["error"].as_str().unwrap().contains("No such file or directory")),
+        "{trace}"
+    );
     assert!(failed.iter().any(|v| v["args"]["pathname"] == "/no/such/file"), "{trace}");
     let last = objects.last().unwrap();
     assert_eq!((&last["type"], &last["status"]), (&"exited".into(), &1.into()), "{trace}");
     let exit = &objects[objects.len() - 2];
-    assert_eq!((&exit["syscall"], &exit["return"]), (&"exit_group".into(), &serde_json::Value::Null));
+    assert_eq!(
+        (&exit["syscall"], &exit["return"]),
+        (&"exit_group".into(), &serde_json::Value::Null)
+    );
 }
 
 #[test]
@@ -748,7 +882,8 @@ fn json_follow_shows_several_processes() {
     let (run, trace) = traced_to_file(&dir, &["-f", "--json", "sh", "-c", &script]);
     assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "6\n"));
     let objects = json_lines(&trace);
-    let pids: std::collections::BTreeSet<u64> = objects.iter().map(|v| v["pid"].as_u64().unwrap()).collect();
+    let pids: std::collections::BTreeSet<u64> =
+        objects.iter().map(|v| v["pid"].as_u64().unwrap()).collect();
     assert!(pids.len() >= 3, "{pids:?}");
     let exits = objects.iter().filter(|v| v["type"] == "exited" && v["status"] == 0).count();
     assert_eq!(exits, pids.len(), "{trace}");
@@ -758,14 +893,24 @@ fn json_follow_shows_several_processes() {
 fn json_shows_the_execve() {
     let run = selftrace(&["--json", "-e", "trace=execve,exit_group", "/usr/bin/true"]);
     let objects = json_lines(&run.stderr);
-    assert!(objects.iter().any(|v| v["type"] == "execve" || v["syscall"] == "execve"), "{}", run.stderr);
+    assert!(
+        objects.iter().any(|v| v["type"] == "execve" || v["syscall"] == "execve"),
+        "{}",
+        run.stderr
+    );
 }
 
 // ---- robustness: programs that fight their descriptors, bad outputs ----
 
 #[test]
 fn a_program_closing_all_descriptors_stays_traced() {
-    let run = selftrace(&["-e", "trace=close,close_range,write", python(), "-c", "import os; os.closerange(3, 100000); os.write(1, b'ok')"]);
+    let run = selftrace(&[
+        "-e",
+        "trace=close,close_range,write",
+        python(),
+        "-c",
+        "import os; os.closerange(3, 100000); os.write(1, b'ok')",
+    ]);
     assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "ok"), "{}", run.stderr);
     let lines = run.lines();
     must_find(&lines, 0, r#"write\(1, "ok", 2\)"#, "2");
@@ -777,9 +922,14 @@ fn a_shell_closing_every_descriptor_it_finds_stays_traced() {
     // bash's `exec N>&-` on every entry of /proc/self/fd, the trace's own included.
     let script = r#"for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&- 2>/dev/null"; done; echo after"#;
     let (run, trace) = traced_to_file(&TempDir::new(), &["-f", "bash", "-c", script]);
-    assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "after\n", ""), "{trace}");
+    assert_eq!(
+        (run.code(), run.stdout.as_str(), run.stderr.as_str()),
+        (Some(0), "after\n", ""),
+        "{trace}"
+    );
     // -f -o: `PID  ` before each line.
-    let lines: Vec<&str> = trace.lines().map(|l| l.split_once(' ').unwrap().1.trim_start()).collect();
+    let lines: Vec<&str> =
+        trace.lines().map(|l| l.split_once(' ').unwrap().1.trim_start()).collect();
     let closes = lines.iter().filter(|l| l.starts_with("close(")).count();
     assert!(closes >= 2, "{trace}");
     must_find(&lines, 0, r#"write\(1, "after\\n", 6\)"#, "6");
@@ -812,7 +962,11 @@ fn an_unwritable_output_is_one_error_and_the_exit_code_is_kept() {
         let run = selftrace(&args);
         assert_eq!((run.code(), run.stdout.as_str()), (Some(3), "out\n"), "{}", run.stderr);
         assert_eq!(run.lines().len(), 1, "{:?}", run.stderr);
-        assert!(run.stderr.starts_with("selftrace: ") && run.stderr.contains("No space left on device"), "{}", run.stderr);
+        assert!(
+            run.stderr.starts_with("selftrace: ") && run.stderr.contains("No space left on device"),
+            "{}",
+            run.stderr
+        );
     }
 }
 
@@ -822,7 +976,14 @@ fn the_runtimes_own_calls_never_show() {
     let (run, trace) = traced_to_file(&dir, &["-f", "-y", "sh", "-c", &script]);
     assert_eq!(run.code(), Some(0));
     assert!(trace.lines().count() > 100, "{trace}");
-    for hidden in ["process_vm_readv", "/proc/self/fd/", "rt_sigaction(SIGSYS", "rt_sigaction(0x1f,", "(0x1f4", "(500"] {
+    for hidden in [
+        "process_vm_readv",
+        "/proc/self/fd/",
+        "rt_sigaction(SIGSYS",
+        "rt_sigaction(0x1f,",
+        "(0x1f4",
+        "(500",
+    ] {
         assert!(!trace.contains(hidden), "{hidden} in:\n{trace}");
     }
 }
@@ -843,8 +1004,14 @@ fn every_thread_is_traced_with_follow() {
     let lines = run.lines();
     let mut writers = std::collections::BTreeSet::new();
     for i in 0..4 {
-        let write = format!(r#"^\[pid +(\d+)\] (write\(1, "t{i}\\n", 3\)|write\(0x1, 0x[0-9a-f]+, 0x3\)) += 3$"#);
-        let tids: Vec<u32> = lines.iter().filter_map(|l| re(&write).captures(l)).map(|c| c[1].parse().unwrap()).collect();
+        let write = format!(
+            r#"^\[pid +(\d+)\] (write\(1, "t{i}\\n", 3\)|write\(0x1, 0x[0-9a-f]+, 0x3\)) += 3$"#
+        );
+        let tids: Vec<u32> = lines
+            .iter()
+            .filter_map(|l| re(&write).captures(l))
+            .map(|c| c[1].parse().unwrap())
+            .collect();
         assert!(!tids.is_empty(), "t{i}: {}", run.stderr);
         writers.extend(tids);
     }

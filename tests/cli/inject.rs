@@ -62,7 +62,10 @@ impl Run {
 
     /// The run's whole story, for assertion messages.
     fn story(&self) -> String {
-        format!("status {:?}\n--- stdout\n{}\n--- stderr\n{}", self.out.status, self.stdout, self.stderr)
+        format!(
+            "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.out.status, self.stdout, self.stderr
+        )
     }
 }
 
@@ -88,7 +91,8 @@ fn traced(dir: &Dir, args: &[&str]) -> (Run, Vec<String>) {
     let mut all = vec!["-o", trace.as_str()];
     all.extend_from_slice(args);
     let run = run_in(&dir.0, &all);
-    let lines = std::fs::read_to_string(&trace).unwrap_or_else(|e| panic!("{trace}: {e}\n{}", run.story()));
+    let lines =
+        std::fs::read_to_string(&trace).unwrap_or_else(|e| panic!("{trace}: {e}\n{}", run.story()));
     (run, lines.lines().map(unpadded).collect())
 }
 
@@ -105,7 +109,10 @@ fn unpadded(line: &str) -> String {
 fn python() -> &'static str {
     static PY: OnceLock<String> = OnceLock::new();
     PY.get_or_init(|| {
-        let out = Command::new("python3").args(["-c", "import sys; print(sys.executable)"]).output().unwrap();
+        let out = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     })
 }
@@ -122,7 +129,9 @@ fn python_run(opts: &[&str], script: &str) -> String {
 /// The 1-based numbers of the getppid calls (of `n`, one thread) that
 /// returned 0: those a `retval=0` rule selected.
 fn selected(opts: &[&str], n: u64) -> Vec<u64> {
-    let script = format!("import os\nprint(' '.join(str(k) for k in range(1, {n} + 1) if os.getppid() == 0))");
+    let script = format!(
+        "import os\nprint(' '.join(str(k) for k in range(1, {n} + 1) if os.getppid() == 0))"
+    );
     let mut all = vec!["-e", "trace=none"];
     all.extend_from_slice(opts);
     python_run(&all, &script).split_whitespace().map(|k| k.parse().unwrap()).collect()
@@ -161,9 +170,15 @@ fn error_fails_the_open_of_the_matched_file_only() {
     assert_eq!(r.code(), Some(1), "{}", r.story());
     assert_eq!(r.stderr, format!("cat: {secret}: Permission denied\n"));
     assert_eq!(r.stdout, "visible\n", "the other file is read");
-    assert_eq!(injected(&lines), [format!("openat(AT_FDCWD, \"{secret}\", O_RDONLY) = -1 EACCES (Permission denied) (INJECTED)")]);
+    assert_eq!(
+        injected(&lines),
+        [format!(
+            "openat(AT_FDCWD, \"{secret}\", O_RDONLY) = -1 EACCES (Permission denied) (INJECTED)"
+        )]
+    );
     let opened = format!("openat(AT_FDCWD, \"{other}\", O_RDONLY) = ");
-    let result = lines.iter().find_map(|l| l.strip_prefix(&opened)).unwrap_or_else(|| panic!("{lines:#?}"));
+    let result =
+        lines.iter().find_map(|l| l.strip_prefix(&opened)).unwrap_or_else(|| panic!("{lines:#?}"));
     assert!(result.parse::<u32>().is_ok(), "opened, not injected: {result}");
     // cat's own openat calls (locale files) run as usual, and are shown.
     let others = lines.iter().filter(|l| l.starts_with("openat(") && !l.contains(&secret)).count();
@@ -178,7 +193,10 @@ fn a_relative_path_matches_through_the_working_directory() {
     let (r, lines) = traced(&d, &["-e", "trace=openat", "-e", &rule, "cat", "x.txt"]);
     assert_eq!(r.code(), Some(1), "{}", r.story());
     assert_eq!(r.stderr, "cat: x.txt: Permission denied\n");
-    assert_eq!(injected(&lines), ["openat(AT_FDCWD, \"x.txt\", O_RDONLY) = -1 EACCES (Permission denied) (INJECTED)"]);
+    assert_eq!(
+        injected(&lines),
+        ["openat(AT_FDCWD, \"x.txt\", O_RDONLY) = -1 EACCES (Permission denied) (INJECTED)"]
+    );
 }
 
 #[test]
@@ -217,7 +235,8 @@ fn when_counts_only_the_calls_whose_path_matches() {
 fn errors_may_be_given_by_number() {
     let d = Dir::new();
     let f = d.file("f.txt", "x\n");
-    let r = run(&["-e", "trace=none", "-e", &format!("inject=openat:error=28:path={f}"), "cat", &f]);
+    let r =
+        run(&["-e", "trace=none", "-e", &format!("inject=openat:error=28:path={f}"), "cat", &f]);
     assert_eq!(r.code(), Some(1));
     assert!(r.stderr.starts_with(&format!("cat: {f}: No space left on device\n")), "{}", r.story());
 }
@@ -228,7 +247,19 @@ fn errors_may_be_given_by_number() {
 fn retval_is_what_the_program_sees() {
     let d = Dir::new();
     let script = "import os\nprint(os.getppid(), os.getppid())";
-    let (r, lines) = traced(&d, &["-e", "trace=getppid", "-e", "inject=getppid:retval=4242:when=1", python(), "-S", "-c", script]);
+    let (r, lines) = traced(
+        &d,
+        &[
+            "-e",
+            "trace=getppid",
+            "-e",
+            "inject=getppid:retval=4242:when=1",
+            python(),
+            "-S",
+            "-c",
+            script,
+        ],
+    );
     let seen: Vec<&str> = r.stdout.split_whitespace().collect();
     assert_eq!(seen.len(), 2, "{}", r.story());
     assert_eq!(seen[0], "4242");
@@ -242,15 +273,22 @@ fn retval_is_what_the_program_sees() {
 #[test]
 fn fault_gives_enosys_unless_told_otherwise() {
     let script = "import os\ntry:\n    os.getcwd()\nexcept OSError as e:\n    print(e.errno)";
-    assert_eq!(python_run(&["-e", "trace=none", "-e", "fault=getcwd"], script), format!("{}\n", libc::ENOSYS));
-    assert_eq!(python_run(&["-e", "trace=none", "-e", "fault=getcwd:error=EIO"], script), format!("{}\n", libc::EIO));
+    assert_eq!(
+        python_run(&["-e", "trace=none", "-e", "fault=getcwd"], script),
+        format!("{}\n", libc::ENOSYS)
+    );
+    assert_eq!(
+        python_run(&["-e", "trace=none", "-e", "fault=getcwd:error=EIO"], script),
+        format!("{}\n", libc::EIO)
+    );
 }
 
 #[test]
 fn deny_gives_eperm_and_network_denial_is_a_permission_error() {
     let d = Dir::new();
     let script = "import socket\ntry:\n    socket.socket()\n    print('created')\nexcept OSError as e:\n    print(type(e).__name__, e.errno)";
-    let (r, lines) = traced(&d, &["-e", "trace=socket", "-e", "deny=%network", python(), "-S", "-c", script]);
+    let (r, lines) =
+        traced(&d, &["-e", "trace=socket", "-e", "deny=%network", python(), "-S", "-c", script]);
     assert_eq!(r.stdout, format!("PermissionError {}\n", libc::EPERM), "{}", r.story());
     let sockets: Vec<&String> = lines.iter().filter(|l| l.starts_with("socket(")).collect();
     assert_eq!(sockets.len(), 1, "{lines:#?}");
@@ -258,7 +296,13 @@ fn deny_gives_eperm_and_network_denial_is_a_permission_error() {
     let other = python_run(&["-e", "trace=none", "-e", "deny=socket:error=EACCES"], script);
     assert_eq!(other, format!("PermissionError {}\n", libc::EACCES));
     // Calls outside the set are left alone.
-    assert_eq!(python_run(&["-e", "trace=none", "-e", "deny=%network"], "import os\nprint(os.getcwd() != '')"), "True\n");
+    assert_eq!(
+        python_run(
+            &["-e", "trace=none", "-e", "deny=%network"],
+            "import os\nprint(os.getcwd() != '')"
+        ),
+        "True\n"
+    );
 }
 
 #[test]
@@ -268,9 +312,13 @@ fn the_first_rule_that_applies_decides() {
     d.file("b.txt", "b\n");
     let first = format!("inject=openat:error=ENOENT:path={}/a.txt", d.path());
     let second = format!("deny=openat:path={}/*.txt", d.path());
-    let (r, _) = traced(&d, &["-e", "trace=none", "-e", &first, "-e", &second, "cat", "a.txt", "b.txt"]);
+    let (r, _) =
+        traced(&d, &["-e", "trace=none", "-e", &first, "-e", &second, "cat", "a.txt", "b.txt"]);
     assert_eq!(r.code(), Some(1));
-    assert_eq!(r.stderr, "cat: a.txt: No such file or directory\ncat: b.txt: Operation not permitted\n");
+    assert_eq!(
+        r.stderr,
+        "cat: a.txt: No such file or directory\ncat: b.txt: Operation not permitted\n"
+    );
 }
 
 // ---------------------------------------------------------------- rewrite
@@ -341,13 +389,26 @@ fn python_sees_enospc_on_its_second_write_to_a_file() {
          os.close(fd)\n\
          print(fd, ','.join(seen))"
     );
-    let (r, lines) = traced(&d, &["-e", "trace=write", "-e", "inject=write:error=ENOSPC:when=2", python(), "-S", "-c", &script]);
+    let (r, lines) = traced(
+        &d,
+        &[
+            "-e",
+            "trace=write",
+            "-e",
+            "inject=write:error=ENOSPC:when=2",
+            python(),
+            "-S",
+            "-c",
+            &script,
+        ],
+    );
     assert_eq!(r.code(), Some(0), "{}", r.story());
     let (fd, seen) = r.stdout.trim().split_once(' ').unwrap();
     assert_eq!(seen, "1,OSError 28,1");
     assert_eq!(std::fs::read(&target).unwrap(), b"ac");
     // The trace shows that the writes counted were these three.
-    let writes: Vec<&str> = lines.iter().filter(|l| l.starts_with("write(")).map(String::as_str).take(3).collect();
+    let writes: Vec<&str> =
+        lines.iter().filter(|l| l.starts_with("write(")).map(String::as_str).take(3).collect();
     assert_eq!(
         writes,
         [
@@ -388,14 +449,22 @@ fn when_selects_exactly_the_calls_of_each_form() {
 #[test]
 fn each_call_of_a_set_is_counted_on_its_own() {
     let script = "import os\nprint([os.getpid() == 0 for _ in range(3)], [os.getppid() == 0 for _ in range(3)])";
-    let out = python_run(&["-e", "trace=none", "-e", "inject=getpid,getppid:retval=0:when=2"], script);
+    let out =
+        python_run(&["-e", "trace=none", "-e", "inject=getpid,getppid:retval=0:when=2"], script);
     assert_eq!(out, "[False, True, False] [False, True, False]\n");
 }
 
 #[test]
 fn every_rule_counts_every_call() {
     let out = python_run(
-        &["-e", "trace=none", "-e", "inject=getppid:retval=1:when=1", "-e", "inject=getppid:retval=2:when=2"],
+        &[
+            "-e",
+            "trace=none",
+            "-e",
+            "inject=getppid:retval=1:when=1",
+            "-e",
+            "inject=getppid:retval=2:when=2",
+        ],
         "import os\nprint([os.getppid() for _ in range(3)][:2])",
     );
     assert_eq!(out, "[1, 2]\n");
@@ -405,7 +474,10 @@ fn every_rule_counts_every_call() {
 fn when_counts_are_exact_across_threads() {
     let total = 8 * 500;
     let count = |f: &dyn Fn(u64) -> bool| (1..=total).filter(|&k| f(k)).count() as u64;
-    assert_eq!(selected_in_threads("inject=getppid:retval=0:when=3+7", 8, 500), count(&|k| k >= 3 && (k - 3) % 7 == 0));
+    assert_eq!(
+        selected_in_threads("inject=getppid:retval=0:when=3+7", 8, 500),
+        count(&|k| k >= 3 && (k - 3) % 7 == 0)
+    );
     assert_eq!(
         selected_in_threads("inject=getppid:retval=0:when=100..3000+9", 8, 500),
         count(&|k| (100..=3000).contains(&k) && (k - 100) % 9 == 0)
@@ -426,7 +498,8 @@ fn a_forked_child_counts_from_one() {
                   child = os.read(r, 100).decode()\n\
                   os.waitpid(pid, 0)\n\
                   print(first, child, [os.getppid() == 0 for _ in range(2)])";
-    let out = python_run(&["-f", "-e", "trace=none", "-e", "inject=getppid:retval=0:when=2"], script);
+    let out =
+        python_run(&["-f", "-e", "trace=none", "-e", "inject=getppid:retval=0:when=2"], script);
     assert_eq!(out, "False [False, True, False] [True, False]\n");
 }
 
@@ -446,13 +519,20 @@ fn prob_with_a_seed_is_reproducible() {
 
 #[test]
 fn prob_zero_and_one() {
-    assert_eq!(selected(&["-e", "inject=getppid:retval=0:prob=0", "--seed", "1"], 300), Vec::<u64>::new());
-    assert_eq!(selected(&["-e", "inject=getppid:retval=0:prob=1", "--seed", "1"], 300), expected(300, |_| true));
+    assert_eq!(
+        selected(&["-e", "inject=getppid:retval=0:prob=0", "--seed", "1"], 300),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        selected(&["-e", "inject=getppid:retval=0:prob=1", "--seed", "1"], 300),
+        expected(300, |_| true)
+    );
 }
 
 #[test]
 fn prob_applies_within_when() {
-    let set = selected(&["-e", "inject=getppid:retval=0:when=100..199:prob=0.5", "--seed", "7"], 400);
+    let set =
+        selected(&["-e", "inject=getppid:retval=0:when=100..199:prob=0.5", "--seed", "7"], 400);
     assert!(set.iter().all(|k| (100..=199).contains(k)), "{set:?}");
     assert!((20..=80).contains(&set.len()), "{} of 100 at 0.5", set.len());
 }
@@ -465,11 +545,26 @@ fn delays_mark_the_delayed_calls() {
     let script = "import os\nfor _ in range(3): os.getppid()\nfor _ in range(3): os.getpid()";
     let (r, lines) = traced(
         &d,
-        &["-e", "trace=getppid,getpid", "-e", "inject=getppid:delay_enter=1ms:when=2", "-e", "inject=getpid:delay_exit=1ms:when=3", python(), "-S", "-c", script],
+        &[
+            "-e",
+            "trace=getppid,getpid",
+            "-e",
+            "inject=getppid:delay_enter=1ms:when=2",
+            "-e",
+            "inject=getpid:delay_exit=1ms:when=3",
+            python(),
+            "-S",
+            "-c",
+            script,
+        ],
     );
     assert_eq!(r.code(), Some(0), "{}", r.story());
     let marks = |name: &str| -> Vec<bool> {
-        lines.iter().filter(|l| l.starts_with(&format!("{name}()"))).map(|l| l.ends_with(" (DELAYED)")).collect()
+        lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("{name}()")))
+            .map(|l| l.ends_with(" (DELAYED)"))
+            .collect()
     };
     assert_eq!(marks("getppid"), [false, true, false], "{lines:#?}");
     assert_eq!(marks("getpid"), [false, false, true], "{lines:#?}");
@@ -480,10 +575,26 @@ fn delays_mark_the_delayed_calls() {
 fn a_delayed_error_has_both_marks() {
     let d = Dir::new();
     let script = "import os\ntry:\n    os.getcwd()\nexcept OSError as e:\n    print(e.errno)";
-    let (r, lines) = traced(&d, &["-e", "trace=getcwd", "-e", "inject=getcwd:error=EIO:delay_exit=10us", python(), "-S", "-c", script]);
+    let (r, lines) = traced(
+        &d,
+        &[
+            "-e",
+            "trace=getcwd",
+            "-e",
+            "inject=getcwd:error=EIO:delay_exit=10us",
+            python(),
+            "-S",
+            "-c",
+            script,
+        ],
+    );
     assert_eq!(r.stdout, format!("{}\n", libc::EIO), "{}", r.story());
     // The buffer's address is in the arguments: compare the results.
-    let results: Vec<&str> = lines.iter().filter(|l| l.starts_with("getcwd(")).map(|l| l.split_once(" = ").unwrap().1).collect();
+    let results: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("getcwd("))
+        .map(|l| l.split_once(" = ").unwrap().1)
+        .collect();
     assert_eq!(results, ["-1 EIO (Input/output error) (INJECTED) (DELAYED)"]);
 }
 
@@ -497,12 +608,16 @@ fn signal_delivers_to_the_program_which_carries_on() {
                   print(len(got), len(set(results)))";
     for sig in ["SIGUSR1", "USR1", "10"] {
         let rule = format!("inject=getppid:signal={sig}:when=2..4");
-        let (r, lines) = traced(&d, &["-e", "trace=getppid", "-e", &rule, python(), "-S", "-c", script]);
+        let (r, lines) =
+            traced(&d, &["-e", "trace=getppid", "-e", &rule, python(), "-S", "-c", script]);
         assert_eq!(r.code(), Some(0), "{}", r.story());
         assert_eq!(r.stdout, "3 1\n", "three signals handled, the calls ran: {sig}");
         let delivered = lines.iter().filter(|l| l.starts_with("--- SIGUSR1 ")).count();
         assert_eq!(delivered, 3, "{lines:#?}");
-        assert!(injected(&lines).is_empty(), "a signal alone is not an injection, as in strace: {lines:#?}");
+        assert!(
+            injected(&lines).is_empty(),
+            "a signal alone is not an injection, as in strace: {lines:#?}"
+        );
     }
 }
 
@@ -540,7 +655,10 @@ fn refuses_an_unknown_errno() {
 #[test]
 fn refuses_a_bad_when() {
     for bad in ["0", "x", "3..2", "1+0", "2..", "..3"] {
-        refused(&["-e", &format!("inject=read:error=EIO:when={bad}")], &format!("invalid when= expression '{bad}'"));
+        refused(
+            &["-e", &format!("inject=read:error=EIO:when={bad}")],
+            &format!("invalid when= expression '{bad}'"),
+        );
     }
 }
 
@@ -570,7 +688,10 @@ fn refuses_retval_with_fault_or_deny() {
 
 #[test]
 fn refuses_inject_without_an_effect() {
-    refused(&["-e", "inject=read"], "inject needs error=, retval=, signal=, delay_enter= or delay_exit=");
+    refused(
+        &["-e", "inject=read"],
+        "inject needs error=, retval=, signal=, delay_enter= or delay_exit=",
+    );
     refused(&["-e", "inject=read:when=2"], "inject needs");
 }
 
@@ -585,7 +706,10 @@ fn refuses_bad_values() {
 
 #[test]
 fn refuses_a_bad_seed() {
-    refused(&["--seed", "x", "-e", "inject=read:error=EIO:prob=0.5"], "invalid value 'x' for '--seed <N>'");
+    refused(
+        &["--seed", "x", "-e", "inject=read:error=EIO:prob=0.5"],
+        "invalid value 'x' for '--seed <N>'",
+    );
     refused(&["--seed", "18446744073709551616"], "invalid value '18446744073709551616'");
 }
 
@@ -658,10 +782,17 @@ fn a_policy_file_works_end_to_end() {
 #[test]
 fn a_policy_seed_is_the_seed_and_the_option_overrides_it() {
     let d = Dir::new();
-    let policy = d.file("p.toml", "seed = 42\n[[inject]]\ncalls = \"getppid\"\nretval = 0\nprob = 0.3\n");
+    let policy =
+        d.file("p.toml", "seed = 42\n[[inject]]\ncalls = \"getppid\"\nretval = 0\nprob = 0.3\n");
     let from_policy = selected(&["--policy", &policy], 300);
-    assert_eq!(from_policy, selected(&["-e", "inject=getppid:retval=0:prob=0.3", "--seed", "42"], 300));
-    assert_eq!(selected(&["--policy", &policy, "--seed", "43"], 300), selected(&["-e", "inject=getppid:retval=0:prob=0.3", "--seed", "43"], 300));
+    assert_eq!(
+        from_policy,
+        selected(&["-e", "inject=getppid:retval=0:prob=0.3", "--seed", "42"], 300)
+    );
+    assert_eq!(
+        selected(&["--policy", &policy, "--seed", "43"], 300),
+        selected(&["-e", "inject=getppid:retval=0:prob=0.3", "--seed", "43"], 300)
+    );
     assert_ne!(from_policy, selected(&["--policy", &policy, "--seed", "43"], 300));
 }
 
@@ -680,9 +811,14 @@ fn a_policy_error_names_the_file_and_line() {
     policy_refused(&d, bad_errno, "5: invalid error 'EWHAT'");
     let mixed = "[[deny]]\ncalls = \"write\"\n\n[[inject]]\ncalls = \"read\"\nerror = \"EWHAT\"\n";
     policy_refused(&d, mixed, "4: invalid error 'EWHAT'");
-    let unknown_in_table = "[[deny]]\ncalls = \"write\"\n\n[[fault]]\ncalls = \"read\"\ncolour = 1\n";
+    let unknown_in_table =
+        "[[deny]]\ncalls = \"write\"\n\n[[fault]]\ncalls = \"read\"\ncolour = 1\n";
     policy_refused(&d, unknown_in_table, "4: unknown key 'colour' in [[fault]]");
-    policy_refused(&d, "# a comment\nx = 1\n", "2: unknown key 'x' (seed, [[inject]], [[fault]], [[deny]] or [[rewrite]])");
+    policy_refused(
+        &d,
+        "# a comment\nx = 1\n",
+        "2: unknown key 'x' (seed, [[inject]], [[fault]], [[deny]] or [[rewrite]])",
+    );
     policy_refused(&d, "seed = \"x\"\n", "1: seed must be a non-negative integer");
     policy_refused(&d, "[[rewrite]]\nfrom = \"/a\"\n", "1: [[rewrite]] needs to");
     policy_refused(&d, "\n\n[[inject]]\nerror = \"EIO\"\n", "3: [[inject]] needs calls");
@@ -698,7 +834,10 @@ fn a_toml_syntax_error_names_the_file_and_line() {
 #[test]
 fn a_missing_policy_file_is_refused() {
     let d = Dir::new();
-    refused(&["--policy", &d.at("absent.toml")], &format!("cannot read policy {}", d.at("absent.toml")));
+    refused(
+        &["--policy", &d.at("absent.toml")],
+        &format!("cannot read policy {}", d.at("absent.toml")),
+    );
 }
 
 #[test]
@@ -721,7 +860,12 @@ fn policy_rules_apply_in_file_order() {
         ),
     );
     let (r, _) = traced(&d, &["--policy", &policy, "-e", "trace=none", "cat", "a.txt", "b.txt"]);
-    assert_eq!(r.stderr, "cat: a.txt: No such file or directory\ncat: b.txt: Operation not permitted\n", "{}", r.story());
+    assert_eq!(
+        r.stderr,
+        "cat: a.txt: No such file or directory\ncat: b.txt: Operation not permitted\n",
+        "{}",
+        r.story()
+    );
 }
 
 // ------------------------------------------------------- the preload alone
@@ -729,7 +873,13 @@ fn policy_rules_apply_in_file_order() {
 fn preloaded(program: &str, args: &[&str], vars: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(program);
     cmd.args(args).env("LD_PRELOAD", common::preload_library());
-    for v in ["SELFTRACE_TRACE", "SELFTRACE_SUMMARY", "SELFTRACE_SEED", "SELFTRACE_INJECT", "SELFTRACE_ROOT_PID"] {
+    for v in [
+        "SELFTRACE_TRACE",
+        "SELFTRACE_SUMMARY",
+        "SELFTRACE_SEED",
+        "SELFTRACE_INJECT",
+        "SELFTRACE_ROOT_PID",
+    ] {
         cmd.env_remove(v);
     }
     cmd.envs(vars.iter().copied());
@@ -754,13 +904,22 @@ fn the_preload_alone_takes_rules_one_per_line_and_a_seed() {
     let rules = "inject=getppid:retval=7:when=2\n\ninject=getpid:retval=9";
     let r = preloaded(python(), &["-S", "-c", script], &[("SELFTRACE_INJECT", rules)]);
     let seen: Vec<&str> = r.stdout.split_whitespace().collect();
-    assert_eq!((seen.len(), seen.get(1).copied(), seen.get(2).copied()), (3, Some("7"), Some("9")), "{}", r.story());
+    assert_eq!(
+        (seen.len(), seen.get(1).copied(), seen.get(2).copied()),
+        (3, Some("7"), Some("9")),
+        "{}",
+        r.story()
+    );
     assert_ne!(seen[0], "7");
     assert_eq!(r.stderr, "");
     // SELFTRACE_SEED makes the choices --seed makes.
     let picks = "import os\nprint(' '.join(str(k) for k in range(1, 301) if os.getppid() == 0))";
     let rule = "inject=getppid:retval=0:prob=0.3";
-    let r = preloaded(python(), &["-S", "-c", picks], &[("SELFTRACE_INJECT", rule), ("SELFTRACE_SEED", "42")]);
+    let r = preloaded(
+        python(),
+        &["-S", "-c", picks],
+        &[("SELFTRACE_INJECT", rule), ("SELFTRACE_SEED", "42")],
+    );
     let via_preload: Vec<u64> = r.stdout.split_whitespace().map(|k| k.parse().unwrap()).collect();
     assert_eq!(via_preload, selected(&["-e", rule, "--seed", "42"], 300));
 }
@@ -773,5 +932,8 @@ fn the_preload_alone_runs_the_program_untouched_when_a_rule_is_bad() {
     let r = preloaded("cat", &[&f], &[("SELFTRACE_INJECT", &rule)]);
     assert_eq!(r.code(), Some(0));
     assert_eq!(r.stdout, "x\n");
-    assert_eq!(r.stderr, "selftrace: SELFTRACE_INJECT: invalid error 'EWHAT'; the program runs untraced\n");
+    assert_eq!(
+        r.stderr,
+        "selftrace: SELFTRACE_INJECT: invalid error 'EWHAT'; the program runs untraced\n"
+    );
 }

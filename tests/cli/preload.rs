@@ -13,7 +13,9 @@ fn preload() -> PathBuf {
 fn traced(vars: &[(&str, &str)], program: &str, args: &[&str]) -> Output {
     let mut cmd = Command::new(program);
     cmd.args(args).env("LD_PRELOAD", preload());
-    for name in ["SELFTRACE_ROOT_PID", "SELFTRACE_FOLLOW", "SELFTRACE_OUTPUT", "SELFTRACE_COLLECTOR"] {
+    for name in
+        ["SELFTRACE_ROOT_PID", "SELFTRACE_FOLLOW", "SELFTRACE_OUTPUT", "SELFTRACE_COLLECTOR"]
+    {
         cmd.env_remove(name);
     }
     for (k, v) in vars {
@@ -36,15 +38,25 @@ fn with_follow_a_pipeline_is_traced_through_exec_with_pid_prefixes() {
     assert!(lines.iter().all(|l| l.starts_with("[pid ")), "{lines:#?}");
     // wc is exec'd (printf is a shell builtin): its new image prints the
     // execve that started it.
-    assert!(lines.iter().any(|l| l.contains("] execve(\"/usr/bin/wc\", [\"wc\", \"-c\"], ")), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.contains("] write(") && l.ends_with("= 2")), "wc's write of \"3\\n\": {lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.contains("] execve(\"/usr/bin/wc\", [\"wc\", \"-c\"], ")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("] write(") && l.ends_with("= 2")),
+        "wc's write of \"3\\n\": {lines:#?}"
+    );
     let exits = lines.iter().filter(|l| l.contains("] +++ exited with ")).count();
     assert!(exits >= 2, "the shell's and wc's exits: {lines:#?}");
 }
 
 #[test]
 fn without_follow_only_the_first_process_is_traced() {
-    let out = traced(&[("SELFTRACE_TRACE", "execve,exit_group")], "/bin/sh", &["-c", "/bin/true; exit 3"]);
+    let out = traced(
+        &[("SELFTRACE_TRACE", "execve,exit_group")],
+        "/bin/sh",
+        &["-c", "/bin/true; exit 3"],
+    );
     let lines = lines(&out);
     assert_eq!(out.status.code(), Some(3));
     // The shell's own lines, without prefixes; /bin/true (a child) is not traced.
@@ -52,7 +64,10 @@ fn without_follow_only_the_first_process_is_traced() {
     assert!(lines[0].starts_with("execve(\"/bin/sh\", [\"/bin/sh\", \"-c\", "), "{lines:#?}");
     assert_eq!(lines.last().map(String::as_str), Some("+++ exited with 3 +++"), "{lines:#?}");
     // The shell's SIGCHLD handler runs when /bin/true ends.
-    assert!(lines[1].starts_with("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid="), "{lines:#?}");
+    assert!(
+        lines[1].starts_with("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid="),
+        "{lines:#?}"
+    );
     assert_eq!(lines.len(), 4, "{lines:#?}");
 }
 
@@ -79,7 +94,11 @@ fn output_goes_to_the_file_named_by_selftrace_output() {
     let dir = std::env::temp_dir().join(format!("selftrace-preload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("trace.txt");
-    let out = traced(&[("SELFTRACE_TRACE", "exit_group"), ("SELFTRACE_OUTPUT", file.to_str().unwrap())], "/bin/true", &[]);
+    let out = traced(
+        &[("SELFTRACE_TRACE", "exit_group"), ("SELFTRACE_OUTPUT", file.to_str().unwrap())],
+        "/bin/true",
+        &[],
+    );
     assert!(out.status.success());
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&file).unwrap();
@@ -90,7 +109,11 @@ fn output_goes_to_the_file_named_by_selftrace_output() {
 #[test]
 fn a_bad_setting_is_one_line_and_the_program_runs_untraced() {
     for (var, value, message) in [
-        ("SELFTRACE_TRACE", "openat,no_such_call", "SELFTRACE_TRACE: invalid system call 'no_such_call'"),
+        (
+            "SELFTRACE_TRACE",
+            "openat,no_such_call",
+            "SELFTRACE_TRACE: invalid system call 'no_such_call'",
+        ),
         ("SELFTRACE_STRSIZE", "many", "SELFTRACE_STRSIZE: invalid string size 'many'"),
     ] {
         let mut vars = vec![(var, value)];
@@ -100,7 +123,10 @@ fn a_bad_setting_is_one_line_and_the_program_runs_untraced() {
         let out = traced(&vars, "/bin/echo", &["still runs"]);
         assert!(out.status.success());
         assert_eq!(String::from_utf8_lossy(&out.stdout), "still runs\n");
-        assert_eq!(String::from_utf8_lossy(&out.stderr), format!("selftrace: {message}; the program runs untraced\n"));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("selftrace: {message}; the program runs untraced\n")
+        );
     }
 }
 

@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-
 struct Fixture {
     dir: PathBuf,
 }
@@ -42,7 +41,13 @@ impl Drop for Fixture {
 }
 
 /// Run `tracer args -o out -- prog` and return the trace's lines.
-fn trace(mut tracer: Command, extra: &[&str], out: &Path, prog: &[String], cwd: &Path) -> Vec<String> {
+fn trace(
+    mut tracer: Command,
+    extra: &[&str],
+    out: &Path,
+    prog: &[String],
+    cwd: &Path,
+) -> Vec<String> {
     let name = tracer.get_program().to_string_lossy().into_owned();
     let status = tracer
         .args(extra)
@@ -174,8 +179,10 @@ fn lines_match_strace_on_real_programs() {
     let mut worst = (1.0f64, "");
     for (label, prog, follow) in &programs {
         let flags: &[&str] = if *follow { &["-f"] } else { &[] };
-        let theirs = trace(Command::new("strace"), flags, &fx.dir.join("strace.out"), prog, &fx.dir);
-        let ours = trace(common::selftrace_command(), flags, &fx.dir.join("selftrace.out"), prog, &fx.dir);
+        let theirs =
+            trace(Command::new("strace"), flags, &fx.dir.join("strace.out"), prog, &fx.dir);
+        let ours =
+            trace(common::selftrace_command(), flags, &fx.dir.join("selftrace.out"), prog, &fx.dir);
         let (theirs, ours) = (normalise(&theirs, *follow), normalise(&ours, *follow));
         let s = score(&ours, &theirs);
         let share = s.identical as f64 / s.ours.max(1) as f64;
@@ -187,7 +194,8 @@ fn lines_match_strace_on_real_programs() {
             s.theirs_after_start
         ));
         if share < 0.5 {
-            let missing: Vec<&String> = ours.iter().filter(|l| !theirs.contains(l)).take(12).collect();
+            let missing: Vec<&String> =
+                ours.iter().filter(|l| !theirs.contains(l)).take(12).collect();
             eprintln!("{label}: lines strace did not print the same way:\n{missing:#?}");
         }
         all_ours += s.ours;

@@ -78,7 +78,10 @@ pub fn selftrace_command() -> Command {
 
 /// Wait for `child` for at most `limit`; past it, kill its process group
 /// (the child was started as a group leader) and return `None`.
-pub fn wait_or_kill(child: &mut std::process::Child, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+pub fn wait_or_kill(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
     let start = std::time::Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {

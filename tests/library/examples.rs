@@ -16,7 +16,12 @@ fn run_example(name: &str, args: &[&str]) -> String {
         assert!(built.success(), "building example {name}");
     }
     let out = Command::new(dir.join(name)).args(args).output().expect("run example");
-    assert!(out.status.success(), "{name}: {:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name}: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 

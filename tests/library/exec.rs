@@ -37,15 +37,27 @@ fn kept_variables_reach_programs_that_clear_their_environment() {
             .env_clear()
             .env("SELFTRACE_TEST_KEPT", "theirs")
             .env("SELFTRACE_TEST_LIST", "/a:/b"));
-        assert!(own.contains("SELFTRACE_TEST_KEPT=theirs\n"), "the program's own value wins: {own}");
-        assert!(own.contains("SELFTRACE_TEST_LIST=/first:/a:/b\n"), "ours in front of theirs: {own}");
+        assert!(
+            own.contains("SELFTRACE_TEST_KEPT=theirs\n"),
+            "the program's own value wins: {own}"
+        );
+        assert!(
+            own.contains("SELFTRACE_TEST_LIST=/first:/a:/b\n"),
+            "ours in front of theirs: {own}"
+        );
 
-        let listed = env(Command::new("/usr/bin/env").env_clear().env("SELFTRACE_TEST_LIST", "/a:/first"));
-        assert!(listed.contains("SELFTRACE_TEST_LIST=/a:/first\n"), "already listed: unchanged: {listed}");
+        let listed =
+            env(Command::new("/usr/bin/env").env_clear().env("SELFTRACE_TEST_LIST", "/a:/first"));
+        assert!(
+            listed.contains("SELFTRACE_TEST_LIST=/a:/first\n"),
+            "already listed: unchanged: {listed}"
+        );
         assert_eq!(listed.matches("SELFTRACE_TEST_LIST=").count(), 1);
 
         // SAFETY: execve of a missing file with valid, NULL-terminated arrays.
-        let r = unsafe { libc::execve(c"/nonexistent".as_ptr(), [std::ptr::null()].as_ptr(), std::ptr::null()) };
+        let r = unsafe {
+            libc::execve(c"/nonexistent".as_ptr(), [std::ptr::null()].as_ptr(), std::ptr::null())
+        };
         assert_eq!(r, -1, "a failed exec returns");
         assert_eq!(std::io::Error::last_os_error().raw_os_error(), Some(libc::ENOENT));
     });
@@ -97,7 +109,8 @@ fn kept_entries_that_cannot_be_entries_are_typed_errors() {
 fn exec_with_randomization_off_keeps_the_personality_for_the_programs_children() {
     // The test child itself runs with ADDR_NO_RANDOMIZE (re-exec'd under
     // it), so its libc lies where the exec'd shell's would.
-    const NAME: &str = "exec_with_randomization_off_keeps_the_personality_for_the_programs_children";
+    const NAME: &str =
+        "exec_with_randomization_off_keeps_the_personality_for_the_programs_children";
     if common::is_child(NAME) && std::env::var_os("SELFTRACE_TEST_NORAND").is_none() {
         // SAFETY: personality only changes this process's exec layout.
         unsafe { libc::personality(libc::ADDR_NO_RANDOMIZE as libc::c_ulong) };
@@ -108,22 +121,37 @@ fn exec_with_randomization_off_keeps_the_personality_for_the_programs_children()
         panic!("re-exec failed: {err}");
     }
     in_child(NAME, || {
-        Builder::new().on_entry(Sysno::getppid, |_| Action::Run).hook(Sysno::prlimit64, common::Count(Default::default())).install().unwrap();
-        let out = Command::new("/bin/sh").args(["-c", "cat /proc/self/personality; uname"]).output().unwrap();
+        Builder::new()
+            .on_entry(Sysno::getppid, |_| Action::Run)
+            .hook(Sysno::prlimit64, common::Count(Default::default()))
+            .install()
+            .unwrap();
+        let out = Command::new("/bin/sh")
+            .args(["-c", "cat /proc/self/personality; uname"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{out:?}");
         // The shell and cat load no preload here: they run randomized, and
         // cannot set the personality back (the preload would).
         assert_eq!(stdout_of(&out), "00000000\nLinux\n");
         // SAFETY: querying the personality changes nothing.
         let p = unsafe { libc::personality(0xffff_ffff) };
-        assert_eq!(p & libc::ADDR_NO_RANDOMIZE, libc::ADDR_NO_RANDOMIZE, "our own personality is unchanged");
+        assert_eq!(
+            p & libc::ADDR_NO_RANDOMIZE,
+            libc::ADDR_NO_RANDOMIZE,
+            "our own personality is unchanged"
+        );
     });
 }
 
 // ---------------------------------------------------------------- CLI
 
 fn selftrace(args: &[&str]) -> (Output, String) {
-    let trace = std::env::temp_dir().join(format!("selftrace-exec-{}-{}.txt", std::process::id(), unique()));
+    let trace = std::env::temp_dir().join(format!(
+        "selftrace-exec-{}-{}.txt",
+        std::process::id(),
+        unique()
+    ));
     let mut all = vec!["-f", "-o", trace.to_str().unwrap()];
     all.extend(args);
     let out = common::selftrace_command().args(&all).output().unwrap();
@@ -149,18 +177,29 @@ fn execs(trace: &str) -> Vec<String> {
     trace
         .lines()
         .filter(|l| l.ends_with(" = 0"))
-        .filter_map(|l| l.split_once("execve(\"").map(|(_, rest)| rest.split('"').next().unwrap().to_string()))
+        .filter_map(|l| {
+            l.split_once("execve(\"").map(|(_, rest)| rest.split('"').next().unwrap().to_string())
+        })
         .collect()
 }
 
 #[test]
 fn programs_that_clear_their_environment_are_followed() {
-    let (out, trace) = selftrace(&["env", "-i", "sh", "-c", "uname; env -i /usr/bin/env | grep -c SELFTRACE_TRACE"]);
+    let (out, trace) = selftrace(&[
+        "env",
+        "-i",
+        "sh",
+        "-c",
+        "uname; env -i /usr/bin/env | grep -c SELFTRACE_TRACE",
+    ]);
     assert_alive(&out, &trace);
     assert_eq!(stdout_of(&out), "Linux\n1\n", "{trace}");
     let execs = execs(&trace);
     assert!(execs.iter().any(|p| p.ends_with("/uname")), "uname was traced: {execs:?}");
-    assert!(execs.iter().filter(|p| p.ends_with("/env")).count() >= 3, "both env were traced: {execs:?}");
+    assert!(
+        execs.iter().filter(|p| p.ends_with("/env")).count() >= 3,
+        "both env were traced: {execs:?}"
+    );
     assert!(trace.contains("uname({sysname=\"Linux\""), "uname's own calls were traced");
 }
 
@@ -168,7 +207,17 @@ fn programs_that_clear_their_environment_are_followed() {
 fn exec_chains_with_randomization_off_are_traced_and_keep_the_personality() {
     let script = "cat /proc/self/personality; sh -c 'sh -c \"sh -c uname\"'; python3 -c 'print(1)'";
     let out = Command::new("setarch")
-        .args(["-R", env!("CARGO_BIN_EXE_selftrace"), "-f", "-o", "/dev/null", "--", "sh", "-c", script])
+        .args([
+            "-R",
+            env!("CARGO_BIN_EXE_selftrace"),
+            "-f",
+            "-o",
+            "/dev/null",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ])
         .env("SELFTRACE_PRELOAD", common::preload_library())
         .output()
         .expect("setarch (util-linux) is needed");
@@ -196,12 +245,20 @@ fn deep_exec_chains_are_followed() {
 fn static_program() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("selftrace-exec-static-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("selftrace-exec-static-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let src = dir.join("st.c");
-        std::fs::write(&src, "#include <stdio.h>\nint main(void){puts(\"static ok\");return 3;}\n").unwrap();
+        std::fs::write(&src, "#include <stdio.h>\nint main(void){puts(\"static ok\");return 3;}\n")
+            .unwrap();
         let bin = dir.join("st");
-        let out = Command::new("cc").arg("-static").arg("-o").arg(&bin).arg(&src).output().expect("cc is needed");
+        let out = Command::new("cc")
+            .arg("-static")
+            .arg("-o")
+            .arg(&bin)
+            .arg(&src)
+            .output()
+            .expect("cc is needed");
         assert!(
             out.status.success(),
             "cc -static failed (the C library's static archive, libc6-dev, is needed): {}",
@@ -221,7 +278,10 @@ fn a_static_program_runs_untraced_unharmed_and_the_trace_says_so() {
     assert_eq!(stdout_of(&out), "static ok\n3\n");
     let notes: Vec<&str> = trace.lines().filter(|l| l.contains("selftrace: ")).collect();
     assert_eq!(notes.len(), 1, "{trace}");
-    assert!(notes[0].ends_with(&format!("selftrace: {st} is statically linked: it runs untraced")), "{notes:?}");
+    assert!(
+        notes[0].ends_with(&format!("selftrace: {st} is statically linked: it runs untraced")),
+        "{notes:?}"
+    );
     assert!(!trace.contains("write(1, \"static ok"), "the static program's calls are not traced");
 
     let (out, trace) = selftrace(&["-q", "sh", "-c", st]);
@@ -243,7 +303,8 @@ fn a_set_user_id_program_is_noted_once_per_process() {
     let (out, trace) = selftrace(&["sh", "-c", &format!("{copy} -u; exec {copy} -u")]);
     assert_alive(&out, &trace);
     assert_eq!(out.status.code(), Some(0));
-    let notes = trace.matches("is set-user-ID or set-group-ID: it runs without gaining privileges").count();
+    let notes =
+        trace.matches("is set-user-ID or set-group-ID: it runs without gaining privileges").count();
     assert!((1..=2).contains(&notes), "one note per process that execs it: {trace}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -252,14 +313,21 @@ fn a_set_user_id_program_is_noted_once_per_process() {
 fn a_program_under_a_low_descriptor_limit_is_traced() {
     // Below 501 descriptors no new descriptor can be 500 or above: the
     // preload raises the soft limit for its own and puts it back.
-    let (out, trace) = selftrace(&["sh", "-c", "ulimit -S -n 64; exec cat /etc/hostname /proc/self/limits"]);
+    let (out, trace) =
+        selftrace(&["sh", "-c", "ulimit -S -n 64; exec cat /etc/hostname /proc/self/limits"]);
     assert_alive(&out, &trace);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("cannot open the trace output"), "{stderr}");
-    assert!(trace.contains("openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3"), "cat was traced: {trace}");
+    assert!(
+        trace.contains("openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3"),
+        "cat was traced: {trace}"
+    );
     let limits = stdout_of(&out);
     let open_files = limits.lines().find(|l| l.starts_with("Max open files")).unwrap_or_default();
-    assert!(open_files.split_whitespace().nth(3) == Some("64"), "the program's limit is kept: {open_files}");
+    assert!(
+        open_files.split_whitespace().nth(3) == Some("64"),
+        "the program's limit is kept: {open_files}"
+    );
 }
 
 #[test]
@@ -278,7 +346,12 @@ fn a_static_program_started_by_a_large_non_pie_program_is_not_killed() {
     )
     .unwrap();
     let parent = dir.join("big-parent");
-    let out = Command::new("cc").args(["-no-pie", "-O1", "-o"]).arg(&parent).arg(&src).output().expect("cc is needed");
+    let out = Command::new("cc")
+        .args(["-no-pie", "-O1", "-o"])
+        .arg(&parent)
+        .arg(&src)
+        .output()
+        .expect("cc is needed");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (out, trace) = selftrace(&[parent.to_str().unwrap(), st.to_str().unwrap()]);
     assert_alive(&out, &trace);

@@ -101,7 +101,11 @@ fn traps_inside_signal_handlers_that_interrupt_malloc_do_not_deadlock() {
             };
             libc::setitimer(libc::ITIMER_REAL, &zero, std::ptr::null_mut());
         }
-        assert!(ALARM_CALLS.load(Ordering::Relaxed) > 100, "{}", ALARM_CALLS.load(Ordering::Relaxed));
+        assert!(
+            ALARM_CALLS.load(Ordering::Relaxed) > 100,
+            "{}",
+            ALARM_CALLS.load(Ordering::Relaxed)
+        );
         assert!(count.0.load(Ordering::SeqCst) > 200);
     });
 }

@@ -55,7 +55,8 @@ fn openat_path_can_be_rewritten() {
             })
             .install()
             .unwrap();
-        let redirected = std::fs::read_to_string("/nonexistent/selftrace").expect("redirected open");
+        let redirected =
+            std::fs::read_to_string("/nonexistent/selftrace").expect("redirected open");
         let direct = std::fs::read_to_string("/proc/self/comm").unwrap();
         assert_eq!(redirected, direct);
         assert!(std::fs::read_to_string("/nonexistent/other").is_err(), "other paths untouched");
@@ -107,7 +108,10 @@ impl Hook for CallsFromHook {
 #[test]
 fn hooks_make_their_own_calls_without_reentering_hooks() {
     in_child("hooks_make_their_own_calls_without_reentering_hooks", || {
-        let hook = Arc::new(CallsFromHook { entries: AtomicUsize::new(0), own_results: AtomicU64::new(0) });
+        let hook = Arc::new(CallsFromHook {
+            entries: AtomicUsize::new(0),
+            own_results: AtomicU64::new(0),
+        });
         let real_ppid = std::os::unix::process::parent_id() as u64;
         Builder::new()
             .hook(Sysno::getpid, hook.clone())
@@ -376,7 +380,11 @@ fn a_thread_can_switch_its_own_tracing_off_and_on() {
 fn threads_off_by_default_opt_in() {
     in_child("threads_off_by_default_opt_in", || {
         let count = Arc::new(Count(AtomicUsize::new(0)));
-        Builder::new().hook(Sysno::getpid, count.clone()).threads_off_by_default().install().unwrap();
+        Builder::new()
+            .hook(Sysno::getpid, count.clone())
+            .threads_off_by_default()
+            .install()
+            .unwrap();
         getpid();
         std::thread::spawn(getpid).join().unwrap();
         assert_eq!(count.0.load(Ordering::SeqCst), 0);
@@ -429,9 +437,11 @@ fn a_panicking_hook_does_not_kill_the_program() {
 #[test]
 fn installation_errors_are_typed() {
     in_child("installation_errors_are_typed", || {
-        let e = Builder::new().on_entry(Sysno::restart_syscall, |_| Action::Run).install().unwrap_err();
+        let e =
+            Builder::new().on_entry(Sysno::restart_syscall, |_| Action::Run).install().unwrap_err();
         assert!(matches!(e, Error::Untrappable { name: "restart_syscall", .. }), "{e:?}");
-        let e = Builder::new().on_entry(Sysno::rt_sigreturn, |_| Action::Run).install().unwrap_err();
+        let e =
+            Builder::new().on_entry(Sysno::rt_sigreturn, |_| Action::Run).install().unwrap_err();
         assert!(matches!(e, Error::Untrappable { name: "rt_sigreturn", .. }), "{e}");
         Builder::new().install().expect("the failed attempts installed nothing");
         assert_eq!(Builder::new().install().unwrap_err(), Error::AlreadyInstalled);
@@ -465,7 +475,9 @@ fn libc_wrappers_see_hooked_results() {
                 // Fill the caller's struct ourselves and succeed.
                 let mut u = [0u8; 6 * 65];
                 u[..9].copy_from_slice(b"Selftrace");
-                selftrace::mem::write(c.args[0], &u).map(|_| Action::value(0)).unwrap_or(Action::errno(libc::EFAULT))
+                selftrace::mem::write(c.args[0], &u)
+                    .map(|_| Action::value(0))
+                    .unwrap_or(Action::errno(libc::EFAULT))
             })
             .install()
             .unwrap();

@@ -7,8 +7,8 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use selftrace_trace::inject::{take_marks, Glob, Injector, Rewrite, Rule, When};
 use selftrace::{Builder, Sysno};
+use selftrace_trace::inject::{take_marks, Glob, Injector, Rewrite, Rule, When};
 
 fn write(fd: i32, b: &[u8]) -> Result<usize, i32> {
     // SAFETY: writing from a live buffer.
@@ -27,7 +27,8 @@ fn pipe_on_fd_3() -> (i32, i32) {
     // dup2 onto 3 replaces neither.
     unsafe {
         assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
-        let (r, w) = (libc::fcntl(fds[0], libc::F_DUPFD, 10), libc::fcntl(fds[1], libc::F_DUPFD, 10));
+        let (r, w) =
+            (libc::fcntl(fds[0], libc::F_DUPFD, 10), libc::fcntl(fds[1], libc::F_DUPFD, 10));
         libc::close(fds[0]);
         libc::close(fds[1]);
         assert!(r >= 10 && w >= 10);
@@ -53,7 +54,10 @@ fn close(fd: i32) {
 fn the_second_write_to_fd_3_fails_with_enospc() {
     common::in_child("the_second_write_to_fd_3_fails_with_enospc", || {
         let (r, w) = pipe_on_fd_3();
-        let fd3 = Rule::new([Sysno::write]).error(libc::ENOSPC).when(When::nth(2)).only_if(|c| c.args[0] == 3);
+        let fd3 = Rule::new([Sysno::write])
+            .error(libc::ENOSPC)
+            .when(When::nth(2))
+            .only_if(|c| c.args[0] == 3);
         Injector::new().rule(fd3).hook_into(Builder::new()).install().unwrap();
         assert_eq!(write(3, b"a"), Ok(1));
         assert!(!take_marks().injected);
@@ -77,15 +81,23 @@ fn when_steps_are_exact_across_threads() {
         close(w);
         // Writes to fd 3 go to a pipe nobody reads: fail every one that is
         // not injected too, so nothing blocks; count the ENOSPCs only.
-        let rule = Rule::new([Sysno::write]).error(libc::ENOSPC).when(When::parse("5..3000+11").unwrap()).only_if(|c| c.args[0] == 3);
+        let rule = Rule::new([Sysno::write])
+            .error(libc::ENOSPC)
+            .when(When::parse("5..3000+11").unwrap())
+            .only_if(|c| c.args[0] == 3);
         // SAFETY: ignoring SIGPIPE, so writes to the pipe fail with EPIPE.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
         Injector::new().rule(rule).hook_into(Builder::new()).install().unwrap();
         let threads: Vec<_> = (0..8)
-            .map(|_| std::thread::spawn(|| (0..500).filter(|_| write(3, b"x") == Err(libc::ENOSPC)).count()))
+            .map(|_| {
+                std::thread::spawn(|| {
+                    (0..500).filter(|_| write(3, b"x") == Err(libc::ENOSPC)).count()
+                })
+            })
             .collect();
         let total: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
-        let expected = (1..=4000u64).filter(|&k| (5..=3000).contains(&k) && (k - 5) % 11 == 0).count();
+        let expected =
+            (1..=4000u64).filter(|&k| (5..=3000).contains(&k) && (k - 5) % 11 == 0).count();
         assert_eq!(total, expected);
     });
 }
@@ -99,10 +111,17 @@ fn a_path_rule_fails_only_matching_opens() {
         std::fs::write(dir.join("a.open"), "o").unwrap();
         let glob = Glob::new(&format!("{}/*.secret", dir.display())).unwrap();
         let rule = Rule::new([Sysno::openat]).error(libc::EACCES).path(glob);
-        Injector::new().rule(rule).hook_into(Builder::new().threads_off_by_default()).install().unwrap();
+        Injector::new()
+            .rule(rule)
+            .hook_into(Builder::new().threads_off_by_default())
+            .install()
+            .unwrap();
         let (secret, open) = {
             let _on = selftrace::thread::enabled();
-            (std::fs::read_to_string(dir.join("a.secret")), std::fs::read_to_string(dir.join("a.open")))
+            (
+                std::fs::read_to_string(dir.join("a.secret")),
+                std::fs::read_to_string(dir.join("a.open")),
+            )
         };
         let unhooked = std::fs::read_to_string(dir.join("a.secret"));
         std::fs::remove_dir_all(&dir).unwrap();
@@ -120,8 +139,16 @@ fn rewrites_apply_through_the_api() {
         std::fs::write(dir.join("to/real"), "through").unwrap();
         let from = format!("{}/virtual", dir.display());
         let parsed = Rewrite::parse(&format!("rewrite=path:{from}={}/to", dir.display())).unwrap();
-        let built = Rewrite { from: b"/selftrace-nowhere".to_vec(), to: dir.join("to").to_str().unwrap().as_bytes().to_vec() };
-        Injector::new().rewrite(parsed).rewrite(built).hook_into(Builder::new().threads_off_by_default()).install().unwrap();
+        let built = Rewrite {
+            from: b"/selftrace-nowhere".to_vec(),
+            to: dir.join("to").to_str().unwrap().as_bytes().to_vec(),
+        };
+        Injector::new()
+            .rewrite(parsed)
+            .rewrite(built)
+            .hook_into(Builder::new().threads_off_by_default())
+            .install()
+            .unwrap();
         let (a, b, c) = {
             let _on = selftrace::thread::enabled();
             (
@@ -133,16 +160,26 @@ fn rewrites_apply_through_the_api() {
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(a.unwrap(), "through");
         assert_eq!(b.unwrap(), "through");
-        assert_eq!(c.unwrap_err().kind(), std::io::ErrorKind::NotFound, "{from}x is not under {from}");
+        assert_eq!(
+            c.unwrap_err().kind(),
+            std::io::ErrorKind::NotFound,
+            "{from}x is not under {from}"
+        );
     });
 }
 
 #[test]
 fn delays_and_values_are_marked() {
     common::in_child("delays_and_values_are_marked", || {
-        let delay = Rule::new([Sysno::getppid]).delay_exit(Duration::from_micros(10)).when(When::nth(1));
+        let delay =
+            Rule::new([Sysno::getppid]).delay_exit(Duration::from_micros(10)).when(When::nth(1));
         let value = Rule::new([Sysno::getpid]).retval(77).when(When::from(2));
-        Injector::new().rule(delay).rule(value).hook_into(Builder::new().threads_off_by_default()).install().unwrap();
+        Injector::new()
+            .rule(delay)
+            .rule(value)
+            .hook_into(Builder::new().threads_off_by_default())
+            .install()
+            .unwrap();
         let _on = selftrace::thread::enabled();
         // SAFETY: plain calls.
         let real = unsafe { libc::getppid() };
@@ -167,7 +204,12 @@ const SEED_VAR: &str = "SELFTRACE_API_TEST_SEED";
 fn print_prob_choices() {
     let seed: u64 = std::env::var(SEED_VAR).unwrap().parse().unwrap();
     let rule = Rule::new([Sysno::getppid]).retval(0).prob(0.4);
-    Injector::new().seed(seed).rule(rule).hook_into(Builder::new().threads_off_by_default()).install().unwrap();
+    Injector::new()
+        .seed(seed)
+        .rule(rule)
+        .hook_into(Builder::new().threads_off_by_default())
+        .install()
+        .unwrap();
     let picks: Vec<String> = {
         let _on = selftrace::thread::enabled();
         // SAFETY: a plain call.
@@ -186,7 +228,10 @@ fn prob_choices(seed: u64) -> Vec<u32> {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let line = stdout.lines().find_map(|l| l.split_once("picks: ").map(|(_, p)| p)).unwrap_or_else(|| panic!("{stdout}"));
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("picks: ").map(|(_, p)| p))
+        .unwrap_or_else(|| panic!("{stdout}"));
     line.split_whitespace().map(|k| k.parse().unwrap()).collect()
 }
 
@@ -206,8 +251,15 @@ fn prob_choices_follow_the_seed() {
 #[test]
 fn rule_texts_are_checked() {
     selftrace_trace::errno::prepare();
-    assert!(Injector::parse(["inject=openat:error=EACCES:path=/etc/*", "rewrite=path:/a=/b"], 1).is_ok());
-    for bad in ["inject=read", "inject=read:error=EWHAT", "inject=read:when=0", "fault=read:retval=1", "rewrite=path:/a"] {
+    assert!(Injector::parse(["inject=openat:error=EACCES:path=/etc/*", "rewrite=path:/a=/b"], 1)
+        .is_ok());
+    for bad in [
+        "inject=read",
+        "inject=read:error=EWHAT",
+        "inject=read:when=0",
+        "fault=read:retval=1",
+        "rewrite=path:/a",
+    ] {
         let e = Injector::parse([bad], 0).err().unwrap_or_else(|| panic!("{bad} accepted"));
         assert!(!e.is_empty(), "{bad}");
     }

@@ -23,7 +23,10 @@ struct PerCall {
 
 impl PerCall {
     fn new() -> Arc<PerCall> {
-        Arc::new(PerCall { entries: [const { AtomicUsize::new(0) }; 512], total: AtomicUsize::new(0) })
+        Arc::new(PerCall {
+            entries: [const { AtomicUsize::new(0) }; 512],
+            total: AtomicUsize::new(0),
+        })
     }
 
     fn n(&self, sysno: Sysno) -> usize {
@@ -114,7 +117,10 @@ fn command_runs_sh_with_output_and_exit_code() {
         assert!(calls.total.load(Ordering::SeqCst) > 0);
         // Twice in a row, and the parent keeps working.
         let out = Command::new("/bin/sh").args(["-c", "echo again; exit 0"]).output().unwrap();
-        assert_eq!((String::from_utf8_lossy(&out.stdout).as_ref(), out.status.code()), ("again\n", Some(0)));
+        assert_eq!(
+            (String::from_utf8_lossy(&out.stdout).as_ref(), out.status.code()),
+            ("again\n", Some(0))
+        );
         // SAFETY: getpid has no arguments.
         assert_eq!(unsafe { libc::getpid() }, selftrace::raw::getpid() as i32);
     });
@@ -206,12 +212,28 @@ fn vfork_child_exits_with_its_code() {
         assert!(pid > 0, "vfork failed: errno {}", errno());
         let status = wait_status(pid);
         assert_eq!(exit_code(status), Some(7), "status {status:#x}");
-        assert_eq!(VFORK_CHILD_PID.load(Ordering::SeqCst), pid as i64, "the child's hooked getpid was right");
+        assert_eq!(
+            VFORK_CHILD_PID.load(Ordering::SeqCst),
+            pid as i64,
+            "the child's hooked getpid was right"
+        );
         // The child shares our memory: its hooks counted here.
-        assert_eq!(calls.n(Sysno::getpid), getpids_before + 1, "the child's getpid reached the hook");
-        assert_eq!(calls.n(Sysno::exit_group), exits_before + 1, "the child's _exit reached the hook");
+        assert_eq!(
+            calls.n(Sysno::getpid),
+            getpids_before + 1,
+            "the child's getpid reached the hook"
+        );
+        assert_eq!(
+            calls.n(Sysno::exit_group),
+            exits_before + 1,
+            "the child's _exit reached the hook"
+        );
         // SAFETY: getpid has no arguments.
-        assert_eq!(unsafe { libc::getpid() }, selftrace::raw::getpid() as i32, "the parent goes on");
+        assert_eq!(
+            unsafe { libc::getpid() },
+            selftrace::raw::getpid() as i32,
+            "the parent goes on"
+        );
     });
 }
 
@@ -332,10 +354,10 @@ const RET_TRAP: u32 = 0x0003_0000;
 fn install_own_filter(nr: i64, action: u32) {
     let op = |code: u16, k: u32, jt: u8, jf: u8| libc::sock_filter { code, jt, jf, k };
     let prog = [
-        op(0x20, 0, 0, 0),             // ld [nr]
-        op(0x15, nr as u32, 0, 1),     // jeq nr
-        op(0x06, action, 0, 0),        // ret action
-        op(0x06, RET_ALLOW, 0, 0),     // ret allow
+        op(0x20, 0, 0, 0),         // ld [nr]
+        op(0x15, nr as u32, 0, 1), // jeq nr
+        op(0x06, action, 0, 0),    // ret action
+        op(0x06, RET_ALLOW, 0, 0), // ret allow
     ];
     let fprog = libc::sock_fprog { len: prog.len() as u16, filter: prog.as_ptr() as *mut _ };
     // SAFETY: prctl with valid arguments; no_new_privs is already set by
@@ -370,16 +392,28 @@ fn own_filter_errno_applies_to_reissued_calls() {
     in_child("own_filter_errno_applies_to_reissued_calls", || {
         let hook = Arc::new(LastExit { entries: AtomicUsize::new(0), rval: AtomicI64::new(0) });
         let pids = PerCall::new();
-        Builder::new().hook(Sysno::getuid, hook.clone()).hook(Sysno::getpid, pids.clone()).install().unwrap();
+        Builder::new()
+            .hook(Sysno::getuid, hook.clone())
+            .hook(Sysno::getpid, pids.clone())
+            .install()
+            .unwrap();
         // SAFETY: getuid has no arguments.
         let real_uid = unsafe { libc::getuid() };
         assert_eq!(hook.rval.load(Ordering::SeqCst), real_uid as i64);
         install_own_filter(libc::SYS_getuid, RET_ERRNO | libc::EPERM as u32);
         // SAFETY: raw getuid, so the error shows as -1 and errno.
         let r = unsafe { libc::syscall(libc::SYS_getuid) };
-        assert_eq!((r, errno()), (-1, libc::EPERM), "the program's filter answered the re-issued call");
+        assert_eq!(
+            (r, errno()),
+            (-1, libc::EPERM),
+            "the program's filter answered the re-issued call"
+        );
         assert_eq!(hook.entries.load(Ordering::SeqCst), 2, "the call was still trapped and hooked");
-        assert_eq!(hook.rval.load(Ordering::SeqCst), -(libc::EPERM as i64), "the hook saw EPERM at exit");
+        assert_eq!(
+            hook.rval.load(Ordering::SeqCst),
+            -(libc::EPERM as i64),
+            "the hook saw EPERM at exit"
+        );
         // Everything else still works, hooked or not.
         // SAFETY: getpid takes no arguments.
         assert_eq!(unsafe { libc::getpid() }, selftrace::raw::getpid() as i32);

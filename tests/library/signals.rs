@@ -197,7 +197,10 @@ fn wait_until_blocked_in(tid: i32, nr: i64) {
         if s.split_whitespace().next() == Some(want.as_str()) {
             break;
         }
-        assert!(Instant::now() < deadline, "thread {tid} never blocked in syscall {nr} (last: {s:?})");
+        assert!(
+            Instant::now() < deadline,
+            "thread {tid} never blocked in syscall {nr} (last: {s:?})"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     std::thread::sleep(Duration::from_millis(100));
@@ -373,9 +376,17 @@ fn handler_with_full_sa_mask_makes_hooked_calls() {
         // SAFETY: raise a signal whose handler we installed.
         assert_eq!(unsafe { libc::raise(libc::SIGUSR1) }, 0);
         assert_eq!(FULL_MASK_RUNS.load(Ordering::SeqCst), 1, "the handler ran once");
-        assert_eq!(FULL_MASK_PID_OK.load(Ordering::SeqCst), 5, "hooked calls in it returned the pid");
+        assert_eq!(
+            FULL_MASK_PID_OK.load(Ordering::SeqCst),
+            5,
+            "hooked calls in it returned the pid"
+        );
         assert_eq!(FULL_MASK_HOOKED.load(Ordering::SeqCst), 5, "and reached the hook");
-        assert_eq!(FULL_MASK_USR2_SHOWN.load(Ordering::SeqCst), 1, "sa_mask applied in the handler");
+        assert_eq!(
+            FULL_MASK_USR2_SHOWN.load(Ordering::SeqCst),
+            1,
+            "sa_mask applied in the handler"
+        );
         assert_eq!(
             FULL_MASK_SIGSYS_SHOWN.load(Ordering::SeqCst),
             1,
@@ -497,7 +508,11 @@ fn own_sigsys_handler_runs_when_the_program_raises_sigsys() {
         assert_eq!(unsafe { libc::raise(libc::SIGSYS) }, 0);
         assert_eq!(sys_runs(), 1, "raise runs the program's handler");
         assert_eq!(SYS_LAST_SIGNO.load(Ordering::SeqCst), libc::SIGSYS);
-        assert_eq!(SYS_LAST_CODE.load(Ordering::SeqCst), libc::SI_TKILL, "raise sends with SI_TKILL");
+        assert_eq!(
+            SYS_LAST_CODE.load(Ordering::SeqCst),
+            libc::SI_TKILL,
+            "raise sends with SI_TKILL"
+        );
         hooked_getpids_work(&hook, 5);
 
         // SAFETY: tgkill to this very thread with a handled signal.
@@ -591,7 +606,10 @@ fn sigsys_raised_in_its_own_handler_runs_after_it_returns() {
         assert_eq!(untraced, 2, "untraced baseline: the pending SIGSYS ran on return");
         let hook = install_getpid_counter();
         let traced = raise_sigsys_from_its_handler();
-        assert_eq!(traced, untraced, "the SIGSYS held back during the handler runs when it returns");
+        assert_eq!(
+            traced, untraced,
+            "the SIGSYS held back during the handler runs when it returns"
+        );
         assert!(!sigsys_blocked());
         hooked_getpids_work(&hook, 3);
     });
@@ -620,7 +638,10 @@ fn blocked_pending_sigsys_shows_in_hooked_sigpending() {
         assert!(sigsys_shown_pending(), "untraced baseline");
         let hook = Count::new();
         Builder::new().hook(Sysno::rt_sigpending, hook.clone()).install().unwrap();
-        assert!(sigsys_shown_pending(), "a raised, blocked SIGSYS is pending as sigpending(2) reports it");
+        assert!(
+            sigsys_shown_pending(),
+            "a raised, blocked SIGSYS is pending as sigpending(2) reports it"
+        );
         assert!(hook.n() >= 1);
     });
 }
@@ -630,7 +651,10 @@ fn blocked_pending_sigsys_shows_in_hooked_sigpending() {
 fn blocked_pending_sigsys_shows_in_sigpending() {
     in_child("blocked_pending_sigsys_shows_in_sigpending", || {
         Builder::new().install().unwrap();
-        assert!(sigsys_shown_pending(), "a raised, blocked SIGSYS is pending as sigpending(2) reports it");
+        assert!(
+            sigsys_shown_pending(),
+            "a raised, blocked SIGSYS is pending as sigpending(2) reports it"
+        );
     });
 }
 
@@ -647,12 +671,15 @@ static WRITE_HOOK_CALLS: AtomicUsize = AtomicUsize::new(0);
 extern "C" fn usr1_makes_calls(_: libc::c_int) {
     USR1_RUNS.fetch_add(1, Ordering::SeqCst);
     let real = selftrace::raw::getpid() as i32;
-    let (p0, w0) = (GETPID_HOOK_CALLS.load(Ordering::SeqCst), WRITE_HOOK_CALLS.load(Ordering::SeqCst));
+    let (p0, w0) =
+        (GETPID_HOOK_CALLS.load(Ordering::SeqCst), WRITE_HOOK_CALLS.load(Ordering::SeqCst));
     let pid_ok = libc_getpid() == real;
     let msg = b"from the handler";
     // SAFETY: write of a live buffer to /dev/null.
-    let wrote = unsafe { libc::write(DEVNULL.load(Ordering::SeqCst), msg.as_ptr().cast(), msg.len()) };
-    let (p1, w1) = (GETPID_HOOK_CALLS.load(Ordering::SeqCst), WRITE_HOOK_CALLS.load(Ordering::SeqCst));
+    let wrote =
+        unsafe { libc::write(DEVNULL.load(Ordering::SeqCst), msg.as_ptr().cast(), msg.len()) };
+    let (p1, w1) =
+        (GETPID_HOOK_CALLS.load(Ordering::SeqCst), WRITE_HOOK_CALLS.load(Ordering::SeqCst));
     if pid_ok && wrote == msg.len() as isize {
         USR1_PID_OK.fetch_add(1, Ordering::SeqCst);
     }
@@ -739,7 +766,11 @@ fn interrupted_read_traced_and_untraced(restart: bool) -> ReadOutcome {
     assert_eq!(reads.n(), 1, "the program's read was trapped once");
     assert_eq!(reads.exits.load(Ordering::SeqCst), 1);
     let raw_result = if traced.ret < 0 { -(traced.errno as i64) } else { traced.ret as i64 };
-    assert_eq!(reads.last_rval.load(Ordering::SeqCst), raw_result, "the hook saw the result the program got");
+    assert_eq!(
+        reads.last_rval.load(Ordering::SeqCst),
+        raw_result,
+        "the hook saw the result the program got"
+    );
     traced
 }
 
@@ -1025,7 +1056,11 @@ fn program_handler_interrupting_a_hook_makes_working_calls() {
         helper.join().unwrap();
         assert_eq!(uid, 4321, "the interrupted hook finished its call");
         assert_eq!(USR1_RUNS.load(Ordering::SeqCst), 1, "the handler ran inside the hook");
-        assert_eq!(USR1_PID_OK.load(Ordering::SeqCst), 1, "its nested trapped calls returned right");
+        assert_eq!(
+            USR1_PID_OK.load(Ordering::SeqCst),
+            1,
+            "its nested trapped calls returned right"
+        );
         let hooked = USR1_HOOKED.load(Ordering::SeqCst);
         // Observed, not required: calls from a program handler that
         // interrupted a hook currently skip hooks (the hook depth is
@@ -1058,16 +1093,24 @@ fn a_handler_that_interrupts_a_hook_has_its_calls_hooked() {
                 let tid = selftrace::raw::gettid() as u64;
                 let pid = selftrace::raw::getpid() as u64;
                 // SAFETY: tgkill to our own thread.
-                let _ = unsafe { selftrace::raw::syscall(Sysno::tgkill, &[pid, tid, libc::SIGUSR1 as u64]) };
+                let _ = unsafe {
+                    selftrace::raw::syscall(Sysno::tgkill, &[pid, tid, libc::SIGUSR1 as u64])
+                };
                 Action::Run
             })
             .install()
             .unwrap();
         // SAFETY: installing a plain handler for SIGUSR1.
-        unsafe { libc::signal(libc::SIGUSR1, handler_calling_getppid as *const () as libc::sighandler_t) };
+        unsafe {
+            libc::signal(libc::SIGUSR1, handler_calling_getppid as *const () as libc::sighandler_t)
+        };
         // SAFETY: getpid takes no arguments.
         unsafe { libc::getpid() };
-        assert_eq!(HANDLER_GETPPIDS.load(Ordering::SeqCst), 1, "the handler's getppid reached its hook");
+        assert_eq!(
+            HANDLER_GETPPIDS.load(Ordering::SeqCst),
+            1,
+            "the handler's getppid reached its hook"
+        );
         // SAFETY: as above.
         unsafe { libc::getppid() };
         assert_eq!(HANDLER_GETPPIDS.load(Ordering::SeqCst), 2);
@@ -1094,7 +1137,9 @@ fn pause_returns_eintr_for_a_handler_that_ran_after_the_trap() {
             .on_entry(Sysno::pause, |_| {
                 let (pid, tid) = (selftrace::raw::getpid() as u64, selftrace::raw::gettid() as u64);
                 // SAFETY: tgkill to our own thread.
-                let _ = unsafe { selftrace::raw::syscall(Sysno::tgkill, &[pid, tid, libc::SIGUSR2 as u64]) };
+                let _ = unsafe {
+                    selftrace::raw::syscall(Sysno::tgkill, &[pid, tid, libc::SIGUSR2 as u64])
+                };
                 Action::Run
             })
             .install()

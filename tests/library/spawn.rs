@@ -75,7 +75,11 @@ fn threads_start_on_their_own_stack_and_the_hook_sees_their_tids() {
             let t = std::thread::spawn(move || (gettid(), local + 1));
             let (tid, got) = t.join().unwrap();
             assert_eq!(got, i * 3 + 1, "the thread ran its closure with its argument");
-            assert_eq!(seen.last_rval.load(Ordering::SeqCst), tid, "the exit hook saw the new thread's tid");
+            assert_eq!(
+                seen.last_rval.load(Ordering::SeqCst),
+                tid,
+                "the exit hook saw the new thread's tid"
+            );
         }
         assert_eq!(seen.entries.load(Ordering::SeqCst), 20);
         assert_eq!(seen.exits.load(Ordering::SeqCst), 20, "only the parent sees the exit");
@@ -312,7 +316,11 @@ fn vfork_parent_resumes_with_its_frame_and_the_hook_sees_the_pid() {
             let (pid, locals) = vfork_then(round, false);
             assert!(pid > 0, "vfork failed: errno {}", errno());
             assert_eq!(locals, [0xdead_0001, 0xdead_0002, 0xdead_0003, 0xdead_0004]);
-            assert_eq!(seen.last_rval.load(Ordering::SeqCst), pid as i64, "the exit hook saw the child's pid");
+            assert_eq!(
+                seen.last_rval.load(Ordering::SeqCst),
+                pid as i64,
+                "the exit hook saw the child's pid"
+            );
             assert_eq!(wait_exit_code(pid, 0), round);
         }
         assert_eq!(VFORK_STAGE.load(Ordering::SeqCst), 5, "each child ran in our memory");

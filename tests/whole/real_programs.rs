@@ -79,13 +79,19 @@ impl Workload {
         let (untraced_dir, plain) = self.prepare(&root.0, "untraced", plain);
         let untraced = common::run(plain, &root.0, "untraced", self.limit);
 
-        let trace_path = if self.keep_trace { root.0.join("trace.txt") } else { PathBuf::from("/dev/null") };
+        let trace_path =
+            if self.keep_trace { root.0.join("trace.txt") } else { PathBuf::from("/dev/null") };
         let mut traced = common::selftrace_command();
         traced.arg("-f").arg("-o").arg(&trace_path).arg("--").arg(self.program).args(&self.args);
         let (traced_dir, traced) = self.prepare(&root.0, "traced", traced);
         let traced = common::run(traced, &root.0, "traced", self.limit);
         let trace = String::from_utf8_lossy(&std::fs::read(&trace_path).unwrap_or_else(|e| {
-            panic!("{}: no trace file {}: {e}\n{}", self.name, trace_path.display(), traced.describe())
+            panic!(
+                "{}: no trace file {}: {e}\n{}",
+                self.name,
+                trace_path.display(),
+                traced.describe()
+            )
         }))
         .into_owned();
         eprintln!(
@@ -124,8 +130,20 @@ impl Pair {
     fn assert_same(&self) {
         let (u, t) = (&self.untraced, &self.traced);
         let context = || format!("untraced: {}\n\ntraced: {}", u.describe(), t.describe());
-        assert_eq!(u.status.code(), t.status.code(), "{}: exit codes differ\n{}", self.name, context());
-        assert_eq!(u.status.signal(), t.status.signal(), "{}: deaths by signal differ\n{}", self.name, context());
+        assert_eq!(
+            u.status.code(),
+            t.status.code(),
+            "{}: exit codes differ\n{}",
+            self.name,
+            context()
+        );
+        assert_eq!(
+            u.status.signal(),
+            t.status.signal(),
+            "{}: deaths by signal differ\n{}",
+            self.name,
+            context()
+        );
         assert_eq!(
             self.stdout(u, &self.untraced_dir),
             self.stdout(t, &self.traced_dir),
@@ -162,22 +180,31 @@ impl Pair {
             ("traced stderr", &self.traced.stderr),
             ("trace", &self.trace),
         ] {
-            assert!(!text.contains("Bad system call"), "{}: \"Bad system call\" in the {what}:\n{text}", self.name);
+            assert!(
+                !text.contains("Bad system call"),
+                "{}: \"Bad system call\" in the {what}:\n{text}",
+                self.name
+            );
         }
     }
 
     /// The pid on the trace's first line: the program selftrace started.
     fn root_pid(&self) -> u32 {
-        let first = self.trace.lines().next().unwrap_or_else(|| panic!("{}: empty trace", self.name));
-        pid_of(first).unwrap_or_else(|| panic!("{}: first trace line has no pid: {first}", self.name))
+        let first =
+            self.trace.lines().next().unwrap_or_else(|| panic!("{}: empty trace", self.name));
+        pid_of(first)
+            .unwrap_or_else(|| panic!("{}: first trace line has no pid: {first}", self.name))
     }
 
     /// Each pid of the trace with its lines, prefixes removed.
     fn by_pid(&self) -> BTreeMap<u32, Vec<&str>> {
         let mut map: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
         for line in self.trace.lines() {
-            let (pid, body) = line.split_once(' ').unwrap_or_else(|| panic!("{}: line without pid: {line}", self.name));
-            let pid = pid.parse().unwrap_or_else(|_| panic!("{}: line without pid: {line}", self.name));
+            let (pid, body) = line
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("{}: line without pid: {line}", self.name));
+            let pid =
+                pid.parse().unwrap_or_else(|_| panic!("{}: line without pid: {line}", self.name));
             map.entry(pid).or_default().push(body.trim_start());
         }
         map
@@ -213,14 +240,24 @@ impl Pair {
     /// At least `n` processes or threads wrote lines to the trace.
     fn assert_pids(&self, n: usize) {
         let pids = self.by_pid();
-        assert!(pids.len() >= n, "{}: lines from {} pids, want at least {n}: {:?}", self.name, pids.len(), pids.keys());
+        assert!(
+            pids.len() >= n,
+            "{}: lines from {} pids, want at least {n}: {:?}",
+            self.name,
+            pids.len(),
+            pids.keys()
+        );
     }
 
     /// Pids with a line matching `pattern` (a regex of the line without
     /// its pid).
     fn pids_with(&self, pattern: &str) -> BTreeSet<u32> {
         let re = Regex::new(pattern).unwrap();
-        self.by_pid().into_iter().filter(|(_, lines)| lines.iter().any(|l| re.is_match(l))).map(|(p, _)| p).collect()
+        self.by_pid()
+            .into_iter()
+            .filter(|(_, lines)| lines.iter().any(|l| re.is_match(l)))
+            .map(|(p, _)| p)
+            .collect()
     }
 
     /// For each of `pids`, the indexes of its first and last trace line,
@@ -355,7 +392,15 @@ fn make_j2_builds_a_c_project_with_gcc() {
     }
     // make, a gcc driver per object and for the link, the compiler proper
     // and the assembler per object, the linker, and the program.
-    pair.assert_executed(&[("make", 1), ("gcc", 7), ("cc1", 6), ("as", 6), ("collect2", 1), ("ld", 1), ("demo", 1)]);
+    pair.assert_executed(&[
+        ("make", 1),
+        ("gcc", 7),
+        ("cc1", 6),
+        ("as", 6),
+        ("collect2", 1),
+        ("ld", 1),
+        ("demo", 1),
+    ]);
     // -j2: two gcc drivers were alive at once (each one's lines run from
     // its execve to its exit; two such spans overlap).
     let spans = pair.spans(&pair.pids_with(r#"^execve\("[^"]*/gcc", \["gcc", "-O2""#));
@@ -396,7 +441,9 @@ exit 3
 #[test]
 fn bash_pipelines_subshells_and_jobs() {
     common::need("bash", "bash");
-    let pair = Workload::new("bash", |d| write(d, "script.sh", BASH_SCRIPT), "bash", &["script.sh"]).run_both();
+    let pair =
+        Workload::new("bash", |d| write(d, "script.sh", BASH_SCRIPT), "bash", &["script.sh"])
+            .run_both();
     pair.assert_same();
     assert_eq!(pair.traced.status.code(), Some(3));
     assert_eq!(
@@ -488,7 +535,9 @@ if __name__ == "__main__":
 #[test]
 fn python_subprocess_threads_and_multiprocessing() {
     common::need("python3", "python3");
-    let pair = Workload::new("python", |d| write(d, "work.py", PYTHON_SCRIPT), "python3", &["work.py"]).run_both();
+    let pair =
+        Workload::new("python", |d| write(d, "work.py", PYTHON_SCRIPT), "python3", &["work.py"])
+            .run_both();
     pair.assert_same();
     assert_eq!(pair.traced.status.code(), Some(5));
     let squares = "[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]";
@@ -504,16 +553,22 @@ fn python_subprocess_threads_and_multiprocessing() {
     pair.assert_executed(&[("echo", 1), ("sh", 1), ("sort", 2), ("tr", 1), ("printf", 1)]);
     // Six threads each opened their own file: six tids, none the main
     // thread's.
-    let writers = pair.pids_with(r#"^openat\(AT_FDCWD, "thread[0-5]\.txt", O_WRONLY\|O_CREAT\|O_TRUNC"#);
+    let writers =
+        pair.pids_with(r#"^openat\(AT_FDCWD, "thread[0-5]\.txt", O_WRONLY\|O_CREAT\|O_TRUNC"#);
     assert_eq!(writers.len(), 6, "threads writing their files: {writers:?}");
     // spawn: three workers started as new pythons (plus multiprocessing's
     // resource tracker), each traced from its execve on.
-    let spawned = pair.pids_with(r#"^execve\("[^"]*/python3[.0-9]*", \[.*"from multiprocessing\.spawn"#);
+    let spawned =
+        pair.pids_with(r#"^execve\("[^"]*/python3[.0-9]*", \[.*"from multiprocessing\.spawn"#);
     assert!(spawned.len() >= 3, "spawned pool workers: {spawned:?}");
     // fork: pool workers are forked pythons that never exec; each reads
     // its tasks from the pool's pipe. At least the three of the fork pool
     // and the six threads are pids without an execve.
-    assert!(pair.pids_without_exec().len() >= 9, "forked workers and threads: {:?}", pair.pids_without_exec());
+    assert!(
+        pair.pids_without_exec().len() >= 9,
+        "forked workers and threads: {:?}",
+        pair.pids_without_exec()
+    );
     pair.assert_pids(20);
 }
 
@@ -584,7 +639,11 @@ fn git_init_add_commit_log() {
 fn file_tree(dir: &Path) {
     for d in 0..4 {
         for f in 0..5 {
-            write(dir, &format!("tree/dir{d}/sub{}/file{f}.txt", f % 2), &format!("dir {d} file {f}\n").repeat(d * 10 + f + 1));
+            write(
+                dir,
+                &format!("tree/dir{d}/sub{}/file{f}.txt", f % 2),
+                &format!("dir {d} file {f}\n").repeat(d * 10 + f + 1),
+            );
         }
     }
     std::fs::create_dir_all(dir.join("tree/empty")).unwrap();
@@ -595,7 +654,11 @@ fn file_tree(dir: &Path) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        big.push_str(&format!("{:x} {}\n", x % 100_000, ["alpha", "beta", "gamma", "delta"][(x % 4) as usize]));
+        big.push_str(&format!(
+            "{:x} {}\n",
+            x % 100_000,
+            ["alpha", "beta", "gamma", "delta"][(x % 4) as usize]
+        ));
     }
     write(dir, "tree/big.txt", &big);
     write(
@@ -627,11 +690,20 @@ fn tar_gzip_round_trip() {
     let size = std::fs::metadata(pair.untraced_dir.join("tree/big.txt")).unwrap().len();
     assert!(out.ends_with(&format!("gzip -t ok\ngzip round trip equal\n{size}\n")), "{out}");
     // tar runs gzip itself, for c and for x and for t.
-    pair.assert_executed(&[("tar", 3), ("gzip", 6), ("diff", 1), ("cmp", 1), ("sort", 1), ("wc", 1)]);
+    pair.assert_executed(&[
+        ("tar", 3),
+        ("gzip", 6),
+        ("diff", 1),
+        ("cmp", 1),
+        ("sort", 1),
+        ("wc", 1),
+    ]);
     let tar_gzips = pair
         .by_pid()
         .into_iter()
-        .filter(|(_, lines)| lines.iter().any(|l| l.starts_with(r#"execve("/"#) && l.contains(r#"["gzip", "-d"]"#)))
+        .filter(|(_, lines)| {
+            lines.iter().any(|l| l.starts_with(r#"execve("/"#) && l.contains(r#"["gzip", "-d"]"#))
+        })
         .count();
     assert!(tar_gzips >= 2, "tar's own gzip -d children were not traced");
     pair.assert_pids(12);
@@ -670,7 +742,10 @@ fn junit_outcomes(xml: &str) -> BTreeMap<String, &'static str> {
     let name = Regex::new(r#"^name="([^"]*)""#).unwrap();
     let mut outcomes = BTreeMap::new();
     for case in xml.split("<testcase ").skip(1) {
-        let name = name.captures(case).unwrap_or_else(|| panic!("a testcase without a name: {case:.200}"))[1].to_string();
+        let name = name
+            .captures(case)
+            .unwrap_or_else(|| panic!("a testcase without a name: {case:.200}"))[1]
+            .to_string();
         let open_end = case.find('>').expect("unterminated testcase");
         let outcome = if case[..open_end].ends_with('/') {
             "passed"
@@ -686,20 +761,31 @@ fn junit_outcomes(xml: &str) -> BTreeMap<String, &'static str> {
                 "passed"
             }
         };
-        assert!(outcomes.insert(name.clone(), outcome).is_none(), "test case {name} reported twice");
+        assert!(
+            outcomes.insert(name.clone(), outcome).is_none(),
+            "test case {name} reported twice"
+        );
     }
     outcomes
 }
 
 /// The line of regrtest's summary that starts with `prefix`.
 fn summary_line<'a>(out: &'a str, prefix: &str) -> &'a str {
-    out.lines().rev().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?} line in:\n{out}"))
+    out.lines()
+        .rev()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} line in:\n{out}"))
 }
 
 /// `python3 -m test -j2 MODULES` untraced and under `selftrace -f -o
 /// /dev/null`, leaving out `ignore` (and, if `only` is not empty, running
 /// only the cases it names); both runs' outcomes per test case.
-fn cpython_suite(name: &'static str, modules: &[&str], ignore: &[&str], only: &[&str]) -> CpythonRuns {
+fn cpython_suite(
+    name: &'static str,
+    modules: &[&str],
+    ignore: &[&str],
+    only: &[&str],
+) -> CpythonRuns {
     common::need("python3", "python3");
     let check = Command::new("python3")
         .args(["-c", "import test.libregrtest, test.support; import test.test_os, test.test_subprocess, test.test_signal, test.test_threading"])
@@ -712,7 +798,17 @@ fn cpython_suite(name: &'static str, modules: &[&str], ignore: &[&str], only: &[
     );
     // --timeout: a test file still running after 180 s is stopped with a
     // traceback of where it hangs, and counts as failed.
-    let mut args = vec!["-m", "test", "-j2", "--timeout", "180", "--junit-xml", "results.xml", "--tempdir", "regrtest"];
+    let mut args = vec![
+        "-m",
+        "test",
+        "-j2",
+        "--timeout",
+        "180",
+        "--junit-xml",
+        "results.xml",
+        "--tempdir",
+        "regrtest",
+    ];
     for excluded in ignore {
         args.extend(["-i", excluded]);
     }
@@ -784,10 +880,22 @@ impl CpythonRuns {
             pair.traced.describe()
         );
         for prefix in ["Total tests:", "Result:"] {
-            assert_eq!(summary_line(&pair.untraced.stdout, prefix), summary_line(&pair.traced.stdout, prefix));
+            assert_eq!(
+                summary_line(&pair.untraced.stdout, prefix),
+                summary_line(&pair.traced.stdout, prefix)
+            );
         }
-        assert_eq!(pair.untraced.status.code(), pair.traced.status.code(), "{}", pair.traced.describe());
-        assert!(traced.values().filter(|&&v| v == "passed").count() >= 30, "{}", pair.traced.describe());
+        assert_eq!(
+            pair.untraced.status.code(),
+            pair.traced.status.code(),
+            "{}",
+            pair.traced.describe()
+        );
+        assert!(
+            traced.values().filter(|&&v| v == "passed").count() >= 30,
+            "{}",
+            pair.traced.describe()
+        );
     }
 }
 
@@ -814,7 +922,11 @@ fn cpython_regression_tests_same_results() {
     let again = cpython_suite("cpython-again", &modules, &ignore, &cases);
     for case in &differing {
         let (u, t) = (again.untraced.get(case), again.traced.get(case));
-        assert!(u.is_some() && u == t, "{case} ends differently under selftrace again: untraced {u:?}, traced {t:?}\n{}", again.pair.traced.describe());
+        assert!(
+            u.is_some() && u == t,
+            "{case} ends differently under selftrace again: untraced {u:?}, traced {t:?}\n{}",
+            again.pair.traced.describe()
+        );
     }
 }
 
@@ -833,9 +945,15 @@ fn cpython_regression_tests_same_results() {
 fn cpython_interprocess_signal_under_load() {
     let ignore: Vec<&str> = CPYTHON_EXCLUDED.iter().chain(CPYTHON_FLAKY).copied().collect();
     for _ in 0..3 {
-        let runs = cpython_suite("cpython-signals", &["test_signal", "test_subprocess"], &ignore, &[]);
+        let runs =
+            cpython_suite("cpython-signals", &["test_signal", "test_subprocess"], &ignore, &[]);
         runs.assert_same();
         let case = "test.test_signal.PosixTests.test_interprocess_signal";
-        assert_eq!(runs.traced.get(case).copied(), Some("passed"), "{}", runs.pair.traced.describe());
+        assert_eq!(
+            runs.traced.get(case).copied(),
+            Some("passed"),
+            "{}",
+            runs.pair.traced.describe()
+        );
     }
 }

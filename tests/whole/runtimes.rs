@@ -188,7 +188,8 @@ fn overflow_program() -> &'static Path {
     BUILT.get_or_init(|| {
         need("rustc", "rustc");
         let mut cmd = Command::new("rustc");
-        cmd.args(["--edition", "2021", "-C", "opt-level=0", "-C", "debuginfo=0"]).arg(fixture("overflow.rs"));
+        cmd.args(["--edition", "2021", "-C", "opt-level=0", "-C", "debuginfo=0"])
+            .arg(fixture("overflow.rs"));
         build("rustc", cmd, "overflow").unwrap_or_else(|e| panic!("{e}"))
     })
 }
@@ -207,7 +208,12 @@ fn java_classes() -> &'static Path {
             .arg(fixture("Threads.java"))
             .output()
             .unwrap_or_else(|e| panic!("cannot run javac: {e}"));
-        assert!(o.status.success(), "javac failed: {}\n{}", o.status, String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "javac failed: {}\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
         let _ = std::fs::remove_dir_all(&dest);
         // Another test run may have put its classes there meanwhile: then
         // these are used where javac wrote them.
@@ -247,7 +253,9 @@ fn elf_facts(path: &Path) -> (ElfKind, String) {
         let ph = phoff + i * phentsize;
         if u32_at(ph) == 3 {
             let (offset, size) = (u64_at(ph + 8), u64_at(ph + 32));
-            interp = String::from_utf8_lossy(&bytes[offset..offset + size]).trim_end_matches('\0').to_string();
+            interp = String::from_utf8_lossy(&bytes[offset..offset + size])
+                .trim_end_matches('\0')
+                .to_string();
         }
     }
     (kind, interp)
@@ -260,7 +268,11 @@ fn assert_elf(path: &Path, kind: ElfKind, loader: &str) {
     if loader.is_empty() {
         assert!(interp.is_empty(), "{} should be static, has interpreter {interp}", path.display());
     } else {
-        assert!(interp.contains(loader), "{}: interpreter {interp:?}, want one naming {loader}", path.display());
+        assert!(
+            interp.contains(loader),
+            "{}: interpreter {interp:?}, want one naming {loader}",
+            path.display()
+        );
     }
 }
 
@@ -292,9 +304,18 @@ fn run_both(program: &Path, args: &[&str]) -> Pair {
 
     let trace_path = root.0.join("trace.txt");
     let mut traced = common::selftrace_command();
-    traced.arg("-f").arg("-o").arg(&trace_path).arg("--").arg(program).args(args).current_dir(dir("traced"));
+    traced
+        .arg("-f")
+        .arg("-o")
+        .arg(&trace_path)
+        .arg("--")
+        .arg(program)
+        .args(args)
+        .current_dir(dir("traced"));
     let traced = common::run(traced, &root.0, "traced", TIMEOUT);
-    let trace = std::fs::read(&trace_path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let trace = std::fs::read(&trace_path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     eprintln!(
         "{name} {args:?}: untraced {:.2?}, traced {:.2?}, {} trace lines",
         untraced.took,
@@ -331,7 +352,12 @@ impl Pair {
     /// The untraced run did what the program is written to do: this exact
     /// stdout and exit code.
     fn assert_untraced(&self, stdout: &str, code: i32) -> &Pair {
-        assert_eq!(self.untraced.stdout, stdout, "untraced stdout is not what the program prints\n{}", self.dump());
+        assert_eq!(
+            self.untraced.stdout,
+            stdout,
+            "untraced stdout is not what the program prints\n{}",
+            self.dump()
+        );
         assert_eq!(ending(&self.untraced), format!("exit {code}"), "untraced run\n{}", self.dump());
         self
     }
@@ -340,7 +366,12 @@ impl Pair {
     /// "Bad system call", and no traced process died of SIGSYS or SIGSEGV
     /// or was sent a SIGSYS.
     fn assert_alive(&self) -> &Pair {
-        assert_eq!(ending(&self.traced), ending(&self.untraced), "the traced run ended differently\n{}", self.dump());
+        assert_eq!(
+            ending(&self.traced),
+            ending(&self.untraced),
+            "the traced run ended differently\n{}",
+            self.dump()
+        );
         for (what, text) in [
             ("untraced stdout", &self.untraced.stdout),
             ("untraced stderr", &self.untraced.stderr),
@@ -348,11 +379,19 @@ impl Pair {
             ("traced stderr", &self.traced.stderr),
             ("trace", &self.trace),
         ] {
-            assert!(!text.contains("Bad system call"), "\"Bad system call\" in the {what}\n{}", self.dump());
+            assert!(
+                !text.contains("Bad system call"),
+                "\"Bad system call\" in the {what}\n{}",
+                self.dump()
+            );
         }
         for line in self.trace.lines() {
             for bad in ["+++ killed by SIGSYS", "+++ killed by SIGSEGV", "--- SIGSYS"] {
-                assert!(!line.contains(bad), "a traced process met {bad:?}: {line}\n{}", self.dump());
+                assert!(
+                    !line.contains(bad),
+                    "a traced process met {bad:?}: {line}\n{}",
+                    self.dump()
+                );
             }
         }
         self
@@ -370,8 +409,10 @@ impl Pair {
         self.trace
             .lines()
             .map(|l| {
-                let (pid, body) = l.split_once(' ').unwrap_or_else(|| panic!("no pid on {l:?}\n{}", self.dump()));
-                let pid = pid.parse().unwrap_or_else(|_| panic!("no pid on {l:?}\n{}", self.dump()));
+                let (pid, body) =
+                    l.split_once(' ').unwrap_or_else(|| panic!("no pid on {l:?}\n{}", self.dump()));
+                let pid =
+                    pid.parse().unwrap_or_else(|_| panic!("no pid on {l:?}\n{}", self.dump()));
                 (pid, body.trim_start())
             })
             .collect()
@@ -385,7 +426,11 @@ impl Pair {
     /// Lines (without their pid) matching `^pattern$`.
     fn matching(&self, pattern: &str) -> Vec<(u32, String)> {
         let re = Regex::new(&format!("^{pattern}$")).unwrap();
-        self.lines().into_iter().filter(|(_, l)| re.is_match(l)).map(|(p, l)| (p, l.to_string())).collect()
+        self.lines()
+            .into_iter()
+            .filter(|(_, l)| re.is_match(l))
+            .map(|(p, l)| (p, l.to_string()))
+            .collect()
     }
 
     /// The first line matching `^pattern$`; `why` says what its absence means.
@@ -447,8 +492,14 @@ fn node_workers_child_process_fs_promises_and_http() {
     .assert_same()
     .assert_root_ends_as_it_did();
     let root = pair.root();
-    pair.must_have(&opened("node-fs-promises.txt"), "fs.promises' open (on libuv's thread pool) is not traced");
-    let (child, _) = pair.must_have(r#"execve\("[^"]*node", \["[^"]*node", "-e", .*\) += 0"#, "the child node's exec");
+    pair.must_have(
+        &opened("node-fs-promises.txt"),
+        "fs.promises' open (on libuv's thread pool) is not traced",
+    );
+    let (child, _) = pair.must_have(
+        r#"execve\("[^"]*node", \["[^"]*node", "-e", .*\) += 0"#,
+        "the child node's exec",
+    );
     assert_ne!(child, root, "the child node runs in a process of its own\n{}", pair.dump());
     pair.must_have(
         r#"bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(0\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) += 0"#,
@@ -492,7 +543,10 @@ fn go_cgo_pie_goroutines_doing_file_io() {
         pair.dump()
     );
     for i in 0..8 {
-        pair.must_have(&opened(&format!("gocgo-{i}-0.txt")), "a goroutine's os.OpenFile is not traced");
+        pair.must_have(
+            &opened(&format!("gocgo-{i}-0.txt")),
+            "a goroutine's os.OpenFile is not traced",
+        );
     }
 }
 
@@ -510,7 +564,10 @@ fn go_cgo_non_pie_file_calls_are_traced() {
             );
         }
     }
-    pair.must_have(r#"unlinkat\(AT_FDCWD, "gocgo-0-0\.txt", 0\) += 0"#, "os.Remove's unlinkat is not traced");
+    pair.must_have(
+        r#"unlinkat\(AT_FDCWD, "gocgo-0-0\.txt", 0\) += 0"#,
+        "os.Remove's unlinkat is not traced",
+    );
 }
 
 #[test]
@@ -540,8 +597,14 @@ fn non_pie_raw_calls_own_restorer_and_static_child() {
         + &pure_go_stdout()
         + "low code: static child exited 6\n";
     pair.assert_untraced(&want, 9).assert_same().assert_root_ends_as_it_did();
-    pair.must_have(r#"write\(1, "low code: raw write\\n", 20\) += 20"#, "the raw write from low code");
-    pair.must_have(r#"write\(1, "low code: handler ran\\n", 22\) += 22"#, "the handler's raw write");
+    pair.must_have(
+        r#"write\(1, "low code: raw write\\n", 20\) += 20"#,
+        "the raw write from low code",
+    );
+    pair.must_have(
+        r#"write\(1, "low code: handler ran\\n", 22\) += 22"#,
+        "the handler's raw write",
+    );
     pair.must_have(r#"kill\(\d+, SIGUSR1\) += 0"#, "the raw kill");
 }
 
@@ -550,13 +613,15 @@ fn non_pie_raw_calls_own_restorer_and_static_child() {
 fn small_stacks_case(kib: u32) {
     let kib_arg = kib.to_string();
     let pair = run_both(small_stacks(), &[&kib_arg]);
-    let mut want: String =
-        (0..4).map(|i| format!("{kib} KiB stack, thread {i} read back: thread {i} was here\n")).collect();
+    let mut want: String = (0..4)
+        .map(|i| format!("{kib} KiB stack, thread {i} read back: thread {i} was here\n"))
+        .collect();
     want += &format!("{kib} KiB stacks: done\n");
     pair.assert_untraced(&want, 0).assert_same().assert_root_ends_as_it_did();
     let root = pair.root();
     for i in 0..4 {
-        let (tid, _) = pair.must_have(&opened(&format!("stack-{kib}k-thread-{i}.txt")), "a thread's open");
+        let (tid, _) =
+            pair.must_have(&opened(&format!("stack-{kib}k-thread-{i}.txt")), "a thread's open");
         assert_ne!(tid, root, "the open was made by the thread\n{}", pair.dump());
     }
 }
@@ -615,11 +680,24 @@ fn rust_stack_overflow_keeps_its_report() {
     let pair = run_both(overflow_program(), &[]);
     let report = "has overflowed its stack";
     assert_eq!(pair.untraced.stdout, "recursing until the stack overflows\n", "{}", pair.dump());
-    assert_eq!(pair.untraced.status.signal(), Some(libc::SIGABRT), "untraced, Rust aborts\n{}", pair.dump());
-    assert!(pair.untraced.stderr.contains(report), "untraced, Rust reports the overflow\n{}", pair.dump());
+    assert_eq!(
+        pair.untraced.status.signal(),
+        Some(libc::SIGABRT),
+        "untraced, Rust aborts\n{}",
+        pair.dump()
+    );
+    assert!(
+        pair.untraced.stderr.contains(report),
+        "untraced, Rust reports the overflow\n{}",
+        pair.dump()
+    );
     // The same death (Rust's abort, not a bare SIGSEGV) and the report kept.
     pair.assert_same().assert_root_ends_as_it_did();
-    assert!(pair.traced.stderr.contains(report), "traced, the {report:?} report is lost\n{}", pair.dump());
+    assert!(
+        pair.traced.stderr.contains(report),
+        "traced, the {report:?} report is lost\n{}",
+        pair.dump()
+    );
     // The fault on the guard page reached the program's handler.
     pair.must_have(r"--- SIGSEGV \{si_signo=SIGSEGV, .*\} ---", "the overflow's SIGSEGV");
 }
@@ -650,7 +728,11 @@ fn jvm_xss136k_threads() {
 fn musl_dynamic_program_with_a_thread() {
     let exe = musl_program();
     let (_, interp) = elf_facts(exe);
-    assert!(interp.contains("ld-musl"), "{} should use musl's loader, has interpreter {interp:?}", exe.display());
+    assert!(
+        interp.contains("ld-musl"),
+        "{} should use musl's loader, has interpreter {interp:?}",
+        exe.display()
+    );
     let pair = run_both(exe, &[]);
     // selftrace may run it untraced with a note; it must run unharmed.
     pair.assert_untraced("musl: written by a musl thread\n", 9).assert_same();
@@ -671,29 +753,58 @@ fn gdb_under_selftrace() {
     let inferior = ["-ex", "run", "--args", echo.to_str().unwrap(), "inferior-says-hi"];
     let root = TempDir::new("runtimes-gdb-under");
     // `env gdb ...`: the same command line as under selftrace.
-    let untraced = common::run(gdb_command(Command::new("env"), &gdb, &inferior), &root.0, "untraced", GDB_TIMEOUT);
+    let untraced = common::run(
+        gdb_command(Command::new("env"), &gdb, &inferior),
+        &root.0,
+        "untraced",
+        GDB_TIMEOUT,
+    );
     let trace_path = root.0.join("trace.txt");
     let mut selftrace = common::selftrace_command();
     selftrace.arg("-f").arg("-o").arg(&trace_path).arg("--");
     // A hang here (gdb's vfork child stopped in a trap that only the
     // blocked gdb could release) fails the test after GDB_TIMEOUT.
-    let traced = common::run(gdb_command(selftrace, &gdb, &inferior), &root.0, "traced", GDB_TIMEOUT);
+    let traced =
+        common::run(gdb_command(selftrace, &gdb, &inferior), &root.0, "traced", GDB_TIMEOUT);
     let trace = std::fs::read_to_string(&trace_path).unwrap_or_default();
     let dump = || {
-        format!("=== untraced: {}\n\n=== traced: {}\n\n=== trace:\n{trace}", untraced.describe(), traced.describe())
+        format!(
+            "=== untraced: {}\n\n=== traced: {}\n\n=== trace:\n{trace}",
+            untraced.describe(),
+            traced.describe()
+        )
     };
     eprintln!("gdb under selftrace: untraced {:.2?}, traced {:.2?}", untraced.took, traced.took);
     assert_eq!(ending(&untraced), "exit 0", "untraced gdb\n{}", dump());
-    assert!(untraced.stdout.lines().any(|l| l == "inferior-says-hi"), "untraced gdb ran its inferior\n{}", dump());
-    assert_eq!(ending(&traced), ending(&untraced), "gdb under selftrace ended differently\n{}", dump());
-    assert!(traced.stdout.lines().any(|l| l == "inferior-says-hi"), "the inferior's output is missing\n{}", dump());
+    assert!(
+        untraced.stdout.lines().any(|l| l == "inferior-says-hi"),
+        "untraced gdb ran its inferior\n{}",
+        dump()
+    );
+    assert_eq!(
+        ending(&traced),
+        ending(&untraced),
+        "gdb under selftrace ended differently\n{}",
+        dump()
+    );
+    assert!(
+        traced.stdout.lines().any(|l| l == "inferior-says-hi"),
+        "the inferior's output is missing\n{}",
+        dump()
+    );
     assert!(traced.stdout.contains("exited normally"), "gdb saw its inferior exit\n{}", dump());
-    assert!(!trace.contains("Bad system call") && !traced.stderr.contains("Bad system call"), "{}", dump());
+    assert!(
+        !trace.contains("Bad system call") && !traced.stderr.contains("Bad system call"),
+        "{}",
+        dump()
+    );
     let gdb_exec = Regex::new(r#"(?m)^\d+ +execve\("[^"]*gdb", .* = 0$"#).unwrap();
     assert!(gdb_exec.is_match(&trace), "the trace shows gdb's exec\n{}", dump());
     let first_pid = trace.split(' ').next().unwrap_or_default();
     assert!(
-        trace.lines().any(|l| l.starts_with(&format!("{first_pid} ")) && l.ends_with("+++ exited with 0 +++")),
+        trace.lines().any(
+            |l| l.starts_with(&format!("{first_pid} ")) && l.ends_with("+++ exited with 0 +++")
+        ),
         "the trace shows gdb's exit\n{}",
         dump()
     );
@@ -726,7 +837,11 @@ fn selftrace_under_gdb() {
     eprintln!("selftrace under gdb: {:.2?}", run.took);
     assert_eq!(ending(&run), "exit 0", "gdb running selftrace\n{}", dump());
     assert!(run.stdout.lines().any(|l| l == "hi"), "echo's output is missing\n{}", dump());
-    assert!(!trace.contains("Bad system call") && !run.stderr.contains("Bad system call"), "{}", dump());
+    assert!(
+        !trace.contains("Bad system call") && !run.stderr.contains("Bad system call"),
+        "{}",
+        dump()
+    );
     assert!(
         Regex::new(r#"(?m)^write\(1, "hi\\n", 3\) += 3$"#).unwrap().is_match(&trace),
         "the trace shows echo's write\n{}",

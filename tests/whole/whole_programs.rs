@@ -52,7 +52,13 @@ fn compile(source: &str, out: &str, extra: &[&str]) -> Result<PathBuf, String> {
     let src = Path::new(SOURCES).join(source);
     let dest = build_dir().join(out);
     let tmp = build_dir().join(format!("{out}.{}.tmp", std::process::id()));
-    let result = Command::new("cc").args(["-O1", "-Wall", "-pthread"]).args(extra).arg("-o").arg(&tmp).arg(&src).output();
+    let result = Command::new("cc")
+        .args(["-O1", "-Wall", "-pthread"])
+        .args(extra)
+        .arg("-o")
+        .arg(&tmp)
+        .arg(&src)
+        .output();
     match result {
         Err(e) => Err(format!("cannot run cc: {e}; these tests need a C compiler (Debian: apt-get install gcc libc6-dev)")),
         Ok(o) if !o.status.success() => {
@@ -70,7 +76,8 @@ fn programs() -> &'static Programs {
     BUILT.get_or_init(|| {
         let names = ["threads", "procs", "exec", "signals", "seccomp"];
         let mut built: Vec<PathBuf> = std::thread::scope(|s| {
-            let jobs: Vec<_> = names.iter().map(|n| s.spawn(move || compile(&format!("{n}.c"), n, &[]))).collect();
+            let jobs: Vec<_> =
+                names.iter().map(|n| s.spawn(move || compile(&format!("{n}.c"), n, &[]))).collect();
             jobs.into_iter().map(|j| j.join().unwrap().unwrap_or_else(|e| panic!("{e}"))).collect()
         });
         let mut next = || built.remove(0);
@@ -182,11 +189,17 @@ fn run_case_under(wrapper: &[&str], args: &[&str]) -> Case {
         run(cmd, &scratch, "traced")
     } else {
         let mut cmd = program_command(wrapper, &[env!("CARGO_BIN_EXE_selftrace")]);
-        cmd.env("SELFTRACE_PRELOAD", common::preload_library()).args(selftrace_args(&trace_path)).args(args);
+        cmd.env("SELFTRACE_PRELOAD", common::preload_library())
+            .args(selftrace_args(&trace_path))
+            .args(args);
         run(cmd, &scratch, "traced")
     };
     let trace = std::fs::read_to_string(&trace_path).unwrap_or_else(|e| {
-        panic!("no trace file ({e}) from {args:?}: {}\n--- stderr\n{}", describe(traced.status), traced.stderr)
+        panic!(
+            "no trace file ({e}) from {args:?}: {}\n--- stderr\n{}",
+            describe(traced.status),
+            traced.stderr
+        )
     });
     Case { args: args.iter().map(|s| s.to_string()).collect(), untraced, traced, trace }
 }
@@ -204,14 +217,21 @@ fn signal_name(sig: i32) -> String {
         (libc::SIGBUS, "SIGBUS"),
         (libc::SIGTERM, "SIGTERM"),
     ];
-    names.iter().find(|(n, _)| *n == sig).map_or_else(|| format!("signal {sig}"), |(_, name)| name.to_string())
+    names
+        .iter()
+        .find(|(n, _)| *n == sig)
+        .map_or_else(|| format!("signal {sig}"), |(_, name)| name.to_string())
 }
 
 fn describe(status: ExitStatus) -> String {
     match (status.code(), status.signal()) {
         (Some(code), _) => format!("exited with {code}"),
         (None, Some(sig)) => {
-            format!("killed by {}{}", signal_name(sig), if status.core_dumped() { " (core dumped)" } else { "" })
+            format!(
+                "killed by {}{}",
+                signal_name(sig),
+                if status.core_dumped() { " (core dumped)" } else { "" }
+            )
         }
         _ => format!("{status:?}"),
     }
@@ -241,8 +261,14 @@ impl Case {
     /// As `assert_same`, comparing stdout without the lines `skip` picks.
     fn assert_same_except(&self, skip: impl Fn(&str) -> bool) -> &Case {
         self.assert_alive();
-        let keep = |s: &str| s.lines().filter(|l| !skip(l)).map(|l| format!("{l}\n")).collect::<String>();
-        assert_eq!(keep(&self.traced.stdout), keep(&self.untraced.stdout), "stdout differs\n{}", self.dump());
+        let keep =
+            |s: &str| s.lines().filter(|l| !skip(l)).map(|l| format!("{l}\n")).collect::<String>();
+        assert_eq!(
+            keep(&self.traced.stdout),
+            keep(&self.untraced.stdout),
+            "stdout differs\n{}",
+            self.dump()
+        );
         self
     }
 
@@ -269,7 +295,9 @@ impl Case {
         self.trace
             .lines()
             .map(|l| {
-                let c = prefix.captures(l).unwrap_or_else(|| panic!("no pid prefix on {l:?}\n{}", self.dump()));
+                let c = prefix
+                    .captures(l)
+                    .unwrap_or_else(|| panic!("no pid prefix on {l:?}\n{}", self.dump()));
                 (c[1].parse().unwrap(), c.get(2).unwrap().as_str())
             })
             .collect()
@@ -279,7 +307,11 @@ impl Case {
     fn root(&self) -> u32 {
         let lines = self.lines();
         let (pid, first) = lines.first().unwrap_or_else(|| panic!("empty trace\n{}", self.dump()));
-        assert!(first.starts_with("execve("), "first line is not an execve: {first:?}\n{}", self.dump());
+        assert!(
+            first.starts_with("execve("),
+            "first line is not an execve: {first:?}\n{}",
+            self.dump()
+        );
         *pid
     }
 
@@ -295,10 +327,9 @@ impl Case {
 
     /// The first line of `pid` (any pid if `None`) matching `^pattern$`.
     fn must_have(&self, pid: Option<u32>, pattern: &str) -> (u32, String) {
-        self.matching(pid, pattern)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no line of pid {pid:?} matching {pattern:?}\n{}", self.dump()))
+        self.matching(pid, pattern).into_iter().next().unwrap_or_else(|| {
+            panic!("no line of pid {pid:?} matching {pattern:?}\n{}", self.dump())
+        })
     }
 
     /// The `+++ ... +++` line that ends the trace of the program itself.
@@ -313,7 +344,12 @@ impl Case {
     /// Values of `key=N` lines the traced run wrote to stderr.
     fn noted(&self, key: &str) -> Vec<u32> {
         let pattern = re(&format!(r"^{}=(\d+)$", escape(key)));
-        self.traced.stderr.lines().filter_map(|l| pattern.captures(l)).map(|c| c[1].parse().unwrap()).collect()
+        self.traced
+            .stderr
+            .lines()
+            .filter_map(|l| pattern.captures(l))
+            .map(|c| c[1].parse().unwrap())
+            .collect()
     }
 
     fn noted_one(&self, key: &str) -> u32 {
@@ -330,13 +366,24 @@ fn re(pattern: &str) -> Regex {
 /// A pattern for a traced `execve(path, [argv...], ...) = 0` line: the
 /// path whole, arguments cut at strace's default 32 bytes.
 fn execve_of(path: &str, argv: &[&str]) -> String {
-    let cut = |a: &str| if a.len() > 32 { format!("\"{}\"...", escape(&a[..32])) } else { format!("\"{}\"", escape(a)) };
+    let cut = |a: &str| {
+        if a.len() > 32 {
+            format!("\"{}\"...", escape(&a[..32]))
+        } else {
+            format!("\"{}\"", escape(a))
+        }
+    };
     let argv: Vec<String> = argv.iter().map(|a| cut(a)).collect();
-    format!(r#"execve\("{}", \[{}\], 0x[0-9a-f]+ /\* \d+ vars \*/\) += 0"#, escape(path), argv.join(", "))
+    format!(
+        r#"execve\("{}", \[{}\], 0x[0-9a-f]+ /\* \d+ vars \*/\) += 0"#,
+        escape(path),
+        argv.join(", ")
+    )
 }
 
 /// The marker call every `leaf` makes, in the process `pid`.
-const LEAF_MARKER: &str = r#"access\("/selftrace-leaf-marker", F_OK\) += -1 ENOENT \(No such file or directory\)"#;
+const LEAF_MARKER: &str =
+    r#"access\("/selftrace-leaf-marker", F_OK\) += -1 ENOENT \(No such file or directory\)"#;
 
 fn ppid_line(ppid: u32) -> String {
     format!(r"getppid\(\) += {ppid}")
@@ -350,7 +397,13 @@ fn threads(case: &str) -> Case {
 
 /// The pid selftrace itself has: the traced program's parent.
 fn selftrace_pid(case: &Case) -> u32 {
-    case.must_have(Some(case.root()), r"getppid\(\) += (\d+)").1.rsplit(' ').next().unwrap().parse().unwrap()
+    case.must_have(Some(case.root()), r"getppid\(\) += (\d+)")
+        .1
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -417,7 +470,10 @@ fn clone_vm_parent_calls_keep_the_parents_pid() {
 fn clone_vm_shows_clone_returning_the_pid() {
     let case = threads("clone-vm");
     let child = case.noted_one("child");
-    case.must_have(Some(case.root()), &format!(r"clone\(child_stack=0x[0-9a-f]+, flags=CLONE_VM\) += {child}"));
+    case.must_have(
+        Some(case.root()),
+        &format!(r"clone\(child_stack=0x[0-9a-f]+, flags=CLONE_VM\) += {child}"),
+    );
 }
 
 #[test]
@@ -434,8 +490,14 @@ fn clone3_fallback_shows_enosys_then_clone() {
     let case = threads("clone3-enosys");
     let root = case.root();
     let tid = case.noted_one("tid");
-    case.must_have(Some(root), r"clone3\(\{flags=CLONE_VM\|.*\}, 88\) += -1 ENOSYS \(Function not implemented\)");
-    case.must_have(Some(root), &format!(r"clone\(child_stack=0x[0-9a-f]+, flags=CLONE_VM\|.*CLONE_THREAD.*\) += {tid}"));
+    case.must_have(
+        Some(root),
+        r"clone3\(\{flags=CLONE_VM\|.*\}, 88\) += -1 ENOSYS \(Function not implemented\)",
+    );
+    case.must_have(
+        Some(root),
+        &format!(r"clone\(child_stack=0x[0-9a-f]+, flags=CLONE_VM\|.*CLONE_THREAD.*\) += {tid}"),
+    );
 }
 
 // ---- new processes ----
@@ -491,7 +553,9 @@ fn vfork_child_execs_a_traced_program() {
 fn posix_spawn_children_are_traced() {
     let case = procs("posix-spawn");
     // See posix_spawn_with_a_full_mask_keeps_sigsys_blocked_in_the_child.
-    case.assert_same_except(|l| l == "leaf: SIGSYS blocked: yes" || l == "leaf: SIGSYS blocked: no");
+    case.assert_same_except(|l| {
+        l == "leaf: SIGSYS blocked: yes" || l == "leaf: SIGSYS blocked: no"
+    });
     case.assert_root_ends_as_it_did();
     let children = case.noted("child");
     assert_eq!(children.len(), 2, "{}", case.dump());
@@ -513,7 +577,8 @@ fn posix_spawn_with_a_full_mask_keeps_sigsys_blocked_in_the_child() {
 fn system_runs_a_traced_shell() {
     let case = procs("system");
     case.assert_same().assert_root_ends_as_it_did();
-    let (sh, _) = case.must_have(None, &execve_of("/bin/sh", &["sh", "-c", "echo system: sh ran; exit 6"]));
+    let (sh, _) =
+        case.must_have(None, &execve_of("/bin/sh", &["sh", "-c", "echo system: sh ran; exit 6"]));
     assert_ne!(sh, case.root());
     case.must_have(Some(sh), r"\+\+\+ exited with 6 \+\+\+");
 }
@@ -542,7 +607,10 @@ fn exec_of_a_dynamic_child_is_traced() {
     let case = exec_case(&["exec-dyn"]);
     case.assert_same().assert_root_ends_as_it_did();
     let child = case.noted_one("child");
-    case.must_have(Some(child), &execve_of("/proc/self/exe", &[path_str(&programs().exec), "leaf", "5"]));
+    case.must_have(
+        Some(child),
+        &execve_of("/proc/self/exe", &[path_str(&programs().exec), "leaf", "5"]),
+    );
     case.must_have(Some(child), LEAF_MARKER);
     case.must_have(Some(child), r"\+\+\+ exited with 5 \+\+\+");
 }
@@ -574,7 +642,10 @@ fn env_i_runs_the_program() {
 fn env_i_program_is_traced() {
     let case = env_i_case();
     let root = case.root();
-    case.must_have(Some(root), &execve_of(path_str(&programs().exec), &[path_str(&programs().exec), "leaf", "5"]));
+    case.must_have(
+        Some(root),
+        &execve_of(path_str(&programs().exec), &[path_str(&programs().exec), "leaf", "5"]),
+    );
     case.must_have(Some(root), LEAF_MARKER);
 }
 
@@ -603,7 +674,10 @@ fn chain_of_seven_execs_in_one_process_is_traced() {
     let exe = path_str(&programs().exec);
     case.must_have(Some(root), &execve_of(exe, &[exe, "chain", "6"]));
     for level in 0..6 {
-        case.must_have(Some(root), &execve_of("/proc/self/exe", &[exe, "chain", &level.to_string()]));
+        case.must_have(
+            Some(root),
+            &execve_of("/proc/self/exe", &[exe, "chain", &level.to_string()]),
+        );
         case.must_have(Some(root), &format!(r#"write\(1, "chain: level {level}\\n", 15\) += 15"#));
     }
     case.must_have(Some(root), LEAF_MARKER);
@@ -651,7 +725,11 @@ fn static_program_gets_a_note_in_the_trace() {
         let notes: Vec<String> = case
             .lines()
             .into_iter()
-            .filter(|(_, l)| l.contains("alone") && l.to_lowercase().contains("static") && !l.starts_with("execve("))
+            .filter(|(_, l)| {
+                l.contains("alone")
+                    && l.to_lowercase().contains("static")
+                    && !l.starts_with("execve(")
+            })
             .map(|(_, l)| l.to_string())
             .collect();
         assert_eq!(notes.len(), 1, "one note naming the static program\n{}", case.dump());
@@ -678,7 +756,11 @@ fn setuid_program_execs_and_runs_with_no_new_privs() {
     let ours = unsafe { libc::prctl(libc::PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) };
     let nnp = |l: &str| l.starts_with("privs: no_new_privs ");
     case.assert_same_except(nnp).assert_root_ends_as_it_did();
-    assert!(case.untraced.stdout.contains(&format!("privs: no_new_privs {ours}\n")), "{}", case.dump());
+    assert!(
+        case.untraced.stdout.contains(&format!("privs: no_new_privs {ours}\n")),
+        "{}",
+        case.dump()
+    );
     assert!(case.traced.stdout.contains("privs: no_new_privs 1\n"), "{}", case.dump());
     assert!(case.traced.stdout.contains("run: child exited 8\n"), "{}", case.dump());
     let child = case.noted_one("child");
@@ -697,7 +779,8 @@ fn handler_with_a_full_sa_mask_makes_calls() {
     let case = signals("full-mask-handler");
     case.assert_same().assert_root_ends_as_it_did();
     let root = case.root();
-    let delivered = case.matching(Some(root), r"--- SIGUSR1 \{si_signo=SIGUSR1, si_code=SI_(TKILL|USER), .*\} ---");
+    let delivered = case
+        .matching(Some(root), r"--- SIGUSR1 \{si_signo=SIGUSR1, si_code=SI_(TKILL|USER), .*\} ---");
     assert_eq!(delivered.len(), 4, "{}", case.dump());
     let in_handler = case.matching(Some(root), r#"write\(2, "in handler\\n", 11\) += 11"#);
     assert_eq!(in_handler.len(), 4, "{}", case.dump());
@@ -709,7 +792,10 @@ fn sigsuspend_with_sigsys_in_the_mask() {
     let case = signals("sigsuspend");
     case.assert_same().assert_root_ends_as_it_did();
     let root = case.root();
-    case.must_have(Some(root), r"rt_sigsuspend\(~\[USR1 RTMIN RT_1\], 8\) += -1 EINTR \(Interrupted system call\)");
+    case.must_have(
+        Some(root),
+        r"rt_sigsuspend\(~\[USR1 RTMIN RT_1\], 8\) += -1 EINTR \(Interrupted system call\)",
+    );
     case.must_have(Some(root), r"--- SIGUSR1 \{si_signo=SIGUSR1, si_code=SI_USER, .*\} ---");
 }
 
@@ -736,7 +822,10 @@ fn ppoll_and_pselect_with_sigsys_in_the_mask() {
     case.assert_same().assert_root_ends_as_it_did();
     let root = case.root();
     for call in ["ppoll", "pselect6"] {
-        case.must_have(Some(root), &format!(r"{call}\(.*\) += -1 EINTR \(Interrupted system call\)"));
+        case.must_have(
+            Some(root),
+            &format!(r"{call}\(.*\) += -1 EINTR \(Interrupted system call\)"),
+        );
         case.must_have(Some(root), &format!(r"{call}\(.*\) += 0( \(Timeout\))?"));
     }
     assert_eq!(case.matching(Some(root), r"--- SIGUSR1 .* ---").len(), 2, "{}", case.dump());
@@ -749,8 +838,19 @@ fn sigchld_storm_of_200_children_all_reaped() {
     assert!(case.traced.stdout.contains("reaped 200 of 200"), "{}", case.dump());
     let root = case.root();
     let exits = case.matching(None, r"\+\+\+ exited with 0 \+\+\+");
-    assert_eq!(exits.iter().filter(|(p, _)| *p != root).count(), 200, "200 children traced to their end\n{}", case.dump());
-    assert!(!case.matching(Some(root), r"--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, .*\} ---").is_empty(), "{}", case.dump());
+    assert_eq!(
+        exits.iter().filter(|(p, _)| *p != root).count(),
+        200,
+        "200 children traced to their end\n{}",
+        case.dump()
+    );
+    assert!(
+        !case
+            .matching(Some(root), r"--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, .*\} ---")
+            .is_empty(),
+        "{}",
+        case.dump()
+    );
     // Every reaping wait4 is shown, also those of a handler that
     // interrupted the tracer around another call.
     let reaped = case.matching(Some(root), r"wait4\(-1, NULL, WNOHANG, NULL\) += [1-9]\d*").len();
@@ -763,14 +863,20 @@ fn handler_storm_during_traced_calls() {
     case.assert_same().assert_root_ends_as_it_did();
     assert!(case.traced.stdout.contains("at least 50 ticks: yes"), "{}", case.dump());
     let root = case.root();
-    assert!(case.matching(Some(root), r"--- SIGALRM \{si_signo=SIGALRM, si_code=SI_KERNEL\} ---").len() >= 50, "{}", case.dump());
+    assert!(
+        case.matching(Some(root), r"--- SIGALRM \{si_signo=SIGALRM, si_code=SI_KERNEL\} ---").len()
+            >= 50,
+        "{}",
+        case.dump()
+    );
 }
 
 #[test]
 fn calls_of_a_handler_that_interrupts_the_tracer_are_traced() {
     let case = signals("handler-storm");
     let root = case.root();
-    let ticks = case.matching(Some(root), r"--- SIGALRM \{si_signo=SIGALRM, si_code=SI_KERNEL\} ---").len();
+    let ticks =
+        case.matching(Some(root), r"--- SIGALRM \{si_signo=SIGALRM, si_code=SI_KERNEL\} ---").len();
     let calls = case.matching(Some(root), r"getppid\(\) += \d+").len();
     assert_eq!(calls, ticks, "one getppid line per tick\n{}", case.dump());
 }
@@ -780,9 +886,17 @@ fn signal_interrupting_a_blocking_read() {
     let case = signals("interrupted-read");
     case.assert_same().assert_root_ends_as_it_did();
     let root = case.root();
-    case.must_have(Some(root), r"read\(3, 0x[0-9a-f]+, 1\) += -1 EINTR \(Interrupted system call\)");
+    case.must_have(
+        Some(root),
+        r"read\(3, 0x[0-9a-f]+, 1\) += -1 EINTR \(Interrupted system call\)",
+    );
     case.must_have(Some(root), r#"read\(3, "x", 1\) += 1"#);
-    assert!(case.matching(Some(root), r"--- SIGALRM \{si_signo=SIGALRM, si_code=SI_KERNEL\} ---").len() >= 2, "{}", case.dump());
+    assert!(
+        case.matching(Some(root), r"--- SIGALRM \{si_signo=SIGALRM, si_code=SI_KERNEL\} ---").len()
+            >= 2,
+        "{}",
+        case.dump()
+    );
 }
 
 #[test]
@@ -822,7 +936,8 @@ fn own_deny_list_filter_still_denies() {
     assert!(case.untraced.stdout.contains("deny: mkdir -1 EPERM"), "{}", case.dump());
     let root = case.root();
     let child = case.noted_one("child");
-    let denied = r#"mkdir\("/selftrace-no-such-dir/denied", 0755\) += -1 EPERM \(Operation not permitted\)"#;
+    let denied =
+        r#"mkdir\("/selftrace-no-such-dir/denied", 0755\) += -1 EPERM \(Operation not permitted\)"#;
     case.must_have(Some(root), denied);
     case.must_have(Some(child), denied);
     case.must_have(Some(root), r#"mkdirat\(AT_FDCWD, "/selftrace-no-such-dir/denied", 0755\) += -1 EPERM \(Operation not permitted\)"#);
@@ -832,7 +947,13 @@ fn own_deny_list_filter_still_denies() {
 fn own_trap_filter_reaches_the_programs_sigsys_handler() {
     let case = seccomp("trap");
     case.assert_same().assert_root_ends_as_it_did();
-    assert!(case.untraced.stdout.contains("trap: our handler ran 2 times, si_errno 0x123, si_syscall uname"), "{}", case.dump());
+    assert!(
+        case.untraced
+            .stdout
+            .contains("trap: our handler ran 2 times, si_errno 0x123, si_syscall uname"),
+        "{}",
+        case.dump()
+    );
 }
 
 #[test]
@@ -849,7 +970,11 @@ fn own_trap_filter_shows_the_sigsys() {
 fn raised_sigsys_reaches_the_programs_handler() {
     let case = seccomp("raise");
     case.assert_same().assert_root_ends_as_it_did();
-    assert!(case.untraced.stdout.contains("unblocked: handler ran 3, code SI_TKILL"), "{}", case.dump());
+    assert!(
+        case.untraced.stdout.contains("unblocked: handler ran 3, code SI_TKILL"),
+        "{}",
+        case.dump()
+    );
     let root = case.root();
     case.must_have(Some(root), &format!(r"tgkill\({root}, {root}, SIGSYS\) += 0"));
     case.must_have(Some(root), r"rt_sigpending\(\[SYS\], 8\) += 0");
@@ -858,6 +983,9 @@ fn raised_sigsys_reaches_the_programs_handler() {
 #[test]
 fn raised_sigsys_shows_the_signal() {
     let case = seccomp("raise");
-    let delivered = case.matching(Some(case.root()), r"--- SIGSYS \{si_signo=SIGSYS, si_code=SI_(TKILL|USER), .*\} ---");
+    let delivered = case.matching(
+        Some(case.root()),
+        r"--- SIGSYS \{si_signo=SIGSYS, si_code=SI_(TKILL|USER), .*\} ---",
+    );
     assert_eq!(delivered.len(), 3, "{}", case.dump());
 }

@@ -72,18 +72,8 @@ const VARIANTS: &[Variant] = &[
         install: selftrace_unhooked,
         needs_c: false,
     },
-    Variant {
-        id: C_FLOOR,
-        what: "4. C handler sets RAX (floor)",
-        install: c_floor,
-        needs_c: true,
-    },
-    Variant {
-        id: C_GATE,
-        what: "5. C handler re-issues via gate",
-        install: c_gate,
-        needs_c: true,
-    },
+    Variant { id: C_FLOOR, what: "4. C handler sets RAX (floor)", install: c_floor, needs_c: true },
+    Variant { id: C_GATE, what: "5. C handler re-issues via gate", install: c_gate, needs_c: true },
     Variant {
         id: "v6_selftrace_emulate",
         what: "6. selftrace emulates (Action::value)",
@@ -175,27 +165,16 @@ fn allow_all_filter() -> Result<(), String> {
         jf: 0,
         k: libc::SECCOMP_RET_ALLOW,
     }];
-    let fprog = libc::sock_fprog {
-        len: 1,
-        filter: program.as_ptr().cast_mut(),
-    };
+    let fprog = libc::sock_fprog { len: 1, filter: program.as_ptr().cast_mut() };
     // SAFETY: prctl with integer arguments only.
     if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
-        return Err(format!(
-            "PR_SET_NO_NEW_PRIVS: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(format!("PR_SET_NO_NEW_PRIVS: {}", std::io::Error::last_os_error()));
     }
     let load = |flags: libc::c_ulong| {
         // SAFETY: `fprog` points at `program`, both alive for the call; the
         // kernel copies the program.
         let r = unsafe {
-            libc::syscall(
-                libc::SYS_seccomp,
-                libc::SECCOMP_SET_MODE_FILTER,
-                flags,
-                &raw const fprog,
-            )
+            libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, flags, &raw const fprog)
         };
         if r == 0 {
             Ok(())
@@ -245,11 +224,7 @@ fn selftrace_reissue() -> Result<(), String> {
         .map_err(|e| format!("selftrace install: {e}"))?;
     let before = REISSUED.load(Ordering::Relaxed);
     expect("re-issued getppid", getppid(), real)?;
-    expect(
-        "hook calls",
-        REISSUED.load(Ordering::Relaxed) as i64,
-        before as i64 + 1,
-    )
+    expect("hook calls", REISSUED.load(Ordering::Relaxed) as i64, before as i64 + 1)
 }
 
 /// The tracer as the preload runs it: `getppid()  = N` lines, one
@@ -259,11 +234,14 @@ fn selftrace_trace_line() -> Result<(), String> {
     let real = getppid();
     let mut config = Config::default();
     config.set_trace(vec!["getppid".into()]).map_err(|e| e.to_string())?;
-    sink::open(sink::Target::File("/dev/null"), false).map_err(|e| format!("open /dev/null: {e}"))?;
+    sink::open(sink::Target::File("/dev/null"), false)
+        .map_err(|e| format!("open /dev/null: {e}"))?;
     // SAFETY: gettid takes no arguments.
     let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
     let tracer = std::sync::Arc::new(Tracer::new(config, SortBy::default(), tid));
-    selftrace_trace::preload::builder(&tracer).install().map_err(|e| format!("selftrace install: {e}"))?;
+    selftrace_trace::preload::builder(&tracer)
+        .install()
+        .map_err(|e| format!("selftrace install: {e}"))?;
     expect("traced getppid", getppid(), real)
 }
 
@@ -288,10 +266,7 @@ fn install_c(reissue: bool) -> Result<(), String> {
     if r == 0 {
         Ok(())
     } else {
-        Err(format!(
-            "trap_floor_install: {}",
-            std::io::Error::from_raw_os_error(-r)
-        ))
+        Err(format!("trap_floor_install: {}", std::io::Error::from_raw_os_error(-r)))
     }
 }
 
@@ -331,10 +306,8 @@ fn c_gate() -> Result<(), String> {
 fn drive() -> ExitCode {
     let args: Vec<OsString> = env::args_os().skip(1).collect();
     let has = |flag: &str| {
-        args.iter().any(|a| {
-            a.to_str()
-                .is_some_and(|s| s == flag || s.starts_with(&format!("{flag}=")))
-        })
+        args.iter()
+            .any(|a| a.to_str().is_some_and(|s| s == flag || s.starts_with(&format!("{flag}="))))
     };
     // Criterion measures only with --bench and without --test; `cargo test
     // --benches` passes no --bench, so every variant runs once.
@@ -351,10 +324,7 @@ fn drive() -> ExitCode {
     let (mut passed, mut failed, mut skipped) = (0, Vec::new(), 0);
     for v in VARIANTS {
         if v.needs_c && cfg!(selftrace_bench_no_c) {
-            eprintln!(
-                "trap bench: {}: skipped, the C handlers were not compiled",
-                v.id
-            );
+            eprintln!("trap bench: {}: skipped, the C handlers were not compiled", v.id);
             skipped += 1;
             continue;
         }
@@ -377,10 +347,7 @@ fn drive() -> ExitCode {
             println!("(also written to {})", path.display());
         }
     } else {
-        println!(
-            "trap: {passed} passed, {} failed, {skipped} skipped",
-            failed.len()
-        );
+        println!("trap: {passed} passed, {} failed, {skipped} skipped", failed.len());
     }
     if failed.is_empty() {
         ExitCode::SUCCESS
@@ -400,9 +367,7 @@ fn criterion_home(exe: &Path) -> PathBuf {
     if let Some(target) = env::var_os("CARGO_TARGET_DIR") {
         return PathBuf::from(target).join("criterion");
     }
-    let deps = exe
-        .parent()
-        .filter(|d| d.file_name().is_some_and(|n| n == "deps"));
+    let deps = exe.parent().filter(|d| d.file_name().is_some_and(|n| n == "deps"));
     match deps.and_then(Path::parent).and_then(Path::parent) {
         Some(target) => target.join("criterion"),
         None => PathBuf::from("target/criterion"),
@@ -418,9 +383,7 @@ struct Estimate {
 
 fn estimate(home: &Path, id: &str, since: SystemTime) -> Option<Estimate> {
     let path = home.join(GROUP).join(id).join("new").join("estimates.json");
-    let fresh = std::fs::metadata(&path)
-        .and_then(|m| m.modified())
-        .is_ok_and(|t| t >= since);
+    let fresh = std::fs::metadata(&path).and_then(|m| m.modified()).is_ok_and(|t| t >= since);
     if !fresh {
         return None; // not measured in this run (filtered out or failed)
     }
@@ -434,9 +397,8 @@ fn parse_median(json: &str) -> Option<Estimate> {
     let number = |key: &str| -> Option<f64> {
         let quoted = format!("\"{key}\":");
         let tail = rest[rest.find(&quoted)? + quoted.len()..].trim_start();
-        let end = tail
-            .find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c)))
-            .unwrap_or(tail.len());
+        let end =
+            tail.find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c))).unwrap_or(tail.len());
         tail[..end].parse().ok()
     };
     Some(Estimate {
@@ -447,10 +409,8 @@ fn parse_median(json: &str) -> Option<Estimate> {
 }
 
 fn table(home: &Path, since: SystemTime) -> String {
-    let estimates: Vec<Option<Estimate>> = VARIANTS
-        .iter()
-        .map(|v| estimate(home, v.id, since))
-        .collect();
+    let estimates: Vec<Option<Estimate>> =
+        VARIANTS.iter().map(|v| estimate(home, v.id, since)).collect();
     let median_of = |id: &str| {
         VARIANTS
             .iter()

@@ -198,10 +198,7 @@ pub fn arg_count(sysno: Sysno) -> usize {
 /// The x86_64 calls in any of the classes of `class`, in number order:
 /// what `-e trace=%file` selects when `class` is `Classes::FILE`.
 pub fn members(class: Classes) -> impl Iterator<Item = Sysno> {
-    ENTRIES
-        .iter()
-        .filter(move |e| Classes(e.2).intersects(class))
-        .map(|e| e.0)
+    ENTRIES.iter().filter(move |e| Classes(e.2).intersects(class)).map(|e| e.0)
 }
 
 #[derive(Clone, Copy)]
@@ -248,10 +245,7 @@ const fn max_nr() -> usize {
 }
 
 const fn build() -> [Slot; TABLE_LEN] {
-    let mut t = [Slot {
-        args: 6,
-        classes: 0,
-    }; TABLE_LEN];
+    let mut t = [Slot { args: 6, classes: 0 }; TABLE_LEN];
     let mut i = 0;
     while i < ENTRIES.len() {
         let (sysno, args, classes) = ENTRIES[i];
@@ -759,10 +753,7 @@ mod tests {
         for &(name, class) in NAMES {
             assert_eq!(class.bits().count_ones(), 1, "{name}");
         }
-        assert_eq!(
-            format!("{:?}", Classes::NETWORK | Classes::FILE),
-            "{%file, %network}"
-        );
+        assert_eq!(format!("{:?}", Classes::NETWORK | Classes::FILE), "{%file, %network}");
     }
 
     #[test]
@@ -801,12 +792,7 @@ mod tests {
         // call (file_setattr).
         let mut n = 0;
         for s in (0..=Sysno::last().id() as usize).filter_map(Sysno::new) {
-            assert_eq!(
-                ENTRIES.iter().filter(|e| e.0 == s).count(),
-                1,
-                "{}",
-                s.name()
-            );
+            assert_eq!(ENTRIES.iter().filter(|e| e.0 == s).count(), 1, "{}", s.name());
             assert!(arg_count(s) <= 6, "{}", s.name());
             n += 1;
         }
@@ -815,4 +801,3 @@ mod tests {
         assert!(ENTRIES.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }
-

@@ -178,14 +178,24 @@ impl Config {
                 "tt" => Timestamps::Micros,
                 "ttt" => Timestamps::Epoch,
                 "r" => Timestamps::Relative,
-                other => return Err(ConfigError::new(var::TIMESTAMPS, format_args!("invalid value '{other}' (t, tt, ttt or r)"))),
+                other => {
+                    return Err(ConfigError::new(
+                        var::TIMESTAMPS,
+                        format_args!("invalid value '{other}' (t, tt, ttt or r)"),
+                    ))
+                }
             };
         }
         if let Some(f) = get(var::FORMAT) {
             c.format = match f.as_str() {
                 "strace" | "" => Format::Strace,
                 "json" => Format::Json,
-                other => return Err(ConfigError::new(var::FORMAT, format_args!("invalid value '{other}' (strace or json)"))),
+                other => {
+                    return Err(ConfigError::new(
+                        var::FORMAT,
+                        format_args!("invalid value '{other}' (strace or json)"),
+                    ))
+                }
             };
         }
         if let Some(s) = get(var::SUMMARY) {
@@ -193,15 +203,24 @@ impl Config {
                 "" => Summary::Off,
                 "only" => Summary::Only,
                 "with-trace" => Summary::WithTrace,
-                other => return Err(ConfigError::new(var::SUMMARY, format_args!("invalid value '{other}' (only or with-trace)"))),
+                other => {
+                    return Err(ConfigError::new(
+                        var::SUMMARY,
+                        format_args!("invalid value '{other}' (only or with-trace)"),
+                    ))
+                }
             };
         }
         if let Some(seed) = get(var::SEED) {
-            c.seed = seed.parse().map_err(|_| ConfigError::new(var::SEED, format_args!("invalid seed '{seed}'")))?;
+            c.seed = seed
+                .parse()
+                .map_err(|_| ConfigError::new(var::SEED, format_args!("invalid seed '{seed}'")))?;
         }
         if let Some(rules) = get(var::INJECT) {
-            c.set_inject(rules.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect())
-                .map_err(|m| ConfigError::new(var::INJECT, m))?;
+            c.set_inject(
+                rules.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect(),
+            )
+            .map_err(|m| ConfigError::new(var::INJECT, m))?;
         }
         c.fd_paths = flag(&get, var::FD_PATHS)?;
         c.durations = flag(&get, var::DURATIONS)?;
@@ -213,7 +232,14 @@ impl Config {
     /// The variables that reproduce this configuration (defaults left out).
     pub fn to_vars(&self) -> Vec<(&'static str, String)> {
         let mut v = Vec::new();
-        v.push((var::TRACE, if self.trace_exprs.is_empty() { "all".to_string() } else { self.trace_exprs.join(";") }));
+        v.push((
+            var::TRACE,
+            if self.trace_exprs.is_empty() {
+                "all".to_string()
+            } else {
+                self.trace_exprs.join(";")
+            },
+        ));
         if let Some(s) = &self.status_expr {
             v.push((var::STATUS, s.clone()));
         }
@@ -273,7 +299,8 @@ impl Config {
 
     /// The injector the rules describe (`None` when there are none).
     pub fn injector(&self) -> Option<crate::inject::Injector> {
-        let inj = crate::inject::Injector::parse(self.inject.iter().map(String::as_str), self.seed).ok()?;
+        let inj = crate::inject::Injector::parse(self.inject.iter().map(String::as_str), self.seed)
+            .ok()?;
         (!inj.is_empty()).then_some(inj)
     }
 
@@ -298,7 +325,9 @@ fn flag(get: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, Confi
     match get(name).as_deref() {
         None | Some("") | Some("0") => Ok(false),
         Some("1") => Ok(true),
-        Some(other) => Err(ConfigError::new(name, format_args!("invalid value '{other}' (0 or 1)"))),
+        Some(other) => {
+            Err(ConfigError::new(name, format_args!("invalid value '{other}' (0 or 1)")))
+        }
     }
 }
 
@@ -308,7 +337,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_vars(|k| map.get(k).cloned())
     }
 
@@ -324,7 +354,11 @@ mod tests {
         c.fd_paths = true;
         c.follow = true;
         c.seed = 42;
-        c.set_inject(vec!["inject=openat:error=EACCES:path=/etc/*".into(), "rewrite=path:/a=/b".into()]).unwrap();
+        c.set_inject(vec![
+            "inject=openat:error=EACCES:path=/etc/*".into(),
+            "rewrite=path:/a=/b".into(),
+        ])
+        .unwrap();
         let vars = c.to_vars();
         let map: HashMap<&str, String> = vars.into_iter().collect();
         let back = Config::from_vars(|k| map.get(k).cloned()).unwrap();
@@ -333,7 +367,10 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        assert_eq!(from(&[("SELFTRACE_STRSIZE", "x")]).unwrap_err().to_string(), "SELFTRACE_STRSIZE: invalid string size 'x'");
+        assert_eq!(
+            from(&[("SELFTRACE_STRSIZE", "x")]).unwrap_err().to_string(),
+            "SELFTRACE_STRSIZE: invalid string size 'x'"
+        );
         assert_eq!(
             from(&[("SELFTRACE_TRACE", "opn")]).unwrap_err().to_string(),
             "SELFTRACE_TRACE: invalid system call 'opn'"

@@ -3,9 +3,9 @@
 //! numbers, strings as strings, pointers as `"0x..."` or `null`, flag sets
 //! and structures as their strace text.
 
-use selftrace::info::SyscallInfo;
 use crate::decode::{Kind, Rendered, Ret};
 use crate::out::Out;
+use selftrace::info::SyscallInfo;
 
 /// `bytes` as a JSON string: valid UTF-8 kept, other bytes as `\u00XX`.
 pub fn string(out: &mut Out, bytes: &[u8]) {
@@ -122,7 +122,9 @@ fn value(out: &mut Out, kind: Kind, raw: u64, text: &[u8]) {
             // The number is the text up to any `<path>` that -y added.
             let end = text.iter().position(|&b| b == b'<').unwrap_or(text.len());
             match text.get(..end) {
-                Some(n) if !n.is_empty() && n.iter().all(|b| b.is_ascii_digit() || *b == b'-') => out.bytes(n),
+                Some(n) if !n.is_empty() && n.iter().all(|b| b.is_ascii_digit() || *b == b'-') => {
+                    out.bytes(n)
+                }
                 _ => string(out, text),
             }
         }
@@ -142,7 +144,8 @@ fn value(out: &mut Out, kind: Kind, raw: u64, text: &[u8]) {
 /// An event that is not a call (`exited`, `killed`).
 pub fn event(out: &mut Out, kind: &str, pid: u32, tid: u32, field: &str, value: i64) {
     use core::fmt::Write;
-    let _ = writeln!(out, "{{\"type\":\"{kind}\",\"pid\":{pid},\"tid\":{tid},\"{field}\":{value}}}");
+    let _ =
+        writeln!(out, "{{\"type\":\"{kind}\",\"pid\":{pid},\"tid\":{tid},\"{field}\":{value}}}");
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@
 //! for an ELF file, whether it names a program interpreter (`PT_INTERP`).
 //! Everything here runs in the SIGSYS handler: gate calls, stack buffers.
 
+use crate::out::Out;
 use selftrace::image::{self, Loader};
 use selftrace::info::SyscallInfo;
-use crate::out::Out;
 use selftrace::raw;
 use selftrace::Sysno;
 
@@ -44,7 +44,11 @@ fn facts_of(fd: u64) -> ExecFacts {
         Err(_) => false,
     };
     let loader = image::loader_of(fd);
-    ExecFacts { statically_linked: loader == Loader::Static, foreign_loader: loader == Loader::Other, set_id }
+    ExecFacts {
+        statically_linked: loader == Loader::Static,
+        foreign_loader: loader == Loader::Other,
+        set_id,
+    }
 }
 
 /// The note the CLI gives about the program it starts, if that program
@@ -76,7 +80,10 @@ pub fn write_note(o: &mut Out, json: bool, (pid, tid): (u32, u32), parts: &[&[u8
         t.bytes(p);
     }
     if json {
-        let _ = core::fmt::Write::write_fmt(o, format_args!("{{\"type\":\"note\",\"pid\":{pid},\"tid\":{tid},\"message\":"));
+        let _ = core::fmt::Write::write_fmt(
+            o,
+            format_args!("{{\"type\":\"note\",\"pid\":{pid},\"tid\":{tid},\"message\":"),
+        );
         crate::json::string(o, t.as_bytes());
         o.str("}");
     } else {
@@ -84,4 +91,3 @@ pub fn write_note(o: &mut Out, json: bool, (pid, tid): (u32, u32), parts: &[&[u8
     }
     o.byte(b'\n');
 }
-

@@ -198,7 +198,13 @@ impl<'a> Out<'a> {
 
     /// A value in the low bits (`mask`) named from `values`, then flag bits
     /// from `flags` (open's access mode, socket's type): `O_RDONLY|O_CLOEXEC`.
-    pub fn value_flags(&mut self, v: u64, mask: u64, values: &[(u64, &str)], flags: &[(u64, &str)]) {
+    pub fn value_flags(
+        &mut self,
+        v: u64,
+        mask: u64,
+        values: &[(u64, &str)],
+        flags: &[(u64, &str)],
+    ) {
         match values.iter().find(|&&(x, _)| x == v & mask) {
             Some(&(_, name)) => self.str(name),
             None => self.hex(v & mask),
@@ -257,7 +263,10 @@ mod tests {
         assert_eq!(render(|o| o.flags(0x31, &t)), "A|0x30");
         assert_eq!(render(|o| o.flags(0x30, &t)), "0x30");
         let modes = [(0, "O_RDONLY"), (1, "O_WRONLY"), (2, "O_RDWR")];
-        assert_eq!(render(|o| o.value_flags(0o2000001, 3, &modes, &[(0o2000000, "O_CLOEXEC")])), "O_WRONLY|O_CLOEXEC");
+        assert_eq!(
+            render(|o| o.value_flags(0o2000001, 3, &modes, &[(0o2000000, "O_CLOEXEC")])),
+            "O_WRONLY|O_CLOEXEC"
+        );
         assert_eq!(render(|o| o.value(9, &modes, "O_???")), "0x9 /* O_??? */");
     }
 
@@ -268,10 +277,13 @@ mod tests {
         out.str("0123456789");
         assert!(out.is_full());
         assert_eq!(out.as_bytes(), b"01234567");
-        assert_eq!(render(|o| {
-            o.str("ab");
-            o.pad_to(5);
-            o.str("=");
-        }), "ab   =");
+        assert_eq!(
+            render(|o| {
+                o.str("ab");
+                o.pad_to(5);
+                o.str("=");
+            }),
+            "ab   ="
+        );
     }
 }

@@ -100,7 +100,8 @@ fn own_path() -> Option<String> {
     // function of this library.
     unsafe {
         let mut info: libc::Dl_info = std::mem::zeroed();
-        if libc::dladdr(own_path as *const libc::c_void, &mut info) == 0 || info.dli_fname.is_null() {
+        if libc::dladdr(own_path as *const libc::c_void, &mut info) == 0 || info.dli_fname.is_null()
+        {
             return None;
         }
         let path = std::ffi::CStr::from_ptr(info.dli_fname).to_str().ok()?;

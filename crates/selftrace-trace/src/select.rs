@@ -104,7 +104,8 @@ impl Selection {
                 None => (false, expr),
             };
             let items = parse_list(list)?;
-            let mut current = set.unwrap_or(if negated { Selection::all() } else { Selection::none() });
+            let mut current =
+                set.unwrap_or(if negated { Selection::all() } else { Selection::none() });
             if negated {
                 current.subtract(&items);
             } else {
@@ -136,12 +137,15 @@ fn parse_item(item: &str) -> Result<Selection, SelectError> {
         _ => {}
     }
     if let Some(class) = item.strip_prefix('%') {
-        let class = classes::class_by_name(class).ok_or_else(|| SelectError::UnknownClass(item.to_string()))?;
+        let class = classes::class_by_name(class)
+            .ok_or_else(|| SelectError::UnknownClass(item.to_string()))?;
         return Ok(Selection::from_iter(classes::members(class)));
     }
     if let Some(pattern) = item.strip_prefix('/') {
-        let re = regex_lite::Regex::new(pattern)
-            .map_err(|e| SelectError::BadRegex { pattern: pattern.to_string(), reason: e.to_string() })?;
+        let re = regex_lite::Regex::new(pattern).map_err(|e| SelectError::BadRegex {
+            pattern: pattern.to_string(),
+            reason: e.to_string(),
+        })?;
         for sysno in every_sysno().filter(|s| re.is_match(s.name())) {
             set.insert(sysno);
         }
@@ -232,7 +236,11 @@ impl fmt::Display for SelectError {
             SelectError::UnknownSyscall(n) => write!(f, "invalid system call '{n}'"),
             SelectError::UnknownClass(n) => write!(f, "invalid system call class '{n}'"),
             SelectError::BadRegex { pattern, reason } => {
-                write!(f, "invalid regular expression '{pattern}': {}", reason.lines().last().unwrap_or(""))
+                write!(
+                    f,
+                    "invalid regular expression '{pattern}': {}",
+                    reason.lines().last().unwrap_or("")
+                )
             }
             SelectError::UnknownStatus(n) => write!(f, "invalid status '{n}'"),
         }
@@ -255,7 +263,11 @@ mod tests {
         let re = Selection::parse(["/^getu?id$"]).unwrap();
         assert_eq!(names(&re), ["getuid"]);
         let not = Selection::parse(["!read,write"]).unwrap();
-        assert!(!not.contains(Sysno::read) && !not.contains(Sysno::write) && not.contains(Sysno::openat));
+        assert!(
+            !not.contains(Sysno::read)
+                && !not.contains(Sysno::write)
+                && not.contains(Sysno::openat)
+        );
         assert_eq!(names(&Selection::parse(["?nosuchcall,read"]).unwrap()), ["read"]);
         assert!(Selection::parse(["none"]).unwrap().is_empty());
         assert!(Selection::parse([]).unwrap().is_all());
@@ -267,8 +279,14 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        assert_eq!(Selection::parse(["nosuch"]).unwrap_err().to_string(), "invalid system call 'nosuch'");
-        assert_eq!(Selection::parse(["%nosuch"]).unwrap_err().to_string(), "invalid system call class '%nosuch'");
+        assert_eq!(
+            Selection::parse(["nosuch"]).unwrap_err().to_string(),
+            "invalid system call 'nosuch'"
+        );
+        assert_eq!(
+            Selection::parse(["%nosuch"]).unwrap_err().to_string(),
+            "invalid system call class '%nosuch'"
+        );
         assert!(matches!(Selection::parse(["/("]), Err(SelectError::BadRegex { .. })));
         assert_eq!(Selection::parse(["read,"]), Err(SelectError::Empty));
     }
@@ -285,8 +303,14 @@ mod tests {
 
     #[test]
     fn status_sets() {
-        assert_eq!(Status::parse("failed").unwrap(), Status { successful: false, failed: true, unfinished: false });
-        assert_eq!(Status::parse("!failed").unwrap(), Status { successful: true, failed: false, unfinished: true });
+        assert_eq!(
+            Status::parse("failed").unwrap(),
+            Status { successful: false, failed: true, unfinished: false }
+        );
+        assert_eq!(
+            Status::parse("!failed").unwrap(),
+            Status { successful: true, failed: false, unfinished: true }
+        );
         assert!(Status::parse("bogus").is_err());
     }
 }

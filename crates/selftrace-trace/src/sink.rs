@@ -8,9 +8,9 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
+use crate::out::Out;
 use selftrace::hook::{Action, Hook};
 use selftrace::info::SyscallInfo;
-use crate::out::Out;
 use selftrace::Sysno;
 
 /// The private descriptor, or -1 before it is opened or after it failed.
@@ -48,7 +48,9 @@ pub fn open(target: Target, follow: bool) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = match target {
         Target::Stderr => None,
-        Target::File(path) => Some(std::fs::OpenOptions::new().append(true).create(true).mode(0o644).open(path)?),
+        Target::File(path) => {
+            Some(std::fs::OpenOptions::new().append(true).create(true).mode(0o644).open(path)?)
+        }
         Target::Collector(path) => Some(std::fs::OpenOptions::new().write(true).open(path)?),
     };
     let collector = matches!(target, Target::Collector(_));
@@ -92,7 +94,11 @@ fn private_copy(source: i32) -> std::io::Result<i32> {
         libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
         fd
     };
-    if fd >= 0 { Ok(fd) } else { Err(err) }
+    if fd >= 0 {
+        Ok(fd)
+    } else {
+        Err(err)
+    }
 }
 
 pub fn is_collector() -> bool {
@@ -201,7 +207,9 @@ impl Hook for Guard {
             // To the program the descriptor was never open.
             return Action::errno(libc::EBADF);
         }
-        if (info.is(Sysno::dup2) || info.is(Sysno::dup3)) && info.args[1] as i32 as i64 == ours as i64 {
+        if (info.is(Sysno::dup2) || info.is(Sysno::dup3))
+            && info.args[1] as i32 as i64 == ours as i64
+        {
             move_away();
             return Action::Run;
         }
@@ -227,7 +235,8 @@ fn move_away() {
 /// `close_range(first, last, flags)` covering our descriptor runs as two
 /// ranges that leave it out.
 fn close_range_around(info: &SyscallInfo, ours: u64) -> Action {
-    let (first, last, flags) = (info.args[0] as u32 as u64, info.args[1] as u32 as u64, info.args[2]);
+    let (first, last, flags) =
+        (info.args[0] as u32 as u64, info.args[1] as u32 as u64, info.args[2]);
     if ours < first || ours > last {
         return Action::Run;
     }
@@ -235,13 +244,22 @@ fn close_range_around(info: &SyscallInfo, ours: u64) -> Action {
     for (lo, hi) in [(first, ours.wrapping_sub(1)), (ours + 1, last)] {
         if lo <= hi && hi != u64::MAX {
             // SAFETY: close_range takes no pointers.
-            let r = unsafe { selftrace::raw::syscall_raw(Sysno::close_range.id() as u64, [lo, hi, flags, 0, 0, 0]) };
+            let r = unsafe {
+                selftrace::raw::syscall_raw(
+                    Sysno::close_range.id() as u64,
+                    [lo, hi, flags, 0, 0, 0],
+                )
+            };
             if r < 0 {
                 result = r;
             }
         }
     }
-    Action::Emulate(if result < 0 { selftrace::Return::Errno(-result as i32) } else { selftrace::Return::Value(0) })
+    Action::Emulate(if result < 0 {
+        selftrace::Return::Errno(-result as i32)
+    } else {
+        selftrace::Return::Value(0)
+    })
 }
 
 /// The calls [`Guard`] must see.

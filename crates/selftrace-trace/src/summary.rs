@@ -23,12 +23,15 @@ pub struct Counters {
 #[allow(clippy::declare_interior_mutable_const)]
 const ZERO: AtomicU64 = AtomicU64::new(0);
 
-pub static COUNTERS: Counters = Counters { calls: [ZERO; SLOTS], errors: [ZERO; SLOTS], nanos: [ZERO; SLOTS] };
+pub static COUNTERS: Counters =
+    Counters { calls: [ZERO; SLOTS], errors: [ZERO; SLOTS], nanos: [ZERO; SLOTS] };
 
 impl Counters {
     pub fn add(&self, nr: u64, failed: bool, nanos: u64) {
         let i = nr as usize;
-        if let (Some(c), Some(e), Some(n)) = (self.calls.get(i), self.errors.get(i), self.nanos.get(i)) {
+        if let (Some(c), Some(e), Some(n)) =
+            (self.calls.get(i), self.errors.get(i), self.nanos.get(i))
+        {
             c.fetch_add(1, Ordering::Relaxed);
             if failed {
                 e.fetch_add(1, Ordering::Relaxed);
@@ -140,7 +143,13 @@ fn line(r: &Row, name: &str, total_nanos: u64, emit: &mut impl FnMut(&[u8])) {
     let mut o = Out::new(&mut buf);
     let percent = if total_nanos == 0 { 0.0 } else { r.nanos as f64 * 100.0 / total_nanos as f64 };
     let per_call = r.nanos / 1000 / r.calls.max(1);
-    let _ = write!(o, "{percent:6.2} {:4}.{:06} {per_call:11} {:9} ", r.nanos / 1_000_000_000, r.nanos / 1000 % 1_000_000, r.calls);
+    let _ = write!(
+        o,
+        "{percent:6.2} {:4}.{:06} {per_call:11} {:9} ",
+        r.nanos / 1_000_000_000,
+        r.nanos / 1000 % 1_000_000,
+        r.calls
+    );
     if r.errors > 0 {
         let _ = write!(o, "{:9} ", r.errors);
     } else {
@@ -192,7 +201,8 @@ mod tests {
 
     #[test]
     fn sort_keys() {
-        let mut rows = [Row { nr: 1, calls: 1, ..Row::default() }, Row { nr: 0, calls: 5, ..Row::default() }];
+        let mut rows =
+            [Row { nr: 1, calls: 1, ..Row::default() }, Row { nr: 0, calls: 5, ..Row::default() }];
         sort(&mut rows, SortBy::Name);
         assert_eq!(rows[0].name(), "read");
         sort(&mut rows, SortBy::Calls);

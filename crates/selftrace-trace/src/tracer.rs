@@ -3,13 +3,13 @@
 use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 
-use selftrace::hook::{Action, Hook};
-use selftrace::info::{Abi, SyscallInfo};
 use crate::config::{Config, Format, Summary, Timestamps};
 use crate::decode::{self, Context};
 use crate::out::Out;
 use crate::sink::{self, kind, MAX_RECORD};
 use crate::summary::{SortBy, COUNTERS};
+use selftrace::hook::{Action, Hook};
+use selftrace::info::{Abi, SyscallInfo};
 use selftrace::thread::ThreadLocal;
 use selftrace::Sysno;
 
@@ -122,7 +122,11 @@ impl Tracer {
     /// call, at entry, and kept in the call's info for its exit.
     fn ids(&self, info: &mut SyscallInfo) -> (u32, u32) {
         let tid = info.tid();
-        let pid = if sink::is_collector() || self.config.format == Format::Json { info.pid() } else { tid };
+        let pid = if sink::is_collector() || self.config.format == Format::Json {
+            info.pid()
+        } else {
+            tid
+        };
         (pid, tid)
     }
 
@@ -137,7 +141,11 @@ impl Tracer {
     /// that started it: the old image never sees its execve succeed.
     pub fn exec_line(&self) {
         let c = &self.config;
-        if !self.active() || !c.trace.contains(Sysno::execve) || !c.prints_calls() || !c.status.successful {
+        if !self.active()
+            || !c.trace.contains(Sysno::execve)
+            || !c.prints_calls()
+            || !c.status.successful
+        {
             return;
         }
         let (wall, _) = now();
@@ -182,8 +190,15 @@ impl Tracer {
     /// JSON); zeros otherwise, saving the clock reads.
     fn clock(&self) -> (u64, u64) {
         let c = &self.config;
-        let needed = c.timestamps != Timestamps::None || c.durations || c.summary != Summary::Off || c.format == Format::Json;
-        if needed { now() } else { (0, 0) }
+        let needed = c.timestamps != Timestamps::None
+            || c.durations
+            || c.summary != Summary::Off
+            || c.format == Format::Json;
+        if needed {
+            now()
+        } else {
+            (0, 0)
+        }
     }
 
     fn timestamp(&self, o: &mut Out, wall_ns: u64) {
@@ -193,7 +208,13 @@ impl Tracer {
     /// Write the line of a call; `finished` is false for calls that do
     /// not return (printed at entry with `= ?`).
     /// `(pid, tid)` of the caller, `(wall, mono)` of the call's entry.
-    fn line(&self, info: &SyscallInfo, finished: bool, (pid, tid): (u32, u32), (wall, mono): (u64, u64)) {
+    fn line(
+        &self,
+        info: &SyscallInfo,
+        finished: bool,
+        (pid, tid): (u32, u32),
+        (wall, mono): (u64, u64),
+    ) {
         let timed = self.config.durations || self.config.format == Format::Json;
         let duration = (finished && timed).then(|| now().1.saturating_sub(mono));
         let mut buf = [0u8; MAX_RECORD];
@@ -277,7 +298,8 @@ impl Tracer {
     /// Say so before exec'ing a program that will run untraced or without
     /// its privileges (the latter once per process).
     fn exec_notes(&self, info: &SyscallInfo, ids: (u32, u32)) {
-        static SET_ID_NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        static SET_ID_NOTED: std::sync::atomic::AtomicBool =
+            std::sync::atomic::AtomicBool::new(false);
         let mut path = [0u8; 4096];
         let (facts, n) = crate::notes::exec_facts(info, &mut path);
         use crate::notes::{DEBUGGED_NOTE, FOREIGN_LOADER_NOTE, STATIC_NOTE};
@@ -359,7 +381,10 @@ fn on_signal(signo: libc::c_int, si: &libc::siginfo_t) {
         if sink::is_collector() {
             sink::begin(&mut o, kind::JSON, pid, tid);
         }
-        let _ = core::fmt::Write::write_fmt(&mut o, format_args!("{{\"type\":\"signal\",\"pid\":{pid},\"tid\":{tid},\"signal\":\""));
+        let _ = core::fmt::Write::write_fmt(
+            &mut o,
+            format_args!("{{\"type\":\"signal\",\"pid\":{pid},\"tid\":{tid},\"signal\":\""),
+        );
         decode::write_signal(&mut o, signo);
         o.str("\",\"siginfo\":");
         let mut text = [0u8; 256];
@@ -392,7 +417,8 @@ pub fn write_timestamp(o: &mut Out, mode: Timestamps, wall_ns: u64) {
     match mode {
         Timestamps::None => {}
         Timestamps::Seconds | Timestamps::Micros => {
-            let local = (secs as i64 + UTC_OFFSET.load(Ordering::Relaxed)).rem_euclid(86_400) as u64;
+            let local =
+                (secs as i64 + UTC_OFFSET.load(Ordering::Relaxed)).rem_euclid(86_400) as u64;
             let _ = write!(o, "{:02}:{:02}:{:02}", local / 3600, local / 60 % 60, local % 60);
             if mode == Timestamps::Micros {
                 let _ = write!(o, ".{micros:06}");
@@ -481,7 +507,11 @@ impl Hook for Tracer {
         }
         let failed = info.is_error();
         if self.config.summary != Summary::Off && info.abi != Abi::I386 {
-            COUNTERS.add(info.nr & !(selftrace::info::X32_SYSCALL_BIT), failed, now().1.saturating_sub(entry.1));
+            COUNTERS.add(
+                info.nr & !(selftrace::info::X32_SYSCALL_BIT),
+                failed,
+                now().1.saturating_sub(entry.1),
+            );
         }
         if self.config.prints_calls() && self.config.status.shows(failed) {
             self.line(info, true, ids, entry);

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::sys::arch;
 use crate::info::{Abi, SyscallInfo};
+use crate::sys::arch;
 
 /// What a hook decides at entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -51,12 +51,12 @@ pub use hook::{Action, Hook, Return};
 pub use info::{Abi, Op, SyscallInfo};
 pub use syscalls::{x86 as i386, Errno, Sysno};
 
+use hook::{HookRef, OnEntry, OnExit, Registry, Target};
+use signals::KernelSigaction;
 use sys::{arch, maps};
 use task::{block, siblings};
 use trap::filter::{self, Spec, TrapSet};
 use trap::{dispatch, handler};
-use hook::{HookRef, OnEntry, OnExit, Registry, Target};
-use signals::KernelSigaction;
 
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
@@ -179,7 +179,9 @@ impl Builder {
 
     fn install_once(self) -> Result<Installed, Error> {
         let registry = Registry::new(&self.hooks);
-        let (ranges, low_code) = if self.everywhere { (None, false) } else {
+        let (ranges, low_code) = if self.everywhere {
+            (None, false)
+        } else {
             let (ranges, low) = maps::traced_code()?;
             (Some(ranges), low)
         };
@@ -203,7 +205,8 @@ impl Builder {
         exec::set_kept(self.keep);
         handler::publish(registry);
         let previous = take_over_sigsys()?;
-        let installed = siblings::wait_until_sigsys_unblocked().and_then(|()| filter::install(&program));
+        let installed =
+            siblings::wait_until_sigsys_unblocked().and_then(|()| filter::install(&program));
         if let Err(e) = installed {
             restore_sigsys(&previous);
             return Err(e);
@@ -261,7 +264,12 @@ const PROTECTED_NATIVE: &[u64] = &[
 ];
 const PROTECTED_I386: &[u64] = &[arch::compat_nr::SIGPROCMASK, arch::compat_nr::RT_SIGPROCMASK];
 
-fn trap_set(hooked: impl Iterator<Item = u32>, protected: &[u64], never: &[u32], all: bool) -> TrapSet {
+fn trap_set(
+    hooked: impl Iterator<Item = u32>,
+    protected: &[u64],
+    never: &[u32],
+    all: bool,
+) -> TrapSet {
     if all {
         return TrapSet::AllExcept(never.to_vec());
     }

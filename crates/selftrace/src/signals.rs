@@ -9,8 +9,8 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use crate::sys::arch::{self, compat_nr, nr, Frame};
 use crate::info::{Abi, SyscallInfo};
+use crate::sys::arch::{self, compat_nr, nr, Frame};
 use crate::sys::mem;
 use crate::sys::raw;
 use crate::task::thread;
@@ -98,7 +98,9 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
     }
     crate::task::exec::traceme_before_own_signal(info);
     match (info.abi, info.nr) {
-        (Abi::X86_64 | Abi::X32, nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
+        (Abi::X86_64 | Abi::X32, nr::RT_SIGPROCMASK) => {
+            sigprocmask(frame, a[0], a[1], a[2], a[3], 8)
+        }
         (Abi::I386, compat_nr::RT_SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], a[3], 8),
         (Abi::I386, compat_nr::SIGPROCMASK) => sigprocmask(frame, a[0], a[1], a[2], 4, 4),
         (Abi::X86_64, nr::RT_SIGACTION) => sigaction(a[0], a[1], a[2], a[3]),
@@ -126,14 +128,18 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
 /// `take_over_sigsys`), SIGSYS left open.
 pub(crate) fn unmask_for_handler(frame: &Frame) {
     let mask = frame.sigmask() & !SIGSYS_BIT;
-    arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const mask as u64, 0, 8, 0, 0]);
+    arch::gate_native(
+        nr::RT_SIGPROCMASK,
+        [libc::SIG_SETMASK as u64, &raw const mask as u64, 0, 8, 0, 0],
+    );
 }
 
 /// Calls that only return once a signal handler has run: `pause` and
 /// `rt_sigsuspend`.
 fn waits_for_a_handler(info: &SyscallInfo) -> bool {
     const PAUSE: u64 = 34;
-    matches!(info.abi, Abi::X86_64 | Abi::X32) && matches!(info.nr & !arch::X32_SYSCALL_BIT, PAUSE | nr::RT_SIGSUSPEND)
+    matches!(info.abi, Abi::X86_64 | Abi::X32)
+        && matches!(info.nr & !arch::X32_SYSCALL_BIT, PAUSE | nr::RT_SIGSUSPEND)
 }
 
 /// What a sigset argument means to its call.
@@ -298,8 +304,9 @@ fn sigaltstack(frame: &mut Frame, ss: u64, old_ss: u64) -> i64 {
     }
     if old_ss != 0 {
         // SAFETY: stack_t is plain old data; viewing it as bytes is sound.
-        let bytes =
-            unsafe { std::slice::from_raw_parts((&raw const old).cast::<u8>(), size_of::<libc::stack_t>()) };
+        let bytes = unsafe {
+            std::slice::from_raw_parts((&raw const old).cast::<u8>(), size_of::<libc::stack_t>())
+        };
         if mem::write(old_ss, bytes).is_err() {
             return EFAULT;
         }
@@ -444,7 +451,13 @@ fn observe(signo: libc::c_int, si: *mut libc::siginfo_t) {
 }
 
 /// Call a program's signal handler as the kernel would for `flags`.
-fn invoke(handler: usize, flags: u64, signo: libc::c_int, si: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+fn invoke(
+    handler: usize,
+    flags: u64,
+    signo: libc::c_int,
+    si: *mut libc::siginfo_t,
+    uc: *mut libc::c_void,
+) {
     if flags & libc::SA_SIGINFO as u64 != 0 {
         // SAFETY: the program registered this address as an SA_SIGINFO
         // handler; we call it as the kernel would have.
@@ -504,7 +517,10 @@ pub(crate) fn hold_own_signal(info: &SyscallInfo) -> Option<HeldSignal> {
 
 impl Drop for HeldSignal {
     fn drop(&mut self) {
-        arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const self.old as u64, 0, 8, 0, 0]);
+        arch::gate_native(
+            nr::RT_SIGPROCMASK,
+            [libc::SIG_SETMASK as u64, &raw const self.old as u64, 0, 8, 0, 0],
+        );
     }
 }
 
@@ -518,7 +534,10 @@ fn die_of_sigsys() -> ! {
     let dfl = KernelSigaction::default();
     arch::gate_native(nr::RT_SIGACTION, [libc::SIGSYS as u64, &raw const dfl as u64, 0, 8, 0, 0]);
     let unblock = SIGSYS_BIT;
-    arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_UNBLOCK as u64, &raw const unblock as u64, 0, 8, 0, 0]);
+    arch::gate_native(
+        nr::RT_SIGPROCMASK,
+        [libc::SIG_UNBLOCK as u64, &raw const unblock as u64, 0, 8, 0, 0],
+    );
     raise_sigsys();
     // SAFETY: unreachable in practice: the default action of SIGSYS ends
     // the process; abort is the fallback if something held it off.
@@ -574,7 +593,10 @@ fn call_program_handler(
     );
     invoke(handler, act.flags, signo, si, uc);
     thread::resume_hooks(hook_span);
-    arch::gate_native(nr::RT_SIGPROCMASK, [libc::SIG_SETMASK as u64, &raw const saved as u64, 0, 8, 0, 0]);
+    arch::gate_native(
+        nr::RT_SIGPROCMASK,
+        [libc::SIG_SETMASK as u64, &raw const saved as u64, 0, 8, 0, 0],
+    );
     // A SIGSYS the handler raised while it held SIGSYS blocked runs now.
     end_sigsys_blocked(was_blocked);
 }

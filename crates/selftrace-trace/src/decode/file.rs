@@ -6,8 +6,8 @@
 //! strace shows without `-v`, followed by `...`.
 
 use super::{fd as write_fd, read_struct, Context, Decoder, Ret, Writer};
-use selftrace::info::SyscallInfo;
 use crate::out::Out;
+use selftrace::info::SyscallInfo;
 use selftrace::Sysno;
 
 pub fn decoder(sysno: Sysno) -> Option<Decoder> {
@@ -146,7 +146,13 @@ fn quoted_mem(o: &mut Out, addr: u64, len: u64, limit: usize) {
 /// An array of `count` `T`s at `addr`, as `[a, b, ...]`: at most `limit`
 /// elements (strace cuts arrays at `-s` too), each rendered by `each`.
 /// An element that cannot be read ends the array with `...`.
-fn array<T: Copy>(o: &mut Out, addr: u64, count: u64, limit: usize, mut each: impl FnMut(&mut Out, u64, &T)) {
+fn array<T: Copy>(
+    o: &mut Out,
+    addr: u64,
+    count: u64,
+    limit: usize,
+    mut each: impl FnMut(&mut Out, u64, &T),
+) {
     o.byte(b'[');
     let size = std::mem::size_of::<T>() as u64;
     let mut i = 0u64;
@@ -178,7 +184,13 @@ fn array_readable<T: Copy>(addr: u64, count: u64) -> bool {
 }
 
 /// Write an array argument, or its address when it cannot be read.
-fn array_arg<T: Copy>(w: &mut Writer, name: &'static str, addr: u64, count: u64, each: impl FnMut(&mut Out, u64, &T)) {
+fn array_arg<T: Copy>(
+    w: &mut Writer,
+    name: &'static str,
+    addr: u64,
+    count: u64,
+    each: impl FnMut(&mut Out, u64, &T),
+) {
     if !array_readable::<T>(addr, count) {
         return w.ptr(name, addr);
     }
@@ -188,7 +200,13 @@ fn array_arg<T: Copy>(w: &mut Writer, name: &'static str, addr: u64, count: u64,
 
 /// An output structure: shown when the call succeeded and it can be read,
 /// otherwise its address (`NULL` for 0), as strace does.
-fn out_struct<T: Copy>(w: &mut Writer, info: &SyscallInfo, name: &'static str, addr: u64, body: impl FnOnce(&mut Out, &T)) {
+fn out_struct<T: Copy>(
+    w: &mut Writer,
+    info: &SyscallInfo,
+    name: &'static str,
+    addr: u64,
+    body: impl FnOnce(&mut Out, &T),
+) {
     if info.is_error() {
         return w.ptr(name, addr);
     }
@@ -196,7 +214,12 @@ fn out_struct<T: Copy>(w: &mut Writer, info: &SyscallInfo, name: &'static str, a
 }
 
 /// An input structure: shown whenever it can be read.
-fn in_struct<T: Copy>(w: &mut Writer, name: &'static str, addr: u64, body: impl FnOnce(&mut Out, &T)) {
+fn in_struct<T: Copy>(
+    w: &mut Writer,
+    name: &'static str,
+    addr: u64,
+    body: impl FnOnce(&mut Out, &T),
+) {
     match (addr != 0).then(|| read_struct::<T>(addr)).flatten() {
         Some(v) => w.text(name, addr, |o| body(o, &v)),
         None => w.ptr(name, addr),
@@ -304,7 +327,11 @@ fn file_mode(o: &mut Out, m: u64) {
         Some(&(_, name)) => {
             o.str(name);
             o.byte(b'|');
-            for (bit, name) in [(libc::S_ISUID, "S_ISUID|"), (libc::S_ISGID, "S_ISGID|"), (libc::S_ISVTX, "S_ISVTX|")] {
+            for (bit, name) in [
+                (libc::S_ISUID, "S_ISUID|"),
+                (libc::S_ISGID, "S_ISGID|"),
+                (libc::S_ISVTX, "S_ISVTX|"),
+            ] {
                 if m & bit as u64 != 0 {
                     o.str(name);
                 }
@@ -711,9 +738,14 @@ fn statfs_body(o: &mut Out, s: &StatFs) {
         Some(&(_, name)) => o.str(name),
         None => hex0(o, s.f_type as u64),
     }
-    for (name, v) in [("f_bsize", s.f_bsize as u64), ("f_blocks", s.f_blocks), ("f_bfree", s.f_bfree),
-        ("f_bavail", s.f_bavail), ("f_files", s.f_files), ("f_ffree", s.f_ffree)]
-    {
+    for (name, v) in [
+        ("f_bsize", s.f_bsize as u64),
+        ("f_blocks", s.f_blocks),
+        ("f_bfree", s.f_bfree),
+        ("f_bavail", s.f_bavail),
+        ("f_files", s.f_files),
+        ("f_ffree", s.f_ffree),
+    ] {
         o.str(", ");
         field_udec(o, name, v);
     }
@@ -827,11 +859,8 @@ const LOCK_TYPES: [(u64, &str); 5] = [
 ];
 
 /// `F_OWNER_TID`, `F_OWNER_PID`, `F_OWNER_PGRP` (<fcntl.h>).
-const F_OWNER_TYPES: [(u64, &str); 3] = [
-    (0, "F_OWNER_TID"),
-    (1, "F_OWNER_PID"),
-    (2, "F_OWNER_PGRP"),
-];
+const F_OWNER_TYPES: [(u64, &str); 3] =
+    [(0, "F_OWNER_TID"), (1, "F_OWNER_PID"), (2, "F_OWNER_PGRP")];
 
 const SEALS: [(u64, &str); 5] = [
     (libc::F_SEAL_SEAL as u64, "F_SEAL_SEAL"),
@@ -1081,9 +1110,10 @@ const ODELAYS: [(u64, [&str; 4]); 6] = [
 ];
 
 const BAUDS: [&str; 32] = [
-    "B0", "B50", "B75", "B110", "B134", "B150", "B200", "B300", "B600", "B1200", "B1800", "B2400", "B4800",
-    "B9600", "B19200", "B38400", "BOTHER", "B57600", "B115200", "B230400", "B460800", "B500000", "B576000",
-    "B921600", "B1000000", "B1152000", "B1500000", "B2000000", "B2500000", "B3000000", "B3500000", "B4000000",
+    "B0", "B50", "B75", "B110", "B134", "B150", "B200", "B300", "B600", "B1200", "B1800", "B2400",
+    "B4800", "B9600", "B19200", "B38400", "BOTHER", "B57600", "B115200", "B230400", "B460800",
+    "B500000", "B576000", "B921600", "B1000000", "B1152000", "B1500000", "B2000000", "B2500000",
+    "B3000000", "B3500000", "B4000000",
 ];
 
 const CFLAGS: [(u64, &str); 8] = [
@@ -1153,7 +1183,12 @@ fn termios_body(o: &mut Out, t: &TermiosFlags) {
     }
     o.byte(b'|');
     let csize = libc::CSIZE as u64;
-    o.str(["CS5", "CS6", "CS7", "CS8"].get(((c & csize) >> csize.trailing_zeros()) as usize).copied().unwrap_or(""));
+    o.str(
+        ["CS5", "CS6", "CS7", "CS8"]
+            .get(((c & csize) >> csize.trailing_zeros()) as usize)
+            .copied()
+            .unwrap_or(""),
+    );
     o.byte(b'|');
     flags_or_empty(o, c & !cbaud & !(cbaud << libc::IBSHIFT) & !csize, &CFLAGS);
 
@@ -1236,7 +1271,9 @@ fn ioctl(w: &mut Writer, info: &SyscallInfo) {
             int_ref(w, "argp", arg, true)
         }
         r if r == libc::FIOCLEX || r == libc::FIONCLEX || r == libc::TIOCNOTTY => {}
-        r if r == libc::TCFLSH => w.text("argp", arg, |o| o.value(uint(arg), &TCFLSH_ARGS, "TC???")),
+        r if r == libc::TCFLSH => {
+            w.text("argp", arg, |o| o.value(uint(arg), &TCFLSH_ARGS, "TC???"))
+        }
         r if r == libc::TIOCSCTTY => w.int("argp", int(arg)),
         _ => w.text("argp", arg, |o| hex0(o, arg)),
     }
@@ -1597,7 +1634,9 @@ fn ret_poll(o: &mut Out, info: &SyscallInfo, cx: &Context) {
     o.byte(b'[');
     let mut shown = 0u64;
     for i in 0..uint(nfds) {
-        let Some(p) = read_struct::<libc::pollfd>(fds.wrapping_add(i.wrapping_mul(8))) else { break };
+        let Some(p) = read_struct::<libc::pollfd>(fds.wrapping_add(i.wrapping_mul(8))) else {
+            break;
+        };
         if p.revents == 0 {
             continue;
         }
@@ -1759,9 +1798,9 @@ mod tests {
     //! noted); addresses that differ between runs are filled in from the
     //! test's own pointers.
 
-    use selftrace::info::{Abi, SyscallInfo};
     use crate::decode::{render, write_return, Context};
     use crate::out::Out;
+    use selftrace::info::{Abi, SyscallInfo};
     use selftrace::Sysno;
 
     fn cx() -> Context {
@@ -1822,23 +1861,41 @@ mod tests {
             format!("read(99, {:#x}, 10) = -1 EBADF (Bad file descriptor)", s(&buf))
         );
         assert_eq!(line(Sysno::read, &[3, s(&buf), 10], 0), r#"read(3, "", 10) = 0"#);
-        assert_eq!(line(Sysno::read, &[0x100000005, 0, 0], EBADF), "read(5, NULL, 0) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(
+            line(Sysno::read, &[0x100000005, 0, 0], EBADF),
+            "read(5, NULL, 0) = -1 EBADF (Bad file descriptor)"
+        );
         let odd = *b"hello\n\0x1\t\"\\\xff";
-        assert_eq!(line(Sysno::write, &[3, s(&odd), 13], 13), r#"write(3, "hello\n\0x1\t\"\\\377", 13) = 13"#);
+        assert_eq!(
+            line(Sysno::write, &[3, s(&odd), 13], 13),
+            r#"write(3, "hello\n\0x1\t\"\\\377", 13) = 13"#
+        );
         assert_eq!(
             line(Sysno::write, &[3, s(&long), 40], 40),
             r#"write(3, "01234567890123456789012345678901"..., 40) = 40"#
         );
-        assert_eq!(line(Sysno::write, &[3, 0, 5], EFAULT), "write(3, NULL, 5) = -1 EFAULT (Bad address)");
-        assert_eq!(line(Sysno::write, &[3, BAD, 5], EFAULT), "write(3, 0x8, 5) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::write, &[3, 0, 5], EFAULT),
+            "write(3, NULL, 5) = -1 EFAULT (Bad address)"
+        );
+        assert_eq!(
+            line(Sysno::write, &[3, BAD, 5], EFAULT),
+            "write(3, 0x8, 5) = -1 EFAULT (Bad address)"
+        );
         assert_eq!(line(Sysno::write, &[3, BAD, 0], 0), r#"write(3, "", 0) = 0"#);
         let llo = *b"llo\n";
-        assert_eq!(line(Sysno::pread64, &[3, s(&llo), 4, 2], 4), r#"pread64(3, "llo\n", 4, 2) = 4"#);
+        assert_eq!(
+            line(Sysno::pread64, &[3, s(&llo), 4, 2], 4),
+            r#"pread64(3, "llo\n", 4, 2) = 4"#
+        );
         assert_eq!(
             line(Sysno::pread64, &[3, s(&llo), 5, u64::MAX], EINVAL),
             format!("pread64(3, {:#x}, 5, -1) = -1 EINVAL (Invalid argument)", s(&llo))
         );
-        assert_eq!(line(Sysno::pwrite64, &[3, s(b"ab"), 2, 100], 2), r#"pwrite64(3, "ab", 2, 100) = 2"#);
+        assert_eq!(
+            line(Sysno::pwrite64, &[3, s(b"ab"), 2, 100], 2),
+            r#"pwrite64(3, "ab", 2, 100) = 2"#
+        );
     }
 
     #[test]
@@ -1864,10 +1921,15 @@ mod tests {
         );
         assert_eq!(line(Sysno::readv, &[3, 0, 0], 0), "readv(3, NULL, 0) = 0");
         assert_eq!(line(Sysno::writev, &[7, p(&iov), 0], 0), "writev(7, [], 0) = 0");
-        assert_eq!(line(Sysno::writev, &[7, 1, 2], EFAULT), "writev(7, 0x1, 2) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::writev, &[7, 1, 2], EFAULT),
+            "writev(7, 0x1, 2) = -1 EFAULT (Bad address)"
+        );
         let letters = [*b"a", *b"b", *b"c", *b"d", *b"e"];
-        let five: Vec<libc::iovec> =
-            letters.iter().map(|l| libc::iovec { iov_base: l.as_ptr() as *mut _, iov_len: 1 }).collect();
+        let five: Vec<libc::iovec> = letters
+            .iter()
+            .map(|l| libc::iovec { iov_base: l.as_ptr() as *mut _, iov_len: 1 })
+            .collect();
         // strace -s 3: at most 3 elements, then `...`.
         let got = line_cx(Sysno::writev, &[1, five.as_ptr() as u64, 5], 5, limit(3));
         assert_eq!(
@@ -1908,7 +1970,11 @@ O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 EN
             "open(\"/y\", O_RDONLY|O_NONBLOCK|__O_SYNC|O_DIRECT|O_LARGEFILE|O_NOFOLLOW|O_NOATIME) = -1 ENOENT (No such file or directory)"
         );
         assert_eq!(
-            line(Sysno::open, &[s(b"/tmp/sf\0"), (libc::O_TMPFILE | libc::O_RDWR) as u64, 0o600], 4),
+            line(
+                Sysno::open,
+                &[s(b"/tmp/sf\0"), (libc::O_TMPFILE | libc::O_RDWR) as u64, 0o600],
+                4
+            ),
             r#"open("/tmp/sf", O_RDWR|O_TMPFILE, 0600) = 4"#
         );
         assert_eq!(
@@ -1916,7 +1982,10 @@ O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 EN
             r#"open("/x", O_RDONLY|__O_TMPFILE, 0644) = -1 EINVAL (Invalid argument)"#
         );
         assert_eq!(line(Sysno::open, &[s(b"/x\0"), 4], 3), r#"open("/x", O_RDONLY|0x4) = 3"#);
-        assert_eq!(line(Sysno::open, &[s(b"/y\0"), 0x40, 0xffffffffffff], 3), r#"open("/y", O_RDONLY|O_CREAT, 0177777) = 3"#);
+        assert_eq!(
+            line(Sysno::open, &[s(b"/y\0"), 0x40, 0xffffffffffff], 3),
+            r#"open("/y", O_RDONLY|O_CREAT, 0177777) = 3"#
+        );
         assert_eq!(
             line(Sysno::openat, &[u32::MAX as u64, 0, 0], EFAULT),
             "openat(-1, NULL, O_RDONLY) = -1 EFAULT (Bad address)"
@@ -1925,16 +1994,27 @@ O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 EN
             line(Sysno::openat, &[libc::AT_FDCWD as u32 as u64, 0x10, 0], EFAULT),
             "openat(AT_FDCWD, 0x10, O_RDONLY) = -1 EFAULT (Bad address)"
         );
-        assert_eq!(line(Sysno::creat, &[s(b"/tmp/sf/c.txt\0"), 0o755], 6), r#"creat("/tmp/sf/c.txt", 0755) = 6"#);
+        assert_eq!(
+            line(Sysno::creat, &[s(b"/tmp/sf/c.txt\0"), 0o755], 6),
+            r#"creat("/tmp/sf/c.txt", 0755) = 6"#
+        );
         assert_eq!(line(Sysno::close, &[0x100000005], 0), "close(5) = 0");
-        assert_eq!(line(Sysno::close, &[u64::MAX], EBADF), "close(-1) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(
+            line(Sysno::close, &[u64::MAX], EBADF),
+            "close(-1) = -1 EBADF (Bad file descriptor)"
+        );
     }
 
     /// A file of `content` under the system temporary directory, open for
     /// reading; returns its descriptor and path.
     fn temp_file(tag: &str, content: &[u8]) -> (std::fs::File, String) {
         use std::os::unix::fs::PermissionsExt;
-        let path = format!("{}/selftrace-file-{}-{}", std::env::temp_dir().display(), tag, std::process::id());
+        let path = format!(
+            "{}/selftrace-file-{}-{}",
+            std::env::temp_dir().display(),
+            tag,
+            std::process::id()
+        );
         std::fs::write(&path, content).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         (std::fs::File::open(&path).unwrap(), path)
@@ -1948,16 +2028,25 @@ O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 EN
         let y = Context { fd_paths: true, ..cx() };
         let buf = *b"hello";
         // strace -y: `read(3</tmp/sf/a.txt>, "hello", 5) = 5`.
-        assert_eq!(line_cx(Sysno::read, &[fd, s(&buf), 5], 5, y), format!(r#"read({fd}<{path}>, "hello", 5) = 5"#));
+        assert_eq!(
+            line_cx(Sysno::read, &[fd, s(&buf), 5], 5, y),
+            format!(r#"read({fd}<{path}>, "hello", 5) = 5"#)
+        );
         let cpath = format!("{path}\0");
         assert_eq!(
             line_cx(Sysno::openat, &[libc::AT_FDCWD as u64, s(cpath.as_bytes()), 0], fd as i64, y),
             format!(r#"openat(AT_FDCWD, "{path}", O_RDONLY) = {fd}<{path}>"#)
         );
         // A closed descriptor has no path: strace prints the number alone.
-        assert_eq!(line_cx(Sysno::close, &[9999], EBADF, y), "close(9999) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(
+            line_cx(Sysno::close, &[9999], EBADF, y),
+            "close(9999) = -1 EBADF (Bad file descriptor)"
+        );
         let fds = [fd as i32, fd as i32];
-        assert_eq!(line_cx(Sysno::pipe2, &[p(&fds), 0], 0, y), format!("pipe2([{fd}<{path}>, {fd}<{path}>], 0) = 0"));
+        assert_eq!(
+            line_cx(Sysno::pipe2, &[p(&fds), 0], 0, y),
+            format!("pipe2([{fd}<{path}>, {fd}<{path}>], 0) = 0")
+        );
         drop(f);
         std::fs::remove_file(path).unwrap();
     }
@@ -1979,7 +2068,10 @@ O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 EN
         );
         assert_eq!(
             line(Sysno::newfstatat, &[99, s(b"\0"), p(&st), libc::AT_EMPTY_PATH as u64], EBADF),
-            format!("newfstatat(99, \"\", {:#x}, AT_EMPTY_PATH) = -1 EBADF (Bad file descriptor)", p(&st))
+            format!(
+                "newfstatat(99, \"\", {:#x}, AT_EMPTY_PATH) = -1 EBADF (Bad file descriptor)",
+                p(&st)
+            )
         );
         assert_eq!(
             line(Sysno::newfstatat, &[libc::AT_FDCWD as u64, s(b"/tmp\0"), p(&st), 0x10100], EINVAL),
@@ -2016,8 +2108,14 @@ O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 EN
             r#"lstat("/tmp/sf/lnk", {st_mode=S_IFLNK|0777, st_size=5, ...}) = 0"#
         );
         assert_eq!(line(Sysno::fstat, &[0, 0], EFAULT), "fstat(0, NULL) = -1 EFAULT (Bad address)");
-        assert_eq!(line(Sysno::stat, &[0, p(&st)], EFAULT), format!("stat(NULL, {:#x}) = -1 EFAULT (Bad address)", p(&st)));
-        assert_eq!(line(Sysno::stat, &[s(b"/tmp\0"), 0], EFAULT), r#"stat("/tmp", NULL) = -1 EFAULT (Bad address)"#);
+        assert_eq!(
+            line(Sysno::stat, &[0, p(&st)], EFAULT),
+            format!("stat(NULL, {:#x}) = -1 EFAULT (Bad address)", p(&st))
+        );
+        assert_eq!(
+            line(Sysno::stat, &[s(b"/tmp\0"), 0], EFAULT),
+            r#"stat("/tmp", NULL) = -1 EFAULT (Bad address)"#
+        );
 
         // A real file, stat'ed by the kernel.
         use std::os::fd::AsRawFd;
@@ -2025,7 +2123,10 @@ O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003c, 0777) = -1 EN
         let mut st: libc::stat = zeroed();
         // SAFETY: `st` is a valid, writable stat buffer.
         assert_eq!(unsafe { libc::fstat(f.as_raw_fd(), &mut st) }, 0);
-        assert_eq!(line(Sysno::fstat, &[3, p(&st)], 0), "fstat(3, {st_mode=S_IFREG|0644, st_size=7, ...}) = 0");
+        assert_eq!(
+            line(Sysno::fstat, &[3, p(&st)], 0),
+            "fstat(3, {st_mode=S_IFREG|0644, st_size=7, ...}) = 0"
+        );
         std::fs::remove_file(path).unwrap();
     }
 
@@ -2068,7 +2169,10 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
             line(Sysno::statx, &[libc::AT_FDCWD as u64, s(b"/tmp\0"), 0, 0x10000000, p(&sx)], 0),
             r#"statx(AT_FDCWD, "/tmp", AT_STATX_SYNC_AS_STAT, 0x10000000 /* STATX_??? */, {stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=S_IFDIR|S_ISVTX|0777, stx_size=4096, ...}) = 0"#
         );
-        assert_eq!(line(Sysno::statx, &[libc::AT_FDCWD as u64, 0, 0, 0, BAD], EFAULT), "statx(AT_FDCWD, NULL, AT_STATX_SYNC_AS_STAT, 0, 0x8) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::statx, &[libc::AT_FDCWD as u64, 0, 0, 0, BAD], EFAULT),
+            "statx(AT_FDCWD, NULL, AT_STATX_SYNC_AS_STAT, 0, 0x8) = -1 EFAULT (Bad address)"
+        );
     }
 
     #[test]
@@ -2111,13 +2215,22 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
     fn seek_access_dup_pipe() {
         assert_eq!(line(Sysno::lseek, &[3, 0, 2], 102), "lseek(3, 0, SEEK_END) = 102");
         assert_eq!(line(Sysno::lseek, &[3, -3i64 as u64, 1], 99), "lseek(3, -3, SEEK_CUR) = 99");
-        assert_eq!(line(Sysno::lseek, &[3, 1, 7], EINVAL), "lseek(3, 1, 0x7 /* SEEK_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::lseek, &[3, 1, 7], EINVAL),
+            "lseek(3, 1, 0x7 /* SEEK_??? */) = -1 EINVAL (Invalid argument)"
+        );
         assert_eq!(line(Sysno::lseek, &[3, 0, 0x100000000], 0), "lseek(3, 0, SEEK_SET) = 0");
         let a = s(b"/tmp/sf/a.txt\0");
         assert_eq!(line(Sysno::access, &[a, 6], 0), r#"access("/tmp/sf/a.txt", R_OK|W_OK) = 0"#);
         assert_eq!(line(Sysno::access, &[a, 0], 0), r#"access("/tmp/sf/a.txt", F_OK) = 0"#);
-        assert_eq!(line(Sysno::access, &[a, 0x11], EINVAL), r#"access("/tmp/sf/a.txt", X_OK|0x10) = -1 EINVAL (Invalid argument)"#);
-        assert_eq!(line(Sysno::access, &[s(b"/\0"), 0x10], EINVAL), r#"access("/", 0x10 /* ?_OK */) = -1 EINVAL (Invalid argument)"#);
+        assert_eq!(
+            line(Sysno::access, &[a, 0x11], EINVAL),
+            r#"access("/tmp/sf/a.txt", X_OK|0x10) = -1 EINVAL (Invalid argument)"#
+        );
+        assert_eq!(
+            line(Sysno::access, &[s(b"/\0"), 0x10], EINVAL),
+            r#"access("/", 0x10 /* ?_OK */) = -1 EINVAL (Invalid argument)"#
+        );
         assert_eq!(
             line(Sysno::faccessat, &[libc::AT_FDCWD as u64, a, 4], 0),
             r#"faccessat(AT_FDCWD, "/tmp/sf/a.txt", R_OK) = 0"#
@@ -2126,20 +2239,38 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
             line(Sysno::faccessat2, &[libc::AT_FDCWD as u64, a, 4, 0x300], 0),
             r#"faccessat2(AT_FDCWD, "/tmp/sf/a.txt", R_OK, AT_SYMLINK_NOFOLLOW|AT_EACCESS) = 0"#
         );
-        assert_eq!(line(Sysno::faccessat2, &[3, s(b"\0"), 4, 0x1200], 0), r#"faccessat2(3, "", R_OK, AT_EACCESS|AT_EMPTY_PATH) = 0"#);
+        assert_eq!(
+            line(Sysno::faccessat2, &[3, s(b"\0"), 4, 0x1200], 0),
+            r#"faccessat2(3, "", R_OK, AT_EACCESS|AT_EMPTY_PATH) = 0"#
+        );
         assert_eq!(
             line(Sysno::faccessat2, &[0, s(b"\0"), 0, 1], EINVAL),
             r#"faccessat2(0, "", F_OK, 0x1 /* AT_??? */) = -1 EINVAL (Invalid argument)"#
         );
         assert_eq!(line(Sysno::dup, &[3], 4), "dup(3) = 4");
-        assert_eq!(line(Sysno::dup2, &[99, 10], EBADF), "dup2(99, 10) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(
+            line(Sysno::dup2, &[99, 10], EBADF),
+            "dup2(99, 10) = -1 EBADF (Bad file descriptor)"
+        );
         assert_eq!(line(Sysno::dup3, &[3, 11, 0x80000], 11), "dup3(3, 11, O_CLOEXEC) = 11");
-        assert_eq!(line(Sysno::dup3, &[3, 13, 0x80001], EINVAL), "dup3(3, 13, O_CLOEXEC|0x1) = -1 EINVAL (Invalid argument)");
-        assert_eq!(line(Sysno::dup3, &[0, 50, 1], EINVAL), "dup3(0, 50, 0x1 /* O_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::dup3, &[3, 13, 0x80001], EINVAL),
+            "dup3(3, 13, O_CLOEXEC|0x1) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::dup3, &[0, 50, 1], EINVAL),
+            "dup3(0, 50, 0x1 /* O_??? */) = -1 EINVAL (Invalid argument)"
+        );
         let fds = [7i32, 8];
-        assert_eq!(line(Sysno::pipe2, &[p(&fds), 0x80800], 0), "pipe2([7, 8], O_NONBLOCK|O_CLOEXEC) = 0");
+        assert_eq!(
+            line(Sysno::pipe2, &[p(&fds), 0x80800], 0),
+            "pipe2([7, 8], O_NONBLOCK|O_CLOEXEC) = 0"
+        );
         assert_eq!(line(Sysno::pipe, &[p(&fds)], 0), "pipe([7, 8]) = 0");
-        assert_eq!(line(Sysno::pipe2, &[0, 1], EINVAL), "pipe2(NULL, 0x1 /* O_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::pipe2, &[0, 1], EINVAL),
+            "pipe2(NULL, 0x1 /* O_??? */) = -1 EINVAL (Invalid argument)"
+        );
         assert_eq!(
             line(Sysno::pipe2, &[p(&fds), 0x4001], EINVAL),
             format!("pipe2({:#x}, O_DIRECT|0x1) = -1 EINVAL (Invalid argument)", p(&fds))
@@ -2150,15 +2281,39 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
     fn fcntl_commands() {
         use libc::*;
         assert_eq!(line(Sysno::fcntl, &[3, F_GETFD as u64], 0), "fcntl(3, F_GETFD) = 0");
-        assert_eq!(line(Sysno::fcntl, &[3, F_GETFD as u64], 1), "fcntl(3, F_GETFD) = 0x1 (flags FD_CLOEXEC)");
-        assert_eq!(line(Sysno::fcntl, &[3, F_SETFD as u64, 1], 0), "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
-        assert_eq!(line(Sysno::fcntl, &[3, F_SETFD as u64, 3], 0), "fcntl(3, F_SETFD, FD_CLOEXEC|0x2) = 0");
-        assert_eq!(line(Sysno::fcntl, &[3, F_GETFL as u64], 0x8002), "fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)");
-        assert_eq!(line(Sysno::fcntl, &[14, F_GETFL as u64], 0), "fcntl(14, F_GETFL) = 0 (flags O_RDONLY)");
-        assert_eq!(line(Sysno::fcntl, &[99, F_GETFL as u64], self::EBADF), "fcntl(99, F_GETFL) = -1 EBADF (Bad file descriptor)");
-        assert_eq!(line(Sysno::fcntl, &[3, F_SETFL as u64, 0xc00], 0), "fcntl(3, F_SETFL, O_RDONLY|O_APPEND|O_NONBLOCK) = 0");
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_GETFD as u64], 1),
+            "fcntl(3, F_GETFD) = 0x1 (flags FD_CLOEXEC)"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_SETFD as u64, 1], 0),
+            "fcntl(3, F_SETFD, FD_CLOEXEC) = 0"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_SETFD as u64, 3], 0),
+            "fcntl(3, F_SETFD, FD_CLOEXEC|0x2) = 0"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_GETFL as u64], 0x8002),
+            "fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[14, F_GETFL as u64], 0),
+            "fcntl(14, F_GETFL) = 0 (flags O_RDONLY)"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[99, F_GETFL as u64], self::EBADF),
+            "fcntl(99, F_GETFL) = -1 EBADF (Bad file descriptor)"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_SETFL as u64, 0xc00], 0),
+            "fcntl(3, F_SETFL, O_RDONLY|O_APPEND|O_NONBLOCK) = 0"
+        );
         assert_eq!(line(Sysno::fcntl, &[3, F_DUPFD as u64, 20], 20), "fcntl(3, F_DUPFD, 20) = 20");
-        assert_eq!(line(Sysno::fcntl, &[3, F_DUPFD_CLOEXEC as u64, 30], 30), "fcntl(3, F_DUPFD_CLOEXEC, 30) = 30");
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_DUPFD_CLOEXEC as u64, 30], 30),
+            "fcntl(3, F_DUPFD_CLOEXEC, 30) = 30"
+        );
         let mut fl: flock = zeroed();
         fl.l_type = F_WRLCK as i16;
         fl.l_len = 10;
@@ -2175,20 +2330,41 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
             line(Sysno::fcntl, &[99, F_GETLK as u64, p(&fl)], self::EBADF),
             format!("fcntl(99, F_GETLK, {:#x}) = -1 EBADF (Bad file descriptor)", p(&fl))
         );
-        assert_eq!(line(Sysno::fcntl, &[3, F_SETLK as u64, BAD], self::EFAULT), "fcntl(3, F_SETLK, 0x8) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_SETLK as u64, BAD], self::EFAULT),
+            "fcntl(3, F_SETLK, 0x8) = -1 EFAULT (Bad address)"
+        );
         let owner = [2i32, 5];
-        assert_eq!(line(Sysno::fcntl, &[3, 15, p(&owner)], 0), "fcntl(3, F_SETOWN_EX, {type=F_OWNER_PGRP, pid=5}) = 0");
+        assert_eq!(
+            line(Sysno::fcntl, &[3, 15, p(&owner)], 0),
+            "fcntl(3, F_SETOWN_EX, {type=F_OWNER_PGRP, pid=5}) = 0"
+        );
         let owner = [0i32, 0];
-        assert_eq!(line(Sysno::fcntl, &[3, 16, p(&owner)], 0), "fcntl(3, F_GETOWN_EX, {type=F_OWNER_TID, pid=0}) = 0");
+        assert_eq!(
+            line(Sysno::fcntl, &[3, 16, p(&owner)], 0),
+            "fcntl(3, F_GETOWN_EX, {type=F_OWNER_TID, pid=0}) = 0"
+        );
         assert_eq!(line(Sysno::fcntl, &[3, F_GETOWN as u64], 0), "fcntl(3, F_GETOWN) = 0");
-        assert_eq!(line(Sysno::fcntl, &[14, F_SETPIPE_SZ as u64, 8192], 8192), "fcntl(14, F_SETPIPE_SZ, 8192) = 8192");
-        assert_eq!(line(Sysno::fcntl, &[14, F_GETPIPE_SZ as u64], 65536), "fcntl(14, F_GETPIPE_SZ) = 65536");
-        assert_eq!(line(Sysno::fcntl, &[3, F_GETLEASE as u64], 2), "fcntl(3, F_GETLEASE) = 0x2 (F_UNLCK)");
+        assert_eq!(
+            line(Sysno::fcntl, &[14, F_SETPIPE_SZ as u64, 8192], 8192),
+            "fcntl(14, F_SETPIPE_SZ, 8192) = 8192"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[14, F_GETPIPE_SZ as u64], 65536),
+            "fcntl(14, F_GETPIPE_SZ) = 65536"
+        );
+        assert_eq!(
+            line(Sysno::fcntl, &[3, F_GETLEASE as u64], 2),
+            "fcntl(3, F_GETLEASE) = 0x2 (F_UNLCK)"
+        );
         assert_eq!(
             line(Sysno::fcntl, &[3, F_SETLEASE as u64, 0], -(EAGAIN as i64)),
             "fcntl(3, F_SETLEASE, F_RDLCK) = -1 EAGAIN (Resource temporarily unavailable)"
         );
-        assert_eq!(line(Sysno::fcntl, &[4, F_ADD_SEALS as u64, 0xe], 0), "fcntl(4, F_ADD_SEALS, F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE) = 0");
+        assert_eq!(
+            line(Sysno::fcntl, &[4, F_ADD_SEALS as u64, 0xe], 0),
+            "fcntl(4, F_ADD_SEALS, F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE) = 0"
+        );
         assert_eq!(line(Sysno::fcntl, &[4, F_GET_SEALS as u64], 0), "fcntl(4, F_GET_SEALS) = 0");
         assert_eq!(
             line(Sysno::fcntl, &[4, F_GET_SEALS as u64], 0xe),
@@ -2199,7 +2375,10 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
             "fcntl(3, F_NOTIFY, DN_MODIFY|DN_MULTISHOT) = -1 ENOTDIR (Not a directory)"
         );
         // Unknown bits alone: `0x.. /* X_??? */` (checked with raw syscalls).
-        assert_eq!(line(Sysno::fcntl, &[1, F_SETFD as u64, 2], 0), "fcntl(1, F_SETFD, 0x2 /* FD_??? */) = 0");
+        assert_eq!(
+            line(Sysno::fcntl, &[1, F_SETFD as u64, 2], 0),
+            "fcntl(1, F_SETFD, 0x2 /* FD_??? */) = 0"
+        );
         assert_eq!(
             line(Sysno::fcntl, &[1, F_SETLEASE as u64, 8], self::EINVAL),
             "fcntl(1, F_SETLEASE, F_SHLCK) = -1 EINVAL (Invalid argument)"
@@ -2208,7 +2387,10 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
             line(Sysno::fcntl, &[1, F_ADD_SEALS as u64, 0x100], self::EINVAL),
             "fcntl(1, F_ADD_SEALS, 0x100 /* F_SEAL_??? */) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::fcntl, &[3, 1234, 5], self::EINVAL), "fcntl(3, 0x4d2 /* F_??? */, 0x5) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::fcntl, &[3, 1234, 5], self::EINVAL),
+            "fcntl(3, 0x4d2 /* F_??? */, 0x5) = -1 EINVAL (Invalid argument)"
+        );
     }
 
     #[test]
@@ -2243,21 +2425,41 @@ AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0x7fff00ff, STATX_ALL|STATX_MNT_ID|ST
             iflag: (libc::ICRNL | libc::IXON),
             oflag: (libc::OPOST | libc::ONLCR),
             cflag: (libc::B38400 | libc::CS8 | libc::CREAD),
-            lflag: (libc::ISIG | libc::ICANON | libc::ECHO | libc::ECHOE | libc::ECHOK | libc::IEXTEN | libc::ECHOCTL | libc::ECHOKE),
+            lflag: (libc::ISIG
+                | libc::ICANON
+                | libc::ECHO
+                | libc::ECHOE
+                | libc::ECHOK
+                | libc::IEXTEN
+                | libc::ECHOCTL
+                | libc::ECHOKE),
         };
         let body = "{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}";
-        assert_eq!(line(Sysno::ioctl, &[5, libc::TCGETS, p(&t)], 0), format!("ioctl(5, TCGETS, {body}) = 0"));
+        assert_eq!(
+            line(Sysno::ioctl, &[5, libc::TCGETS, p(&t)], 0),
+            format!("ioctl(5, TCGETS, {body}) = 0")
+        );
         assert_eq!(
             line(Sysno::ioctl, &[3, libc::TCGETS, p(&t)], enotty),
             format!("ioctl(3, TCGETS, {:#x}) = -1 ENOTTY (Inappropriate ioctl for device)", p(&t))
         );
-        assert_eq!(line(Sysno::ioctl, &[5, libc::TCGETS, 0], EFAULT), "ioctl(5, TCGETS, NULL) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::ioctl, &[5, libc::TCGETS, 0], EFAULT),
+            "ioctl(5, TCGETS, NULL) = -1 EFAULT (Bad address)"
+        );
         // Input structures show even when the call fails.
         assert_eq!(
             line(Sysno::ioctl, &[5, libc::TCSETSW, p(&t)], EBADF),
-            format!("ioctl(5, SNDCTL_TMR_STOP or TCSETSW, {body}) = -1 EBADF (Bad file descriptor)")
+            format!(
+                "ioctl(5, SNDCTL_TMR_STOP or TCSETSW, {body}) = -1 EBADF (Bad file descriptor)"
+            )
         );
-        let all = super::TermiosFlags { iflag: u32::MAX, oflag: u32::MAX, cflag: u32::MAX, lflag: u32::MAX };
+        let all = super::TermiosFlags {
+            iflag: u32::MAX,
+            oflag: u32::MAX,
+            cflag: u32::MAX,
+            lflag: u32::MAX,
+        };
         assert_eq!(
             line(Sysno::ioctl, &[127, libc::TCSETS, p(&all)], EBADF),
             "ioctl(127, SNDCTL_TMR_START or TCSETS, {c_iflag=IGNBRK|BRKINT|IGNPAR|PARMRK|INPCK|ISTRIP|INLCR|IGNCR|ICRNL|IUCLC|IXON|IXANY|IXOFF|IMAXBEL|IUTF8|0xffff8000, \
@@ -2283,15 +2485,24 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
         );
         assert_eq!(
             line(Sysno::ioctl, &[3, libc::TIOCGWINSZ, p(&ws)], enotty),
-            format!("ioctl(3, TIOCGWINSZ, {:#x}) = -1 ENOTTY (Inappropriate ioctl for device)", p(&ws))
+            format!(
+                "ioctl(3, TIOCGWINSZ, {:#x}) = -1 ENOTTY (Inappropriate ioctl for device)",
+                p(&ws)
+            )
         );
         let n = 200i32;
-        assert_eq!(line(Sysno::ioctl, &[3, libc::FIONREAD, p(&n)], 0), "ioctl(3, FIONREAD, [200]) = 0");
+        assert_eq!(
+            line(Sysno::ioctl, &[3, libc::FIONREAD, p(&n)], 0),
+            "ioctl(3, FIONREAD, [200]) = 0"
+        );
         assert_eq!(
             line(Sysno::ioctl, &[99, libc::FIONREAD, p(&n)], EBADF),
             format!("ioctl(99, FIONREAD, {:#x}) = -1 EBADF (Bad file descriptor)", p(&n))
         );
-        assert_eq!(line(Sysno::ioctl, &[3, libc::FIONBIO, p(&n)], 0), "ioctl(3, FIONBIO, [200]) = 0");
+        assert_eq!(
+            line(Sysno::ioctl, &[3, libc::FIONBIO, p(&n)], 0),
+            "ioctl(3, FIONBIO, [200]) = 0"
+        );
         assert_eq!(line(Sysno::ioctl, &[3, libc::FIOCLEX], 0), "ioctl(3, FIOCLEX) = 0");
         assert_eq!(line(Sysno::ioctl, &[3, libc::FIONCLEX], 0), "ioctl(3, FIONCLEX) = 0");
         assert_eq!(line(Sysno::ioctl, &[5, libc::TCFLSH, 0], 0), "ioctl(5, TCFLSH, TCIFLUSH) = 0");
@@ -2313,13 +2524,25 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
             line(Sysno::getcwd, &[s(&cwd), 2], -(libc::ERANGE as i64)),
             format!("getcwd({:#x}, 2) = -1 ERANGE (Numerical result out of range)", s(&cwd))
         );
-        assert_eq!(line(Sysno::getcwd, &[0, 100], EFAULT), "getcwd(NULL, 100) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::getcwd, &[0, 100], EFAULT),
+            "getcwd(NULL, 100) = -1 EFAULT (Bad address)"
+        );
         assert_eq!(line(Sysno::chdir, &[s(b"/tmp/sf\0")], 0), r#"chdir("/tmp/sf") = 0"#);
-        assert_eq!(line(Sysno::fchdir, &[3], -(libc::ENOTDIR as i64)), "fchdir(3) = -1 ENOTDIR (Not a directory)");
+        assert_eq!(
+            line(Sysno::fchdir, &[3], -(libc::ENOTDIR as i64)),
+            "fchdir(3) = -1 ENOTDIR (Not a directory)"
+        );
         let target = *b"a.txt";
         let lnk = s(b"/tmp/sf/lnk\0");
-        assert_eq!(line(Sysno::readlink, &[lnk, s(&target), 4096], 5), r#"readlink("/tmp/sf/lnk", "a.txt", 4096) = 5"#);
-        assert_eq!(line(Sysno::readlink, &[lnk, s(&target), 2], 2), r#"readlink("/tmp/sf/lnk", "a.", 2) = 2"#);
+        assert_eq!(
+            line(Sysno::readlink, &[lnk, s(&target), 4096], 5),
+            r#"readlink("/tmp/sf/lnk", "a.txt", 4096) = 5"#
+        );
+        assert_eq!(
+            line(Sysno::readlink, &[lnk, s(&target), 2], 2),
+            r#"readlink("/tmp/sf/lnk", "a.", 2) = 2"#
+        );
         assert_eq!(
             line(Sysno::readlinkat, &[libc::AT_FDCWD as u64, s(b"lnk\0"), s(&target), 100], 5),
             r#"readlinkat(AT_FDCWD, "lnk", "a.txt", 100) = 5"#
@@ -2333,10 +2556,19 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
             line(Sysno::unlinkat, &[0, s(b"a\0"), 1], EINVAL),
             r#"unlinkat(0, "a", 0x1 /* AT_??? */) = -1 EINVAL (Invalid argument)"#
         );
-        assert_eq!(line(Sysno::mkdir, &[s(b"/tmp/sf/d\0"), 0o755], 0), r#"mkdir("/tmp/sf/d", 0755) = 0"#);
-        assert_eq!(line(Sysno::mkdirat, &[libc::AT_FDCWD as u64, s(b"d2\0"), 0o700], 0), r#"mkdirat(AT_FDCWD, "d2", 0700) = 0"#);
+        assert_eq!(
+            line(Sysno::mkdir, &[s(b"/tmp/sf/d\0"), 0o755], 0),
+            r#"mkdir("/tmp/sf/d", 0755) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::mkdirat, &[libc::AT_FDCWD as u64, s(b"d2\0"), 0o700], 0),
+            r#"mkdirat(AT_FDCWD, "d2", 0700) = 0"#
+        );
         assert_eq!(line(Sysno::rmdir, &[s(b"d6\0")], 0), r#"rmdir("d6") = 0"#);
-        assert_eq!(line(Sysno::rename, &[s(b"/tmp/sf/d2\0"), s(b"/tmp/sf/d3\0")], 0), r#"rename("/tmp/sf/d2", "/tmp/sf/d3") = 0"#);
+        assert_eq!(
+            line(Sysno::rename, &[s(b"/tmp/sf/d2\0"), s(b"/tmp/sf/d3\0")], 0),
+            r#"rename("/tmp/sf/d2", "/tmp/sf/d3") = 0"#
+        );
         let (d4, d5) = (s(b"d4\0"), s(b"d5\0"));
         let cwd_fd = libc::AT_FDCWD as u64;
         assert_eq!(
@@ -2351,14 +2583,26 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
             line(Sysno::renameat2, &[0, s(b"a\0"), 0, s(b"b\0"), 8], EINVAL),
             r#"renameat2(0, "a", 0, "b", 0x8 /* RENAME_?? */) = -1 EINVAL (Invalid argument)"#
         );
-        assert_eq!(line(Sysno::renameat, &[cwd_fd, d4, cwd_fd, d5], 0), r#"renameat(AT_FDCWD, "d4", AT_FDCWD, "d5") = 0"#);
+        assert_eq!(
+            line(Sysno::renameat, &[cwd_fd, d4, cwd_fd, d5], 0),
+            r#"renameat(AT_FDCWD, "d4", AT_FDCWD, "d5") = 0"#
+        );
         assert_eq!(
             line(Sysno::linkat, &[cwd_fd, s(b"hl\0"), cwd_fd, s(b"hl2\0"), 0x400], 0),
             r#"linkat(AT_FDCWD, "hl", AT_FDCWD, "hl2", AT_SYMLINK_FOLLOW) = 0"#
         );
-        assert_eq!(line(Sysno::link, &[s(b"/tmp/sf/a.txt\0"), s(b"/tmp/sf/hl\0")], 0), r#"link("/tmp/sf/a.txt", "/tmp/sf/hl") = 0"#);
-        assert_eq!(line(Sysno::symlink, &[s(b"x\0"), s(b"/tmp/sf/sl\0")], 0), r#"symlink("x", "/tmp/sf/sl") = 0"#);
-        assert_eq!(line(Sysno::symlinkat, &[s(b"y\0"), cwd_fd, s(b"sl2\0")], 0), r#"symlinkat("y", AT_FDCWD, "sl2") = 0"#);
+        assert_eq!(
+            line(Sysno::link, &[s(b"/tmp/sf/a.txt\0"), s(b"/tmp/sf/hl\0")], 0),
+            r#"link("/tmp/sf/a.txt", "/tmp/sf/hl") = 0"#
+        );
+        assert_eq!(
+            line(Sysno::symlink, &[s(b"x\0"), s(b"/tmp/sf/sl\0")], 0),
+            r#"symlink("x", "/tmp/sf/sl") = 0"#
+        );
+        assert_eq!(
+            line(Sysno::symlinkat, &[s(b"y\0"), cwd_fd, s(b"sl2\0")], 0),
+            r#"symlinkat("y", AT_FDCWD, "sl2") = 0"#
+        );
         assert_eq!(line(Sysno::unlink, &[s(b"hl\0")], 0), r#"unlink("hl") = 0"#);
     }
 
@@ -2369,23 +2613,52 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
         assert_eq!(line(Sysno::umask, &[0], 0o22), "umask(000) = 022");
         assert_eq!(line(Sysno::umask, &[0x1ffff], 0o22), "umask(0177777) = 022");
         assert_eq!(line(Sysno::chmod, &[y, 0xffffffff1ffff], 0), r#"chmod("/y", 0177777) = 0"#);
-        assert_eq!(line(Sysno::fchmod, &[3, 0o4755], EBADF), "fchmod(3, 04755) = -1 EBADF (Bad file descriptor)");
-        assert_eq!(line(Sysno::fchmodat, &[libc::AT_FDCWD as u64, y, 0o777], 0), r#"fchmodat(AT_FDCWD, "/y", 0777) = 0"#);
-        assert_eq!(line(Sysno::mknod, &[s(b"/tmp/sf/nod\0"), 0o170644, 0], EINVAL), r#"mknod("/tmp/sf/nod", 0170644) = -1 EINVAL (Invalid argument)"#);
-        assert_eq!(line(Sysno::mknod, &[s(b"/tmp/sf/nod\0"), 0o644, 0], 0), r#"mknod("/tmp/sf/nod", 0644) = 0"#);
         assert_eq!(
-            line(Sysno::mknod, &[s(b"/tmp/sf/nod2\0"), (libc::S_IFCHR | 0o644) as u64, libc::makedev(1, 3)], 0),
+            line(Sysno::fchmod, &[3, 0o4755], EBADF),
+            "fchmod(3, 04755) = -1 EBADF (Bad file descriptor)"
+        );
+        assert_eq!(
+            line(Sysno::fchmodat, &[libc::AT_FDCWD as u64, y, 0o777], 0),
+            r#"fchmodat(AT_FDCWD, "/y", 0777) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::mknod, &[s(b"/tmp/sf/nod\0"), 0o170644, 0], EINVAL),
+            r#"mknod("/tmp/sf/nod", 0170644) = -1 EINVAL (Invalid argument)"#
+        );
+        assert_eq!(
+            line(Sysno::mknod, &[s(b"/tmp/sf/nod\0"), 0o644, 0], 0),
+            r#"mknod("/tmp/sf/nod", 0644) = 0"#
+        );
+        assert_eq!(
+            line(
+                Sysno::mknod,
+                &[s(b"/tmp/sf/nod2\0"), (libc::S_IFCHR | 0o644) as u64, libc::makedev(1, 3)],
+                0
+            ),
             r#"mknod("/tmp/sf/nod2", S_IFCHR|0644, makedev(0x1, 0x3)) = 0"#
         );
         assert_eq!(
-            line(Sysno::mknodat, &[libc::AT_FDCWD as u64, s(b"/tmp/sf/fifo\0"), (libc::S_IFIFO | 0o600) as u64, 0], 0),
+            line(
+                Sysno::mknodat,
+                &[libc::AT_FDCWD as u64, s(b"/tmp/sf/fifo\0"), (libc::S_IFIFO | 0o600) as u64, 0],
+                0
+            ),
             r#"mknodat(AT_FDCWD, "/tmp/sf/fifo", S_IFIFO|0600) = 0"#
         );
         let a = s(b"/tmp/sf/a.txt\0");
         assert_eq!(line(Sysno::chown, &[a, 0, 0], 0), r#"chown("/tmp/sf/a.txt", 0, 0) = 0"#);
-        assert_eq!(line(Sysno::fchown, &[3, u32::MAX as u64, u32::MAX as u64], 0), "fchown(3, -1, -1) = 0");
-        assert_eq!(line(Sysno::lchown, &[s(b"/tmp/sf/lnk\0"), 1000, 1000], 0), r#"lchown("/tmp/sf/lnk", 1000, 1000) = 0"#);
-        assert_eq!(line(Sysno::fchownat, &[3, s(b"\0"), 0, 0, 0x1000], 0), r#"fchownat(3, "", 0, 0, AT_EMPTY_PATH) = 0"#);
+        assert_eq!(
+            line(Sysno::fchown, &[3, u32::MAX as u64, u32::MAX as u64], 0),
+            "fchown(3, -1, -1) = 0"
+        );
+        assert_eq!(
+            line(Sysno::lchown, &[s(b"/tmp/sf/lnk\0"), 1000, 1000], 0),
+            r#"lchown("/tmp/sf/lnk", 1000, 1000) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::fchownat, &[3, s(b"\0"), 0, 0, 0x1000], 0),
+            r#"fchownat(3, "", 0, 0, AT_EMPTY_PATH) = 0"#
+        );
         assert_eq!(line(Sysno::truncate, &[a, 102], 0), r#"truncate("/tmp/sf/a.txt", 102) = 0"#);
         assert_eq!(line(Sysno::ftruncate, &[3, 102], 0), "ftruncate(3, 102) = 0");
         assert_eq!(line(Sysno::fsync, &[3], 0), "fsync(3) = 0");
@@ -2394,14 +2667,20 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
 
     #[test]
     fn space_times_locks_copies() {
-        assert_eq!(line(Sysno::fadvise64, &[3, 0, 100, 2], 0), "fadvise64(3, 0, 100, POSIX_FADV_SEQUENTIAL) = 0");
+        assert_eq!(
+            line(Sysno::fadvise64, &[3, 0, 100, 2], 0),
+            "fadvise64(3, 0, 100, POSIX_FADV_SEQUENTIAL) = 0"
+        );
         assert_eq!(
             line(Sysno::fadvise64, &[3, 0, 0, 17], EINVAL),
             "fadvise64(3, 0, 0, 0x11 /* POSIX_FADV_??? */) = -1 EINVAL (Invalid argument)"
         );
         let eop = -(libc::EOPNOTSUPP as i64);
         assert_eq!(line(Sysno::fallocate, &[3, 0, 0, 200], 0), "fallocate(3, 0, 0, 200) = 0");
-        assert_eq!(line(Sysno::fallocate, &[3, 3, 0, 10], 0), "fallocate(3, FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE, 0, 10) = 0");
+        assert_eq!(
+            line(Sysno::fallocate, &[3, 3, 0, 10], 0),
+            "fallocate(3, FALLOC_FL_KEEP_SIZE|FALLOC_FL_PUNCH_HOLE, 0, 10) = 0"
+        );
         assert_eq!(
             line(Sysno::fallocate, &[3, 0x1000, 0, 200], eop),
             "fallocate(3, 0x1000 /* FALLOC_FL_??? */, 0, 200) = -1 EOPNOTSUPP (Operation not supported)"
@@ -2411,7 +2690,10 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
             "fallocate(3, FALLOC_FL_KEEP_SIZE|0x1000, 0, 10) = -1 EOPNOTSUPP (Operation not supported)"
         );
         let a = s(b"/tmp/sf/a.txt\0");
-        let ts = [libc::timespec { tv_sec: 1, tv_nsec: 2 }, libc::timespec { tv_sec: 3, tv_nsec: libc::UTIME_OMIT }];
+        let ts = [
+            libc::timespec { tv_sec: 1, tv_nsec: 2 },
+            libc::timespec { tv_sec: 3, tv_nsec: libc::UTIME_OMIT },
+        ];
         assert_eq!(
             line(Sysno::utimensat, &[libc::AT_FDCWD as u64, a, p(&ts), 0], 0),
             r#"utimensat(AT_FDCWD, "/tmp/sf/a.txt", [{tv_sec=1, tv_nsec=2} /* 1970-01-01T00:00:01.000000002+0000 */, UTIME_OMIT], 0) = 0"#
@@ -2420,36 +2702,72 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
             line(Sysno::utimensat, &[libc::AT_FDCWD as u64, a, 0, 0x100], 0),
             r#"utimensat(AT_FDCWD, "/tmp/sf/a.txt", NULL, AT_SYMLINK_NOFOLLOW) = 0"#
         );
-        let ts = [libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_NOW }, libc::timespec { tv_sec: 1700000000, tv_nsec: 123456789 }];
+        let ts = [
+            libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_NOW },
+            libc::timespec { tv_sec: 1700000000, tv_nsec: 123456789 },
+        ];
         assert_eq!(
             line(Sysno::utimensat, &[3, 0, p(&ts), 0], 0),
             "utimensat(3, NULL, [UTIME_NOW, {tv_sec=1700000000, tv_nsec=123456789} /* 2023-11-14T22:13:20.123456789+0000 */], 0) = 0"
         );
-        let ts = [libc::timespec { tv_sec: -1, tv_nsec: 1000000000 }, libc::timespec { tv_sec: 1700000000, tv_nsec: 5 }];
+        let ts = [
+            libc::timespec { tv_sec: -1, tv_nsec: 1000000000 },
+            libc::timespec { tv_sec: 1700000000, tv_nsec: 5 },
+        ];
         assert_eq!(
             line(Sysno::utimensat, &[3, 0, p(&ts), 0x100], EINVAL),
             "utimensat(3, NULL, [{tv_sec=-1, tv_nsec=1000000000}, {tv_sec=1700000000, tv_nsec=5} /* 2023-11-14T22:13:20.000000005+0000 */], AT_SYMLINK_NOFOLLOW) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::utimensat, &[3, 0, BAD, 0], EFAULT), "utimensat(3, NULL, 0x8, 0) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::utimensat, &[3, 0, BAD, 0], EFAULT),
+            "utimensat(3, NULL, 0x8, 0) = -1 EFAULT (Bad address)"
+        );
 
         assert_eq!(line(Sysno::flock, &[3, 2], 0), "flock(3, LOCK_EX) = 0");
         assert_eq!(line(Sysno::flock, &[3, 5], 0), "flock(3, LOCK_SH|LOCK_NB) = 0");
-        assert_eq!(line(Sysno::flock, &[3, 0x40], EINVAL), "flock(3, LOCK_READ) = -1 EINVAL (Invalid argument)");
-        assert_eq!(line(Sysno::flock, &[3, 0xff], 0), "flock(3, LOCK_SH|LOCK_EX|LOCK_NB|LOCK_UN|LOCK_MAND|LOCK_RW|0x10) = 0");
-        assert_eq!(line(Sysno::flock, &[3, 0x100], EINVAL), "flock(3, 0x100 /* LOCK_??? */) = -1 EINVAL (Invalid argument)");
-        assert_eq!(line(Sysno::flock, &[77, 0], EINVAL), "flock(77, 0) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::flock, &[3, 0x40], EINVAL),
+            "flock(3, LOCK_READ) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::flock, &[3, 0xff], 0),
+            "flock(3, LOCK_SH|LOCK_EX|LOCK_NB|LOCK_UN|LOCK_MAND|LOCK_RW|0x10) = 0"
+        );
+        assert_eq!(
+            line(Sysno::flock, &[3, 0x100], EINVAL),
+            "flock(3, 0x100 /* LOCK_??? */) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::flock, &[77, 0], EINVAL),
+            "flock(77, 0) = -1 EINVAL (Invalid argument)"
+        );
 
         // At exit the kernel has moved the offset: strace shows before => after.
         let off = 8i64;
-        assert_eq!(line(Sysno::sendfile, &[16, 3, p(&off), 5], 5), "sendfile(16, 3, [3] => [8], 5) = 5");
+        assert_eq!(
+            line(Sysno::sendfile, &[16, 3, p(&off), 5], 5),
+            "sendfile(16, 3, [3] => [8], 5) = 5"
+        );
         assert_eq!(line(Sysno::sendfile, &[16, 3, 0, 5], 5), "sendfile(16, 3, NULL, 5) = 5");
         let off = 3000i64;
         assert_eq!(line(Sysno::sendfile, &[3, 3, p(&off), 5], 0), "sendfile(3, 3, [3000], 5) = 0");
-        assert_eq!(line(Sysno::sendfile, &[3, 99, p(&off), 5], EBADF), "sendfile(3, 99, [3000], 5) = -1 EBADF (Bad file descriptor)");
-        assert_eq!(line(Sysno::sendfile, &[3, 3, BAD, 5], EFAULT), "sendfile(3, 3, 0x8, 5) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::sendfile, &[3, 99, p(&off), 5], EBADF),
+            "sendfile(3, 99, [3000], 5) = -1 EBADF (Bad file descriptor)"
+        );
+        assert_eq!(
+            line(Sysno::sendfile, &[3, 3, BAD, 5], EFAULT),
+            "sendfile(3, 3, 0x8, 5) = -1 EFAULT (Bad address)"
+        );
         let (oi, oo) = (11i64, 12i64);
-        assert_eq!(line(Sysno::copy_file_range, &[3, p(&oi), 16, p(&oo), 10, 0], 10), "copy_file_range(3, [1], 16, [2], 10, 0) = 10");
-        assert_eq!(line(Sysno::copy_file_range, &[3, 0, 16, 0, 10, 0], 10), "copy_file_range(3, NULL, 16, NULL, 10, 0) = 10");
+        assert_eq!(
+            line(Sysno::copy_file_range, &[3, p(&oi), 16, p(&oo), 10, 0], 10),
+            "copy_file_range(3, [1], 16, [2], 10, 0) = 10"
+        );
+        assert_eq!(
+            line(Sysno::copy_file_range, &[3, 0, 16, 0, 10, 0], 10),
+            "copy_file_range(3, NULL, 16, NULL, 10, 0) = 10"
+        );
         let (oi, oo) = (1i64, 2i64);
         assert_eq!(
             line(Sysno::copy_file_range, &[99, p(&oi), 3, p(&oo), 5, 0], EBADF),
@@ -2457,7 +2775,10 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
         );
 
         assert_eq!(line(Sysno::close_range, &[50, 60, 0], 0), "close_range(50, 60, 0) = 0");
-        assert_eq!(line(Sysno::close_range, &[50, u32::MAX as u64, 4], 0), "close_range(50, 4294967295, CLOSE_RANGE_CLOEXEC) = 0");
+        assert_eq!(
+            line(Sysno::close_range, &[50, u32::MAX as u64, 4], 0),
+            "close_range(50, 4294967295, CLOSE_RANGE_CLOEXEC) = 0"
+        );
         assert_eq!(
             line(Sysno::close_range, &[50, 60, 10], EINVAL),
             "close_range(50, 60, CLOSE_RANGE_UNSHARE|0x8) = -1 EINVAL (Invalid argument)"
@@ -2479,7 +2800,10 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
             line(Sysno::poll, &[p(&fds), 3, 100], 1),
             "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN|POLLOUT}, {fd=-1}], 3, 100) = 1 ([{fd=4, revents=POLLOUT}])"
         );
-        assert_eq!(line(Sysno::poll, &[p(&fds), 1, 0], 0), "poll([{fd=3, events=POLLIN}], 1, 0) = 0 (Timeout)");
+        assert_eq!(
+            line(Sysno::poll, &[p(&fds), 1, 0], 0),
+            "poll([{fd=3, events=POLLIN}], 1, 0) = 0 (Timeout)"
+        );
         assert_eq!(line(Sysno::poll, &[0, 0, 1], 0), "poll(NULL, 0, 1) = 0 (Timeout)");
         let five = [libc::pollfd { fd: 0, events: libc::POLLIN, revents: libc::POLLIN }; 5];
         // strace -s 3.
@@ -2496,7 +2820,10 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
             line(Sysno::epoll_ctl, &[5, 1, 4, p(&ev)], 0),
             "epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN|EPOLLET, data={u32=4660, u64=4660}}) = 0"
         );
-        assert_eq!(line(Sysno::epoll_ctl, &[5, 2, 4, 0], 0), "epoll_ctl(5, EPOLL_CTL_DEL, 4, NULL) = 0");
+        assert_eq!(
+            line(Sysno::epoll_ctl, &[5, 2, 4, 0], 0),
+            "epoll_ctl(5, EPOLL_CTL_DEL, 4, NULL) = 0"
+        );
         let ev = libc::epoll_event { events: libc::EPOLLOUT as u32, u64: 0x1234 };
         assert_eq!(
             line(Sysno::epoll_ctl, &[5, 7, 4, p(&ev)], EINVAL),
@@ -2513,10 +2840,19 @@ c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|
         );
         assert_eq!(std::mem::size_of::<libc::epoll_event>(), 12);
 
-        assert_eq!(line(Sysno::eventfd2, &[3, 0x80800], 7), "eventfd2(3, EFD_CLOEXEC|EFD_NONBLOCK) = 7");
-        assert_eq!(line(Sysno::eventfd2, &[0, 0x80801], 5), "eventfd2(0, EFD_SEMAPHORE|EFD_CLOEXEC|EFD_NONBLOCK) = 5");
+        assert_eq!(
+            line(Sysno::eventfd2, &[3, 0x80800], 7),
+            "eventfd2(3, EFD_CLOEXEC|EFD_NONBLOCK) = 7"
+        );
+        assert_eq!(
+            line(Sysno::eventfd2, &[0, 0x80801], 5),
+            "eventfd2(0, EFD_SEMAPHORE|EFD_CLOEXEC|EFD_NONBLOCK) = 5"
+        );
         assert_eq!(line(Sysno::eventfd2, &[0, 0], 8), "eventfd2(0, 0) = 8");
-        assert_eq!(line(Sysno::inotify_init1, &[0x80800], 9), "inotify_init1(IN_NONBLOCK|IN_CLOEXEC) = 9");
+        assert_eq!(
+            line(Sysno::inotify_init1, &[0x80800], 9),
+            "inotify_init1(IN_NONBLOCK|IN_CLOEXEC) = 9"
+        );
         assert_eq!(line(Sysno::inotify_init1, &[0], 11), "inotify_init1(0) = 11");
         let d = s(b"/tmp/sf\0");
         assert_eq!(

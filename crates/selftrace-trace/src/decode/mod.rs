@@ -15,8 +15,8 @@ mod signal;
 
 pub use signal::{signal_name, write_siginfo, write_signal};
 
-use selftrace::info::{Abi, SyscallInfo};
 use crate::out::Out;
+use selftrace::info::{Abi, SyscallInfo};
 
 /// The knobs of rendering that come from the user's options.
 #[derive(Clone, Copy, Debug)]
@@ -327,7 +327,8 @@ fn read_fd_link(fd: i32, buf: &mut [u8]) -> Option<usize> {
     o.str("/proc/self/fd/");
     o.udec(fd as u64);
     o.byte(0);
-    let args = [libc::AT_FDCWD as u64, name.as_ptr() as u64, buf.as_mut_ptr() as u64, buf.len() as u64];
+    let args =
+        [libc::AT_FDCWD as u64, name.as_ptr() as u64, buf.as_mut_ptr() as u64, buf.len() as u64];
     // SAFETY: `name` is NUL-terminated and `buf` is writable for its length.
     let n = unsafe { selftrace::raw::syscall(selftrace::raw::Sysno::readlinkat, &args) }.ok()?;
     Some(n as usize)
@@ -340,7 +341,8 @@ pub fn read_struct<T: Copy>(addr: u64) -> Option<T> {
     // assumed initialised after `mem::read` filled all of them; callers use
     // plain C structs, for which every bit pattern is valid.
     unsafe {
-        let bytes = std::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, std::mem::size_of::<T>());
+        let bytes =
+            std::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, std::mem::size_of::<T>());
         selftrace::mem::read(addr, bytes).ok()?;
         Some(v.assume_init())
     }

@@ -3,8 +3,8 @@
 
 use super::signal::{flags, value};
 use super::{read_struct, Context, Decoder, Ret, Writer};
-use selftrace::info::SyscallInfo;
 use crate::out::Out;
+use selftrace::info::SyscallInfo;
 use selftrace::Sysno;
 
 pub fn decoder(sysno: Sysno) -> Option<Decoder> {
@@ -83,10 +83,8 @@ const SOCK_TYPES: &[(u64, &str)] = &[
     (10, "SOCK_PACKET"),
 ];
 
-const SOCK_FLAGS: &[(u64, &str)] = &[
-    (libc::SOCK_CLOEXEC as u64, "SOCK_CLOEXEC"),
-    (libc::SOCK_NONBLOCK as u64, "SOCK_NONBLOCK"),
-];
+const SOCK_FLAGS: &[(u64, &str)] =
+    &[(libc::SOCK_CLOEXEC as u64, "SOCK_CLOEXEC"), (libc::SOCK_NONBLOCK as u64, "SOCK_NONBLOCK")];
 
 const IPPROTO: &[(u64, &str)] = &[
     (0, "IPPROTO_IP"),
@@ -146,7 +144,8 @@ const NETLINK: &[(u64, &str)] = &[
     (22, "NETLINK_SMC"),
 ];
 
-const ETH_P: &[(u64, &str)] = &[(3, "ETH_P_ALL"), (0x800, "ETH_P_IP"), (0x806, "ETH_P_ARP"), (0x86dd, "ETH_P_IPV6")];
+const ETH_P: &[(u64, &str)] =
+    &[(3, "ETH_P_ALL"), (0x800, "ETH_P_IP"), (0x806, "ETH_P_ARP"), (0x86dd, "ETH_P_IPV6")];
 
 fn family(o: &mut Out, f: u64) {
     value(o, f, AF, "AF_???");
@@ -570,7 +569,9 @@ fn msg(w: &mut Writer, i: &SyscallInfo) {
 fn shutdown(w: &mut Writer, i: &SyscallInfo) {
     w.fd("sockfd", i.args[0]);
     let how = i.args[1] as u32 as u64;
-    w.text("how", how, |o| value(o, how, &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")], "SHUT_???"));
+    w.text("how", how, |o| {
+        value(o, how, &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")], "SHUT_???")
+    });
 }
 
 // ---- options ------------------------------------------------------------
@@ -698,7 +699,15 @@ fn sockopt(w: &mut Writer, i: &SyscallInfo) {
         _ => o.udec(name),
     });
     // The value is shown as `[int]` when it is an int, else by address.
-    let len = if get { if i.is_error() { None } else { read_struct::<u32>(a[4]).map(u64::from) } } else { Some(a[4] as u32 as u64) };
+    let len = if get {
+        if i.is_error() {
+            None
+        } else {
+            read_struct::<u32>(a[4]).map(u64::from)
+        }
+    } else {
+        Some(a[4] as u32 as u64)
+    };
     w.text("optval", a[3], |o| match (len, read_struct::<i32>(a[3])) {
         (Some(4), Some(v)) => {
             o.byte(b'[');
@@ -751,11 +760,26 @@ mod tests {
     #[test]
     fn sockets() {
         // strace 6.1, /tmp/st/net.c.
-        assert_eq!(line(Sysno::socket, &[1, 0o2004001, 0], 3), "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3");
-        assert_eq!(line(Sysno::socket, &[2, 2, 17], 4), "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = 4");
-        assert_eq!(line(Sysno::socket, &[2, 1, 0], 8), "socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 8");
-        assert_eq!(line(Sysno::socket, &[2, 3, 99], 6), "socket(AF_INET, SOCK_RAW, 0x63 /* IPPROTO_??? */) = 6");
-        assert_eq!(line(Sysno::socket, &[16, 3, 0], 7), "socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 7");
+        assert_eq!(
+            line(Sysno::socket, &[1, 0o2004001, 0], 3),
+            "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3"
+        );
+        assert_eq!(
+            line(Sysno::socket, &[2, 2, 17], 4),
+            "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = 4"
+        );
+        assert_eq!(
+            line(Sysno::socket, &[2, 1, 0], 8),
+            "socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 8"
+        );
+        assert_eq!(
+            line(Sysno::socket, &[2, 3, 99], 6),
+            "socket(AF_INET, SOCK_RAW, 0x63 /* IPPROTO_??? */) = 6"
+        );
+        assert_eq!(
+            line(Sysno::socket, &[16, 3, 0], 7),
+            "socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 7"
+        );
         assert_eq!(
             line(Sysno::socket, &[77, 15, 0], -97),
             "socket(0x4d /* AF_??? */, 0xf /* SOCK_??? */, 0) = -1 EAFNOSUPPORT (Address family not supported by protocol)"
@@ -765,11 +789,20 @@ mod tests {
             "socket(AF_PACKET, SOCK_SEQPACKET|0x1000 /* SOCK_??? */, htons(0 /* ETH_P_??? */)) = -1 EINVAL (Invalid argument)"
         );
         let sv = [9i32, 11];
-        assert_eq!(line(Sysno::socketpair, &[1, 1, 0, addr(&sv)], 0), "socketpair(AF_UNIX, SOCK_STREAM, 0, [9, 11]) = 0");
-        assert_eq!(line(Sysno::socketpair, &[1, 2, 0, BAD], -14), "socketpair(AF_UNIX, SOCK_DGRAM, 0, 0x8) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::socketpair, &[1, 1, 0, addr(&sv)], 0),
+            "socketpair(AF_UNIX, SOCK_STREAM, 0, [9, 11]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::socketpair, &[1, 2, 0, BAD], -14),
+            "socketpair(AF_UNIX, SOCK_DGRAM, 0, 0x8) = -1 EFAULT (Bad address)"
+        );
         assert_eq!(line(Sysno::listen, &[13, 128], 0), "listen(13, 128) = 0");
         assert_eq!(line(Sysno::shutdown, &[14, 1], 0), "shutdown(14, SHUT_WR) = 0");
-        assert_eq!(line(Sysno::shutdown, &[14, 7], -22), "shutdown(14, 0x7 /* SHUT_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::shutdown, &[14, 7], -22),
+            "shutdown(14, 0x7 /* SHUT_??? */) = -1 EINVAL (Invalid argument)"
+        );
     }
 
     #[test]
@@ -795,9 +828,18 @@ mod tests {
             line(Sysno::connect, &[12, addr(&i4), 16], -111),
             "connect(12, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)"
         );
-        assert_eq!(line(Sysno::bind, &[12, addr(&i4), 4], -22), "bind(12, {sa_family=AF_INET, sa_data=\"\\0P\"}, 4) = -1 EINVAL (Invalid argument)");
-        assert_eq!(line(Sysno::connect, &[12, 0, 0], -22), "connect(12, NULL, 0) = -1 EINVAL (Invalid argument)");
-        assert_eq!(line(Sysno::connect, &[12, BAD, 16], -14), "connect(12, 0x8, 16) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::bind, &[12, addr(&i4), 4], -22),
+            "bind(12, {sa_family=AF_INET, sa_data=\"\\0P\"}, 4) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::connect, &[12, 0, 0], -22),
+            "connect(12, NULL, 0) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::connect, &[12, BAD, 16], -14),
+            "connect(12, 0x8, 16) = -1 EFAULT (Bad address)"
+        );
         let mut lo = [0u8; 16];
         lo[15] = 1;
         let i6 = sin6(443, lo, 0);
@@ -809,9 +851,15 @@ mod tests {
         let mut nl = [0u32; 3];
         nl[0] = libc::AF_NETLINK as u32;
         nl[2] = 5;
-        assert_eq!(line(Sysno::bind, &[3, addr(&nl), 12], 0), "bind(3, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=0x000005}, 12) = 0");
+        assert_eq!(
+            line(Sysno::bind, &[3, addr(&nl), 12], 0),
+            "bind(3, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=0x000005}, 12) = 0"
+        );
         nl[2] = 0;
-        assert_eq!(line(Sysno::bind, &[3, addr(&nl), 12], 0), "bind(3, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 0");
+        assert_eq!(
+            line(Sysno::bind, &[3, addr(&nl), 12], 0),
+            "bind(3, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 0"
+        );
         let mut other = sin(0, [0; 4]);
         other.sin_family = 99;
         assert_eq!(
@@ -833,8 +881,14 @@ mod tests {
         assert_eq!(v6([0; 16]), "::");
         assert_eq!(v6([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), "fe80::1");
         assert_eq!(v6([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]), "::ffff:10.0.0.1");
-        assert_eq!(v6([0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]), "2001:db8:1::1:0:0");
-        assert_eq!(v6([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]), "2001:db8:0:1:1:1:1:1");
+        assert_eq!(
+            v6([0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+            "2001:db8:1::1:0:0"
+        );
+        assert_eq!(
+            v6([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]),
+            "2001:db8:0:1:1:1:1:1"
+        );
         assert_eq!(v6([0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), "1::");
     }
 
@@ -847,7 +901,10 @@ mod tests {
             line(Sysno::accept, &[13, addr(&i4), addr(&len)], 15),
             "accept(13, {sa_family=AF_INET, sin_port=htons(50224), sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = 15"
         );
-        assert_eq!(line(Sysno::accept4, &[13, 0, 0, 0o2000000], 17), "accept4(13, NULL, NULL, SOCK_CLOEXEC) = 17");
+        assert_eq!(
+            line(Sysno::accept4, &[13, 0, 0, 0o2000000], 17),
+            "accept4(13, NULL, NULL, SOCK_CLOEXEC) = 17"
+        );
         let a4 = addr(&i4);
         assert_eq!(
             line(Sysno::getpeername, &[13, a4, addr(&len)], -107),
@@ -869,25 +926,39 @@ mod tests {
             format!("recvfrom(15, {b:#x}, 64, MSG_PEEK|MSG_DONTWAIT, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable)")
         );
         let one: i32 = 1;
-        assert_eq!(line(Sysno::setsockopt, &[14, 1, 2, addr(&one), 4], 0), "setsockopt(14, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0");
-        assert_eq!(line(Sysno::setsockopt, &[14, 6, 1, addr(&one), 4], 0), "setsockopt(14, SOL_TCP, TCP_NODELAY, [1], 4) = 0");
+        assert_eq!(
+            line(Sysno::setsockopt, &[14, 1, 2, addr(&one), 4], 0),
+            "setsockopt(14, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"
+        );
+        assert_eq!(
+            line(Sysno::setsockopt, &[14, 6, 1, addr(&one), 4], 0),
+            "setsockopt(14, SOL_TCP, TCP_NODELAY, [1], 4) = 0"
+        );
         let o = addr(&one);
         assert_eq!(
             line(Sysno::setsockopt, &[14, 1, 8, o, 3], -22),
-            format!("setsockopt(14, SOL_SOCKET, SO_RCVBUF, {o:#x}, 3) = -1 EINVAL (Invalid argument)")
+            format!(
+                "setsockopt(14, SOL_SOCKET, SO_RCVBUF, {o:#x}, 3) = -1 EINVAL (Invalid argument)"
+            )
         );
         assert_eq!(
             line(Sysno::setsockopt, &[14, 1, 999, o, 4], -92),
             "setsockopt(14, SOL_SOCKET, 0x3e7 /* SO_??? */, [1], 4) = -1 ENOPROTOOPT (Protocol not available)"
         );
         let four: u32 = 4;
-        assert_eq!(line(Sysno::getsockopt, &[14, 1, 3, o, addr(&four)], 0), "getsockopt(14, SOL_SOCKET, SO_TYPE, [1], [4]) = 0");
+        assert_eq!(
+            line(Sysno::getsockopt, &[14, 1, 3, o, addr(&four)], 0),
+            "getsockopt(14, SOL_SOCKET, SO_TYPE, [1], [4]) = 0"
+        );
     }
 
     #[test]
     fn messages() {
         // strace 6.1, /tmp/st/net.c.
-        let iov = [Iovec { base: b"abc".as_ptr() as u64, len: 3 }, Iovec { base: b"defg".as_ptr() as u64, len: 4 }];
+        let iov = [
+            Iovec { base: b"abc".as_ptr() as u64, len: 3 },
+            Iovec { base: b"defg".as_ptr() as u64, len: 4 },
+        ];
         // SAFETY: msghdr is plain C data.
         let mut m: libc::msghdr = unsafe { std::mem::zeroed() };
         m.msg_iov = iov.as_ptr() as *mut libc::iovec;

@@ -6,11 +6,12 @@
 //! as its address.
 
 use super::signal::{
-    flags, write_signal, write_sigaction_at, write_siginfo_at, write_sigset_at, write_stack_at, value, SIG_HOW,
+    flags, value, write_sigaction_at, write_siginfo_at, write_signal, write_sigset_at,
+    write_stack_at, SIG_HOW,
 };
 use super::{read_struct, Context, Decoder, Ret, Writer};
-use selftrace::info::SyscallInfo;
 use crate::out::Out;
+use selftrace::info::SyscallInfo;
 use selftrace::Sysno;
 
 pub fn decoder(sysno: Sysno) -> Option<Decoder> {
@@ -249,7 +250,8 @@ fn brk(w: &mut Writer, i: &SyscallInfo) {
     w.returns(Ret::Hex);
 }
 
-const MREMAP: &[(u64, &str)] = &[(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
+const MREMAP: &[(u64, &str)] =
+    &[(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
 
 fn mremap(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
@@ -637,7 +639,8 @@ fn clone_args(o: &mut Out, i: &SyscallInfo, addr: u64, size: u64) {
     if selftrace::mem::read(addr, bytes).is_err() {
         return o.hex(addr);
     }
-    let [flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup] = words;
+    let [flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup] =
+        words;
     c.flags = flags;
     o.str("{flags=");
     flags_plain(o, c.flags, CLONE_FLAGS);
@@ -997,7 +1000,8 @@ fn futex_op(o: &mut Out, op: u64) -> Option<u64> {
     Some(cmd)
 }
 
-const FUTEX_OPS: &[&str] = &["FUTEX_OP_SET", "FUTEX_OP_ADD", "FUTEX_OP_OR", "FUTEX_OP_ANDN", "FUTEX_OP_XOR"];
+const FUTEX_OPS: &[&str] =
+    &["FUTEX_OP_SET", "FUTEX_OP_ADD", "FUTEX_OP_OR", "FUTEX_OP_ANDN", "FUTEX_OP_XOR"];
 const FUTEX_CMPS: &[&str] = &[
     "FUTEX_OP_CMP_EQ",
     "FUTEX_OP_CMP_NE",
@@ -1234,7 +1238,8 @@ fn sysinfo(w: &mut Writer, i: &SyscallInfo) {
     });
 }
 
-const RUSAGE_WHO: &[(u64, &str)] = &[(0, "RUSAGE_SELF"), (u32::MAX as u64, "RUSAGE_CHILDREN"), (1, "RUSAGE_THREAD")];
+const RUSAGE_WHO: &[(u64, &str)] =
+    &[(0, "RUSAGE_SELF"), (u32::MAX as u64, "RUSAGE_CHILDREN"), (1, "RUSAGE_THREAD")];
 
 fn getrusage(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
@@ -1341,7 +1346,8 @@ const CAPS: &[&str] = &[
     "CAP_CHECKPOINT_RESTORE",
 ];
 
-const SUID_DUMP: &[(u64, &str)] = &[(0, "SUID_DUMP_DISABLE"), (1, "SUID_DUMP_USER"), (2, "SUID_DUMP_ROOT")];
+const SUID_DUMP: &[(u64, &str)] =
+    &[(0, "SUID_DUMP_DISABLE"), (1, "SUID_DUMP_USER"), (2, "SUID_DUMP_ROOT")];
 
 /// `= 1 (SUID_DUMP_USER)` for PR_GET_DUMPABLE.
 fn ret_dumpable(o: &mut Out, i: &SyscallInfo, _: &Context) {
@@ -1394,7 +1400,16 @@ fn prctl(w: &mut Writer, i: &SyscallInfo) {
         22 => {
             let mode = a[1];
             w.text("arg2", mode, |o| {
-                value(o, mode, &[(0, "SECCOMP_MODE_DISABLED"), (1, "SECCOMP_MODE_STRICT"), (2, "SECCOMP_MODE_FILTER")], "SECCOMP_MODE_???")
+                value(
+                    o,
+                    mode,
+                    &[
+                        (0, "SECCOMP_MODE_DISABLED"),
+                        (1, "SECCOMP_MODE_STRICT"),
+                        (2, "SECCOMP_MODE_FILTER"),
+                    ],
+                    "SECCOMP_MODE_???",
+                )
             });
             if mode == 2 {
                 w.ptr("arg3", a[2]);
@@ -1587,25 +1602,43 @@ mod tests {
             line(Sysno::mmap, &[0, 4096, 1, 0, u64::MAX, u64::MAX], -22),
             "mmap(NULL, 4096, PROT_READ, MAP_FILE, -1, 0xffffffffffffffff) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::mprotect, &[0x7fe63db51000, 4096, 0], 0), "mprotect(0x7fe63db51000, 4096, PROT_NONE) = 0");
+        assert_eq!(
+            line(Sysno::mprotect, &[0x7fe63db51000, 4096, 0], 0),
+            "mprotect(0x7fe63db51000, 4096, PROT_NONE) = 0"
+        );
         assert_eq!(
             line(Sysno::mprotect, &[0x7fe63db51000, 4096, 0x105], -22),
             "mprotect(0x7fe63db51000, 4096, PROT_READ|PROT_EXEC|0x100) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::mprotect, &[0, 4096, 0x10], -22), "mprotect(NULL, 4096, 0x10 /* PROT_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::mprotect, &[0, 4096, 0x10], -22),
+            "mprotect(NULL, 4096, 0x10 /* PROT_??? */) = -1 EINVAL (Invalid argument)"
+        );
         assert_eq!(line(Sysno::brk, &[0], 0x55911d445000), "brk(NULL) = 0x55911d445000");
-        assert_eq!(line(Sysno::munmap, &[0, 0], -22), "munmap(NULL, 0) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::munmap, &[0, 0], -22),
+            "munmap(NULL, 0) = -1 EINVAL (Invalid argument)"
+        );
         assert_eq!(
             line(Sysno::madvise, &[0x7fe63db51000, 8192, 77], -22),
             "madvise(0x7fe63db51000, 8192, 0x4d /* MADV_??? */) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::madvise, &[0x7fe63db51000, 8192, 14], 0), "madvise(0x7fe63db51000, 8192, MADV_HUGEPAGE) = 0");
+        assert_eq!(
+            line(Sysno::madvise, &[0x7fe63db51000, 8192, 14], 0),
+            "madvise(0x7fe63db51000, 8192, MADV_HUGEPAGE) = 0"
+        );
         assert_eq!(
             line(Sysno::mremap, &[0x7fe63db51000, 8192, 16384, 7, 0x10000], -22),
             "mremap(0x7fe63db51000, 8192, 16384, MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP, 0x10000) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::mremap, &[0, 4096, 4096, 0x12, 0x10000], -22), "mremap(NULL, 4096, 4096, MREMAP_FIXED|0x10) = -1 EINVAL (Invalid argument)");
-        assert_eq!(line(Sysno::mremap, &[0, 4096, 4096, 0x40, 0], -22), "mremap(NULL, 4096, 4096, 0x40 /* MREMAP_??? */) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::mremap, &[0, 4096, 4096, 0x12, 0x10000], -22),
+            "mremap(NULL, 4096, 4096, MREMAP_FIXED|0x10) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::mremap, &[0, 4096, 4096, 0x40, 0], -22),
+            "mremap(NULL, 4096, 4096, 0x40 /* MREMAP_??? */) = -1 EINVAL (Invalid argument)"
+        );
     }
 
     fn cstrs<const N: usize>(strs: [&'static [u8]; N]) -> [u64; N] {
@@ -1616,7 +1649,13 @@ mod tests {
     fn exec() {
         // strace 6.1 -s 10, /tmp/st/ex.c.
         let cx = Context { string_limit: 10, fd_paths: false };
-        let argv = cstrs([b"ls\0", b"-l\0", b"a\"b\n\0", b"0123456789012345678901234567890123456789\0", b""]);
+        let argv = cstrs([
+            b"ls\0",
+            b"-l\0",
+            b"a\"b\n\0",
+            b"0123456789012345678901234567890123456789\0",
+            b"",
+        ]);
         let env = cstrs([b"A=1\0", b"B=2\0", b""]);
         let e = addr(&env);
         assert_eq!(
@@ -1677,9 +1716,15 @@ mod tests {
             "wait4(7850, [{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}], WSTOPPED, NULL) = 7850"
         );
         st = 0xffff;
-        assert_eq!(line(Sysno::wait4, &[7850, addr(&st), 8, 0], 7850), "wait4(7850, [{WIFCONTINUED(s)}], WCONTINUED, NULL) = 7850");
+        assert_eq!(
+            line(Sysno::wait4, &[7850, addr(&st), 8, 0], 7850),
+            "wait4(7850, [{WIFCONTINUED(s)}], WCONTINUED, NULL) = 7850"
+        );
         let a = addr(&st);
-        assert_eq!(line(Sysno::wait4, &[7850, a, 1, 0], 0), format!("wait4(7850, {a:#x}, WNOHANG, NULL) = 0"));
+        assert_eq!(
+            line(Sysno::wait4, &[7850, a, 1, 0], 0),
+            format!("wait4(7850, {a:#x}, WNOHANG, NULL) = 0")
+        );
         assert_eq!(
             line(Sysno::wait4, &[7850, a, 0x8000000b, 0], -10),
             format!("wait4(7850, {a:#x}, WNOHANG|WSTOPPED|WCONTINUED|__WCLONE, NULL) = -1 ECHILD (No child processes)")
@@ -1706,7 +1751,10 @@ mod tests {
             "waitid(P_PID, 7851, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=7851, si_uid=0, si_status=3, si_utime=0, si_stime=0}, WEXITED, NULL) = 0"
         );
         let empty = [0u64; 16];
-        assert_eq!(line(Sysno::waitid, &[1, 19107, addr(&empty), 5, 0], 0), "waitid(P_PID, 19107, {}, WNOHANG|WEXITED, NULL) = 0");
+        assert_eq!(
+            line(Sysno::waitid, &[1, 19107, addr(&empty), 5, 0], 0),
+            "waitid(P_PID, 19107, {}, WNOHANG|WEXITED, NULL) = 0"
+        );
         let e = addr(&empty);
         assert_eq!(
             line(Sysno::waitid, &[7, 3, e, 0x10e, 0], -22),
@@ -1725,8 +1773,14 @@ mod tests {
             line(Sysno::clone, &[0x1003d0f00 , 0x1000, 0x2000, 0x3000, 0x4000], 7863),
             "clone(child_stack=0x1000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID|0x100000000, parent_tid=0x2000, tls=0x4000, child_tidptr=0x3000) = 7863"
         );
-        assert_eq!(line(Sysno::clone, &[0xff, 0x1000, 8, 16, 24], 19108), "clone(child_stack=0x1000, flags=255) = 19108");
-        assert_eq!(line(Sysno::clone, &[0, 0x1000, 8, 16, 24], 19109), "clone(child_stack=0x1000, flags=0) = 19109");
+        assert_eq!(
+            line(Sysno::clone, &[0xff, 0x1000, 8, 16, 24], 19108),
+            "clone(child_stack=0x1000, flags=255) = 19108"
+        );
+        assert_eq!(
+            line(Sysno::clone, &[0, 0x1000, 8, 16, 24], 19109),
+            "clone(child_stack=0x1000, flags=0) = 19109"
+        );
         assert_eq!(
             line(Sysno::clone, &[0x10000000 | 17, 0, 0, 0, 0], 7861),
             "clone(child_stack=NULL, flags=CLONE_NEWUSER|SIGCHLD) = 7861"
@@ -1774,8 +1828,14 @@ mod tests {
             line(Sysno::clone3, &[addr(&ca), 64], -22),
             "clone3({flags=CLONE_NEWNS|CLONE_SETTLS|CLONE_CLEAR_SIGHAND|CLONE_INTO_CGROUP|0x800000000, exit_signal=77, stack=0x1000, stack_size=0x2000, tls=0x3000}, 64) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::clone3, &[0, 88], -14), "clone3(NULL, 88) = -1 EFAULT (Bad address)");
-        assert_eq!(line(Sysno::clone3, &[BAD, 88], -14), "clone3(0x8, 88) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::clone3, &[0, 88], -14),
+            "clone3(NULL, 88) = -1 EFAULT (Bad address)"
+        );
+        assert_eq!(
+            line(Sysno::clone3, &[BAD, 88], -14),
+            "clone3(0x8, 88) = -1 EFAULT (Bad address)"
+        );
         assert_eq!(line(Sysno::vfork, &[], 7852), "vfork() = 7852");
     }
 
@@ -1790,18 +1850,36 @@ mod tests {
     #[test]
     fn signals() {
         // strace 6.1, /tmp/st/sig.c and sig2.c.
-        assert_eq!(line(Sysno::kill, &[99999, 35], -3), "kill(99999, SIGRT_3) = -1 ESRCH (No such process)");
-        assert_eq!(line(Sysno::kill, &[99999, 65], -3), "kill(99999, 65) = -1 ESRCH (No such process)");
-        assert_eq!(line(Sysno::kill, &[99999, 0x100000001], -3), "kill(99999, SIGHUP) = -1 ESRCH (No such process)");
+        assert_eq!(
+            line(Sysno::kill, &[99999, 35], -3),
+            "kill(99999, SIGRT_3) = -1 ESRCH (No such process)"
+        );
+        assert_eq!(
+            line(Sysno::kill, &[99999, 65], -3),
+            "kill(99999, 65) = -1 ESRCH (No such process)"
+        );
+        assert_eq!(
+            line(Sysno::kill, &[99999, 0x100000001], -3),
+            "kill(99999, SIGHUP) = -1 ESRCH (No such process)"
+        );
         assert_eq!(line(Sysno::kill, &[0, 0], 0), "kill(0, 0) = 0");
-        assert_eq!(line(Sysno::tgkill, &[20591, 20591, 12], 0), "tgkill(20591, 20591, SIGUSR2) = 0");
-        let act = Ksa { h: 0x5633fde3e159, flags: 0x04000000 | 0x10000000, restorer: 0x1234, mask: 0 };
+        assert_eq!(
+            line(Sysno::tgkill, &[20591, 20591, 12], 0),
+            "tgkill(20591, 20591, SIGUSR2) = 0"
+        );
+        let act =
+            Ksa { h: 0x5633fde3e159, flags: 0x04000000 | 0x10000000, restorer: 0x1234, mask: 0 };
         let old = Ksa { h: 0, flags: 0, restorer: 0, mask: 0 };
         assert_eq!(
             line(Sysno::rt_sigaction, &[2, addr(&act), addr(&old), 8], 0),
             "rt_sigaction(SIGINT, {sa_handler=0x5633fde3e159, sa_mask=[], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x1234}, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0"
         );
-        let act = Ksa { h: 0, flags: 0x08000000 | 0x40000000 | 0x80000000 | 7 | 0x10c00, restorer: 0, mask: !0 };
+        let act = Ksa {
+            h: 0,
+            flags: 0x08000000 | 0x40000000 | 0x80000000 | 7 | 0x10c00,
+            restorer: 0,
+            mask: !0,
+        };
         assert_eq!(
             line(Sysno::rt_sigaction, &[10, addr(&act), 0, 8], 0),
             "rt_sigaction(SIGUSR1, {sa_handler=SIG_DFL, sa_mask=~[], sa_flags=SA_ONSTACK|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|SA_NOCLDWAIT|0x10c00}, NULL, 8) = 0"
@@ -1812,26 +1890,47 @@ mod tests {
             line(Sysno::rt_sigaction, &[9, addr(&act), o, 8], -22),
             format!("rt_sigaction(SIGKILL, {{sa_handler=SIG_IGN, sa_mask=~[KILL STOP], sa_flags=SA_RESETHAND}}, {o:#x}, 8) = -1 EINVAL (Invalid argument)")
         );
-        assert_eq!(line(Sysno::rt_sigaction, &[10, 8, 16, 8], -14), "rt_sigaction(SIGUSR1, 0x8, 0x10, 8) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::rt_sigaction, &[10, 8, 16, 8], -14),
+            "rt_sigaction(SIGUSR1, 0x8, 0x10, 8) = -1 EFAULT (Bad address)"
+        );
         let set: u64 = 1 << 16;
         let oset: u64 = 0;
-        assert_eq!(line(Sysno::rt_sigprocmask, &[0, addr(&set), addr(&oset), 8], 0), "rt_sigprocmask(SIG_BLOCK, [CHLD], [], 8) = 0");
+        assert_eq!(
+            line(Sysno::rt_sigprocmask, &[0, addr(&set), addr(&oset), 8], 0),
+            "rt_sigprocmask(SIG_BLOCK, [CHLD], [], 8) = 0"
+        );
         let (s, os) = (addr(&set), addr(&oset));
         assert_eq!(
             line(Sysno::rt_sigprocmask, &[0, s, os, 16], -22),
-            format!("rt_sigprocmask(SIG_BLOCK, {s:#x}, {os:#x}, 16) = -1 EINVAL (Invalid argument)")
+            format!(
+                "rt_sigprocmask(SIG_BLOCK, {s:#x}, {os:#x}, 16) = -1 EINVAL (Invalid argument)"
+            )
         );
-        assert_eq!(line(Sysno::rt_sigprocmask, &[5, addr(&oset), 0, 8], -22), "rt_sigprocmask(0x5 /* SIG_??? */, [], NULL, 8) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::rt_sigprocmask, &[5, addr(&oset), 0, 8], -22),
+            "rt_sigprocmask(0x5 /* SIG_??? */, [], NULL, 8) = -1 EINVAL (Invalid argument)"
+        );
         assert_eq!(line(Sysno::rt_sigpending, &[addr(&oset), 8], 0), "rt_sigpending([], 8) = 0");
-        assert_eq!(line(Sysno::rt_sigpending, &[8, 8], -14), "rt_sigpending(0x8, 8) = -1 EFAULT (Bad address)");
-        assert_eq!(line(Sysno::rt_sigsuspend, &[s, 7], -22), format!("rt_sigsuspend({s:#x}, 7) = -1 EINVAL (Invalid argument)"));
+        assert_eq!(
+            line(Sysno::rt_sigpending, &[8, 8], -14),
+            "rt_sigpending(0x8, 8) = -1 EFAULT (Bad address)"
+        );
+        assert_eq!(
+            line(Sysno::rt_sigsuspend, &[s, 7], -22),
+            format!("rt_sigsuspend({s:#x}, 7) = -1 EINVAL (Invalid argument)")
+        );
         let ss = libc::stack_t { ss_sp: 0x1000 as *mut libc::c_void, ss_flags: 0, ss_size: 8192 };
         let oss = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: 2, ss_size: 0 };
         assert_eq!(
             line(Sysno::sigaltstack, &[addr(&ss), addr(&oss)], 0),
             "sigaltstack({ss_sp=0x1000, ss_flags=0, ss_size=8192}, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}) = 0"
         );
-        let ss2 = libc::stack_t { ss_sp: 0x1000 as *mut libc::c_void, ss_flags: 1 | (1 << 31) | 0x10, ss_size: 8192 };
+        let ss2 = libc::stack_t {
+            ss_sp: 0x1000 as *mut libc::c_void,
+            ss_flags: 1 | (1 << 31) | 0x10,
+            ss_size: 8192,
+        };
         assert_eq!(
             line(Sysno::sigaltstack, &[addr(&ss2), 8], -22),
             "sigaltstack({ss_sp=0x1000, ss_flags=SS_ONSTACK|SS_AUTODISARM|0x10, ss_size=8192}, 0x8) = -1 EINVAL (Invalid argument)"
@@ -1870,11 +1969,19 @@ mod tests {
         let oa = addr(&o);
         assert_eq!(
             line(Sysno::prlimit64, &[1, 99, 0, oa], -22),
-            format!("prlimit64(1, 0x63 /* RLIMIT_??? */, NULL, {oa:#x}) = -1 EINVAL (Invalid argument)")
+            format!(
+                "prlimit64(1, 0x63 /* RLIMIT_??? */, NULL, {oa:#x}) = -1 EINVAL (Invalid argument)"
+            )
         );
-        assert_eq!(line(Sysno::getrlimit, &[4, addr(&Rlimit { cur: 0, max: u64::MAX })], 0), "getrlimit(RLIMIT_CORE, {rlim_cur=0, rlim_max=RLIM64_INFINITY}) = 0");
+        assert_eq!(
+            line(Sysno::getrlimit, &[4, addr(&Rlimit { cur: 0, max: u64::MAX })], 0),
+            "getrlimit(RLIMIT_CORE, {rlim_cur=0, rlim_max=RLIM64_INFINITY}) = 0"
+        );
         let rnd = [0x29u8, 0x1e, 0xe8, 0x37, 0x11, 0xdb, 0x50, 0x02];
-        assert_eq!(line(Sysno::getrandom, &[addr(&rnd), 8, 1], 8), r#"getrandom("\x29\x1e\xe8\x37\x11\xdb\x50\x02", 8, GRND_NONBLOCK) = 8"#);
+        assert_eq!(
+            line(Sysno::getrandom, &[addr(&rnd), 8, 1], 8),
+            r#"getrandom("\x29\x1e\xe8\x37\x11\xdb\x50\x02", 8, GRND_NONBLOCK) = 8"#
+        );
         let big = [0xabu8; 40];
         assert_eq!(
             line(Sysno::getrandom, &[addr(&big), 40, 0], 40),
@@ -1888,7 +1995,10 @@ mod tests {
         let f: i32 = 0;
         let fa = addr(&f);
         let ts = libc::timespec { tv_sec: 0, tv_nsec: 1 };
-        assert_eq!(line(Sysno::futex, &[fa, 129, 1, 0, 0, 0], 0), format!("futex({fa:#x}, FUTEX_WAKE_PRIVATE, 1) = 0"));
+        assert_eq!(
+            line(Sysno::futex, &[fa, 129, 1, 0, 0, 0], 0),
+            format!("futex({fa:#x}, FUTEX_WAKE_PRIVATE, 1) = 0")
+        );
         assert_eq!(
             line(Sysno::futex, &[fa, 128, 1, 0, 0, 0], -11),
             format!("futex({fa:#x}, FUTEX_WAIT_PRIVATE, 1, NULL) = -1 EAGAIN (Resource temporarily unavailable)")
@@ -1897,15 +2007,30 @@ mod tests {
             line(Sysno::futex, &[fa, 0x189, 0, addr(&ts), 0, 0xffffffff], -110),
             format!("futex({fa:#x}, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, {{tv_sec=0, tv_nsec=1}}, FUTEX_BITSET_MATCH_ANY) = -1 ETIMEDOUT (Connection timed out)")
         );
-        assert_eq!(line(Sysno::futex, &[fa, 10, 1, 0, 0, 5], 0), format!("futex({fa:#x}, FUTEX_WAKE_BITSET, 1, 0x5) = 0"));
-        assert_eq!(line(Sysno::futex, &[fa, 131, 1, 2, fa, 0], 0), format!("futex({fa:#x}, FUTEX_REQUEUE_PRIVATE, 1, 2, {fa:#x}) = 0"));
-        assert_eq!(line(Sysno::futex, &[fa, 132, 1, 2, fa, 0], 0), format!("futex({fa:#x}, FUTEX_CMP_REQUEUE_PRIVATE, 1, 2, {fa:#x}, 0) = 0"));
+        assert_eq!(
+            line(Sysno::futex, &[fa, 10, 1, 0, 0, 5], 0),
+            format!("futex({fa:#x}, FUTEX_WAKE_BITSET, 1, 0x5) = 0")
+        );
+        assert_eq!(
+            line(Sysno::futex, &[fa, 131, 1, 2, fa, 0], 0),
+            format!("futex({fa:#x}, FUTEX_REQUEUE_PRIVATE, 1, 2, {fa:#x}) = 0")
+        );
+        assert_eq!(
+            line(Sysno::futex, &[fa, 132, 1, 2, fa, 0], 0),
+            format!("futex({fa:#x}, FUTEX_CMP_REQUEUE_PRIVATE, 1, 2, {fa:#x}, 0) = 0")
+        );
         assert_eq!(
             line(Sysno::futex, &[fa, 133, 1, 2, fa, 0x04000001], 0),
             format!("futex({fa:#x}, FUTEX_WAKE_OP_PRIVATE, 1, 2, {fa:#x}, FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_GT<<24|0x1) = 0")
         );
-        assert_eq!(line(Sysno::futex, &[fa, 134, 0, 0, 0, 0], 0), format!("futex({fa:#x}, FUTEX_LOCK_PI_PRIVATE, NULL) = 0"));
-        assert_eq!(line(Sysno::futex, &[fa, 135, 0, 0, 0, 0], 0), format!("futex({fa:#x}, FUTEX_UNLOCK_PI_PRIVATE) = 0"));
+        assert_eq!(
+            line(Sysno::futex, &[fa, 134, 0, 0, 0, 0], 0),
+            format!("futex({fa:#x}, FUTEX_LOCK_PI_PRIVATE, NULL) = 0")
+        );
+        assert_eq!(
+            line(Sysno::futex, &[fa, 135, 0, 0, 0, 0], 0),
+            format!("futex({fa:#x}, FUTEX_UNLOCK_PI_PRIVATE) = 0")
+        );
         assert_eq!(
             line(Sysno::futex, &[fa, 99, 0, 0, 0, 0], -38),
             format!("futex({fa:#x}, 0x63 /* FUTEX_??? */, 0, NULL, NULL, 0) = -1 ENOSYS (Function not implemented)")
@@ -1918,8 +2043,14 @@ mod tests {
         let ts = libc::timespec { tv_sec: 0, tv_nsec: 1000 };
         let rem = ts;
         let r = addr(&rem);
-        assert_eq!(line(Sysno::nanosleep, &[addr(&ts), r], 0), format!("nanosleep({{tv_sec=0, tv_nsec=1000}}, {r:#x}) = 0"));
-        assert_eq!(line(Sysno::nanosleep, &[8, 0], -14), "nanosleep(0x8, NULL) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::nanosleep, &[addr(&ts), r], 0),
+            format!("nanosleep({{tv_sec=0, tv_nsec=1000}}, {r:#x}) = 0")
+        );
+        assert_eq!(
+            line(Sysno::nanosleep, &[8, 0], -14),
+            "nanosleep(0x8, NULL) = -1 EFAULT (Bad address)"
+        );
         let neg = libc::timespec { tv_sec: 0, tv_nsec: -1 };
         assert_eq!(
             line(Sysno::nanosleep, &[addr(&neg), 0], -22),
@@ -1938,8 +2069,14 @@ mod tests {
             "clock_nanosleep(0x63 /* CLOCK_??? */, 0x2 /* TIMER_??? */, {tv_sec=0, tv_nsec=1000}, NULL) = -1 EINVAL (Invalid argument)"
         );
         let now = libc::timespec { tv_sec: 1795443536, tv_nsec: 707555909 };
-        assert_eq!(line(Sysno::clock_gettime, &[0, addr(&now)], 0), "clock_gettime(CLOCK_REALTIME, {tv_sec=1795443536, tv_nsec=707555909}) = 0");
-        assert_eq!(line(Sysno::clock_gettime, &[7, 8], -14), "clock_gettime(CLOCK_BOOTTIME, 0x8) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::clock_gettime, &[0, addr(&now)], 0),
+            "clock_gettime(CLOCK_REALTIME, {tv_sec=1795443536, tv_nsec=707555909}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::clock_gettime, &[7, 8], -14),
+            "clock_gettime(CLOCK_BOOTTIME, 0x8) = -1 EFAULT (Bad address)"
+        );
         assert_eq!(
             line(Sysno::clock_gettime, &[(-2i64) as u64, addr(&now)], 0),
             "clock_gettime(0xfffffffe /* CLOCK_??? */, {tv_sec=1795443536, tv_nsec=707555909}) = 0"
@@ -1958,7 +2095,10 @@ mod tests {
         for (d, s) in u.nodename.iter_mut().zip(b"vm") {
             *d = *s as libc::c_char;
         }
-        assert_eq!(line(Sysno::uname, &[addr(&u)], 0), "uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0");
+        assert_eq!(
+            line(Sysno::uname, &[addr(&u)], 0),
+            "uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0"
+        );
         assert_eq!(line(Sysno::uname, &[8], -14), "uname(0x8) = -1 EFAULT (Bad address)");
         let mut s: libc::sysinfo = unsafe { std::mem::zeroed() };
         s.uptime = 5922;
@@ -1984,7 +2124,10 @@ mod tests {
             "getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=853}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0"
         );
         let ra = addr(&ru);
-        assert_eq!(line(Sysno::getrusage, &[5, ra], -22), format!("getrusage(0x5 /* RUSAGE_??? */, {ra:#x}) = -1 EINVAL (Invalid argument)"));
+        assert_eq!(
+            line(Sysno::getrusage, &[5, ra], -22),
+            format!("getrusage(0x5 /* RUSAGE_??? */, {ra:#x}) = -1 EINVAL (Invalid argument)")
+        );
     }
 
     #[test]
@@ -1995,31 +2138,76 @@ mod tests {
         assert_eq!(line(Sysno::prctl, &[16, addr(&name)], 0), "prctl(PR_GET_NAME, \"hello\") = 0");
         assert_eq!(line(Sysno::prctl, &[1, 9], 0), "prctl(PR_SET_PDEATHSIG, SIGKILL) = 0");
         let sig: i32 = 9;
-        assert_eq!(line(Sysno::prctl, &[2, addr(&sig)], 0), "prctl(PR_GET_PDEATHSIG, [SIGKILL]) = 0");
-        assert_eq!(line(Sysno::prctl, &[38, 1, 0, 0, 0], 0), "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0");
+        assert_eq!(
+            line(Sysno::prctl, &[2, addr(&sig)], 0),
+            "prctl(PR_GET_PDEATHSIG, [SIGKILL]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[38, 1, 0, 0, 0], 0),
+            "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0"
+        );
         assert_eq!(line(Sysno::prctl, &[4, 1], 0), "prctl(PR_SET_DUMPABLE, SUID_DUMP_USER) = 0");
         assert_eq!(line(Sysno::prctl, &[3], 1), "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
         assert_eq!(line(Sysno::prctl, &[23, 1], 1), "prctl(PR_CAPBSET_READ, CAP_DAC_OVERRIDE) = 1");
-        assert_eq!(line(Sysno::prctl, &[999, 1, 2, 3, 4], -22), "prctl(0x3e7 /* PR_??? */, 0x1, 0x2, 0x3, 0x4) = -1 EINVAL (Invalid argument)");
-        assert_eq!(line(Sysno::prctl, &[22, 2, 0], -14), "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::prctl, &[999, 1, 2, 3, 4], -22),
+            "prctl(0x3e7 /* PR_??? */, 0x1, 0x2, 0x3, 0x4) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[22, 2, 0], -14),
+            "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL) = -1 EFAULT (Bad address)"
+        );
         assert_eq!(line(Sysno::prctl, &[29, 50000], 0), "prctl(PR_SET_TIMERSLACK, 50000) = 0");
         let fs: u64 = 0x7f53eaf47740;
-        assert_eq!(line(Sysno::arch_prctl, &[0x1003, addr(&fs)], 0), "arch_prctl(ARCH_GET_FS, [0x7f53eaf47740]) = 0");
-        assert_eq!(line(Sysno::arch_prctl, &[0x1002, fs], 0), "arch_prctl(ARCH_SET_FS, 0x7f53eaf47740) = 0");
-        assert_eq!(line(Sysno::arch_prctl, &[0x9999, 0], -22), "arch_prctl(0x9999 /* ARCH_??? */, 0) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1003, addr(&fs)], 0),
+            "arch_prctl(ARCH_GET_FS, [0x7f53eaf47740]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1002, fs], 0),
+            "arch_prctl(ARCH_SET_FS, 0x7f53eaf47740) = 0"
+        );
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x9999, 0], -22),
+            "arch_prctl(0x9999 /* ARCH_??? */, 0) = -1 EINVAL (Invalid argument)"
+        );
         let zero: u64 = 0;
-        assert_eq!(line(Sysno::arch_prctl, &[0x1004, addr(&zero)], 0), "arch_prctl(ARCH_GET_GS, [NULL]) = 0");
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1004, addr(&zero)], 0),
+            "arch_prctl(ARCH_GET_GS, [NULL]) = 0"
+        );
         assert_eq!(line(Sysno::arch_prctl, &[0x1011, 0], 1), "arch_prctl(ARCH_GET_CPUID) = 1");
-        assert_eq!(line(Sysno::arch_prctl, &[0x1012, 1], -19), "arch_prctl(ARCH_SET_CPUID, 0x1) = -1 ENODEV (No such device)");
-        assert_eq!(line(Sysno::set_tid_address, &[0x7fff1099042c], 21098), "set_tid_address(0x7fff1099042c) = 21098");
-        assert_eq!(line(Sysno::set_robust_list, &[0x1000, 24], 0), "set_robust_list(0x1000, 24) = 0");
-        assert_eq!(line(Sysno::rseq, &[0x1000, 32, 0, 0x53053053], -22), "rseq(0x1000, 0x20, 0, 0x53053053) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1012, 1], -19),
+            "arch_prctl(ARCH_SET_CPUID, 0x1) = -1 ENODEV (No such device)"
+        );
+        assert_eq!(
+            line(Sysno::set_tid_address, &[0x7fff1099042c], 21098),
+            "set_tid_address(0x7fff1099042c) = 21098"
+        );
+        assert_eq!(
+            line(Sysno::set_robust_list, &[0x1000, 24], 0),
+            "set_robust_list(0x1000, 24) = 0"
+        );
+        assert_eq!(
+            line(Sysno::rseq, &[0x1000, 32, 0, 0x53053053], -22),
+            "rseq(0x1000, 0x20, 0, 0x53053053) = -1 EINVAL (Invalid argument)"
+        );
         let cpus = [3u8; 128];
-        assert_eq!(line(Sysno::sched_getaffinity, &[0, 128, addr(&cpus)], 8), "sched_getaffinity(0, 128, [0 1 8 9 16 17 24 25 32 33 40 41 48 49 56 57]) = 8");
+        assert_eq!(
+            line(Sysno::sched_getaffinity, &[0, 128, addr(&cpus)], 8),
+            "sched_getaffinity(0, 128, [0 1 8 9 16 17 24 25 32 33 40 41 48 49 56 57]) = 8"
+        );
         let one = [3u8, 0, 0, 0, 0, 0, 0, 0];
-        assert_eq!(line(Sysno::sched_getaffinity, &[0, 8, addr(&one)], 8), "sched_getaffinity(0, 8, [0 1]) = 8");
+        assert_eq!(
+            line(Sysno::sched_getaffinity, &[0, 8, addr(&one)], 8),
+            "sched_getaffinity(0, 8, [0 1]) = 8"
+        );
         let ca = addr(&one);
-        assert_eq!(line(Sysno::sched_getaffinity, &[0, 3, ca], -22), format!("sched_getaffinity(0, 3, {ca:#x}) = -1 EINVAL (Invalid argument)"));
+        assert_eq!(
+            line(Sysno::sched_getaffinity, &[0, 3, ca], -22),
+            format!("sched_getaffinity(0, 3, {ca:#x}) = -1 EINVAL (Invalid argument)")
+        );
         assert_eq!(line(Sysno::sched_yield, &[], 0), "sched_yield() = 0");
     }
 
@@ -2028,11 +2216,17 @@ mod tests {
         // strace 6.1, /tmp/st/tm.c.
         assert_eq!(line(Sysno::getpid, &[], 21098), "getpid() = 21098");
         assert_eq!(line(Sysno::getpgrp, &[], 21093), "getpgrp() = 21093");
-        assert_eq!(line(Sysno::setuid, &[0xffffffff], -22), "setuid(-1) = -1 EINVAL (Invalid argument)");
+        assert_eq!(
+            line(Sysno::setuid, &[0xffffffff], -22),
+            "setuid(-1) = -1 EINVAL (Invalid argument)"
+        );
         assert_eq!(line(Sysno::setreuid, &[0xffffffff, 0], 0), "setreuid(-1, 0) = 0");
         assert_eq!(line(Sysno::setresuid, &[0xffffffff, 0, 1], 0), "setresuid(-1, 0, 1) = 0");
         let (a, b, c) = (0u32, 0u32, 1u32);
-        assert_eq!(line(Sysno::getresuid, &[addr(&a), addr(&b), addr(&c)], 0), "getresuid([0], [0], [1]) = 0");
+        assert_eq!(
+            line(Sysno::getresuid, &[addr(&a), addr(&b), addr(&c)], 0),
+            "getresuid([0], [0], [1]) = 0"
+        );
         assert_eq!(line(Sysno::setpgid, &[0, 0], 0), "setpgid(0, 0) = 0");
         assert_eq!(line(Sysno::setsid, &[], -1), "setsid() = -1 EPERM (Operation not permitted)");
         assert_eq!(line(Sysno::getsid, &[0], 3515), "getsid(0) = 3515");

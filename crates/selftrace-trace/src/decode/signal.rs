@@ -7,19 +7,47 @@ use crate::decode::read_struct;
 use crate::out::Out;
 
 const NAMES: [&str; 31] = [
-    "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
-    "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-    "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+    "SIGHUP",
+    "SIGINT",
+    "SIGQUIT",
+    "SIGILL",
+    "SIGTRAP",
+    "SIGABRT",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGKILL",
+    "SIGUSR1",
+    "SIGSEGV",
+    "SIGUSR2",
+    "SIGPIPE",
+    "SIGALRM",
+    "SIGTERM",
+    "SIGSTKFLT",
+    "SIGCHLD",
+    "SIGCONT",
+    "SIGSTOP",
+    "SIGTSTP",
+    "SIGTTIN",
+    "SIGTTOU",
+    "SIGURG",
+    "SIGXCPU",
+    "SIGXFSZ",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGWINCH",
+    "SIGIO",
+    "SIGPWR",
     "SIGSYS",
 ];
 
 /// Real-time signals 32..=64: strace counts them from the kernel's
 /// SIGRTMIN (32), not from the C library's.
 const RT_NAMES: [&str; 33] = [
-    "SIGRTMIN", "SIGRT_1", "SIGRT_2", "SIGRT_3", "SIGRT_4", "SIGRT_5", "SIGRT_6", "SIGRT_7", "SIGRT_8", "SIGRT_9",
-    "SIGRT_10", "SIGRT_11", "SIGRT_12", "SIGRT_13", "SIGRT_14", "SIGRT_15", "SIGRT_16", "SIGRT_17", "SIGRT_18",
-    "SIGRT_19", "SIGRT_20", "SIGRT_21", "SIGRT_22", "SIGRT_23", "SIGRT_24", "SIGRT_25", "SIGRT_26", "SIGRT_27",
-    "SIGRT_28", "SIGRT_29", "SIGRT_30", "SIGRT_31", "SIGRT_32",
+    "SIGRTMIN", "SIGRT_1", "SIGRT_2", "SIGRT_3", "SIGRT_4", "SIGRT_5", "SIGRT_6", "SIGRT_7",
+    "SIGRT_8", "SIGRT_9", "SIGRT_10", "SIGRT_11", "SIGRT_12", "SIGRT_13", "SIGRT_14", "SIGRT_15",
+    "SIGRT_16", "SIGRT_17", "SIGRT_18", "SIGRT_19", "SIGRT_20", "SIGRT_21", "SIGRT_22", "SIGRT_23",
+    "SIGRT_24", "SIGRT_25", "SIGRT_26", "SIGRT_27", "SIGRT_28", "SIGRT_29", "SIGRT_30", "SIGRT_31",
+    "SIGRT_32",
 ];
 
 /// `SIGCHLD` for 17, as strace names signals; `SIGRTMIN` for 32 and
@@ -148,7 +176,8 @@ pub const SIG_HOW: &[(u64, &str)] = &[
 ];
 
 /// `ss_flags` of `stack_t`.
-const SS_FLAGS: &[(u64, &str)] = &[(1, "SS_ONSTACK"), (2, "SS_DISABLE"), (1 << 31, "SS_AUTODISARM")];
+const SS_FLAGS: &[(u64, &str)] =
+    &[(1, "SS_ONSTACK"), (2, "SS_DISABLE"), (1 << 31, "SS_AUTODISARM")];
 
 /// `{ss_sp=..., ss_flags=..., ss_size=...}` read from `addr`.
 pub fn write_stack_at(out: &mut Out, addr: u64) {
@@ -199,13 +228,48 @@ const SI_CODES: &[(i32, &str)] = &[
     (-60, "SI_ASYNCNL"),
 ];
 
-const CLD_CODES: &[&str] = &["CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"];
-const SEGV_CODES: &[&str] = &["SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR", "SEGV_ACCADI", "SEGV_ADIDERR", "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR"];
-const BUS_CODES: &[&str] = &["BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO"];
-const ILL_CODES: &[&str] = &["ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK", "ILL_BADIADDR"];
-const FPE_CODES: &[&str] = &["FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB", "FPE_FLTUNK", "FPE_CONDTRAP"];
-const TRAP_CODES: &[&str] = &["TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF"];
-const POLL_CODES: &[&str] = &["POLL_IN", "POLL_OUT", "POLL_MSG", "POLL_ERR", "POLL_PRI", "POLL_HUP"];
+const CLD_CODES: &[&str] =
+    &["CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"];
+const SEGV_CODES: &[&str] = &[
+    "SEGV_MAPERR",
+    "SEGV_ACCERR",
+    "SEGV_BNDERR",
+    "SEGV_PKUERR",
+    "SEGV_ACCADI",
+    "SEGV_ADIDERR",
+    "SEGV_ADIPERR",
+    "SEGV_MTEAERR",
+    "SEGV_MTESERR",
+];
+const BUS_CODES: &[&str] =
+    &["BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO"];
+const ILL_CODES: &[&str] = &[
+    "ILL_ILLOPC",
+    "ILL_ILLOPN",
+    "ILL_ILLADR",
+    "ILL_ILLTRP",
+    "ILL_PRVOPC",
+    "ILL_PRVREG",
+    "ILL_COPROC",
+    "ILL_BADSTK",
+    "ILL_BADIADDR",
+];
+const FPE_CODES: &[&str] = &[
+    "FPE_INTDIV",
+    "FPE_INTOVF",
+    "FPE_FLTDIV",
+    "FPE_FLTOVF",
+    "FPE_FLTUND",
+    "FPE_FLTRES",
+    "FPE_FLTINV",
+    "FPE_FLTSUB",
+    "FPE_FLTUNK",
+    "FPE_CONDTRAP",
+];
+const TRAP_CODES: &[&str] =
+    &["TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF"];
+const POLL_CODES: &[&str] =
+    &["POLL_IN", "POLL_OUT", "POLL_MSG", "POLL_ERR", "POLL_PRI", "POLL_HUP"];
 const SYS_CODES: &[&str] = &["SYS_SECCOMP", "SYS_USER_DISPATCH"];
 
 /// Raw view of the fields of `siginfo_t` strace shows, by offset.
@@ -370,8 +434,8 @@ fn sigval(out: &mut Out, si: &RawSiginfo) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use selftrace::info::{Abi, SyscallInfo};
     use crate::decode::{render, write_return, Context};
+    use selftrace::info::{Abi, SyscallInfo};
 
     /// `name(args) = ret` for a finished x86_64 call, as the tracer prints
     /// it (without strace's column padding).
@@ -431,7 +495,10 @@ pub(crate) mod tests {
         assert_eq!(text(|o| write_sigset(o, !0)), "~[]");
         assert_eq!(text(|o| write_sigset(o, 1 << 16)), "[CHLD]");
         assert_eq!(text(|o| write_sigset(o, !((1 << 8) | (1 << 18)))), "~[KILL STOP]");
-        assert_eq!(text(|o| write_sigset(o, (1 << 1) | (1 << 16) | (1 << 31) | (1 << 32) | (1 << 63))), "[INT CHLD RTMIN RT_1 RT_32]");
+        assert_eq!(
+            text(|o| write_sigset(o, (1 << 1) | (1 << 16) | (1 << 31) | (1 << 32) | (1 << 63))),
+            "[INT CHLD RTMIN RT_1 RT_32]"
+        );
         // 41 signals are listed, 42 inverted.
         assert!(text(|o| write_sigset(o, (1 << 41) - 1)).starts_with("[HUP INT"));
         assert_eq!(text(|o| write_sigset(o, (1 << 42) - 1)), "~[RT_11 RT_12 RT_13 RT_14 RT_15 RT_16 RT_17 RT_18 RT_19 RT_20 RT_21 RT_22 RT_23 RT_24 RT_25 RT_26 RT_27 RT_28 RT_29 RT_30 RT_31 RT_32]");
@@ -455,13 +522,22 @@ pub(crate) mod tests {
         raw.code = libc::SI_QUEUE;
         raw.words[0] = 20218;
         raw.words[1] = 5;
-        assert_eq!(text(|o| siginfo(o, &raw)), "{si_signo=SIGUSR2, si_code=SI_QUEUE, si_pid=20218, si_uid=0, si_int=5, si_ptr=0x5}");
+        assert_eq!(
+            text(|o| siginfo(o, &raw)),
+            "{si_signo=SIGUSR2, si_code=SI_QUEUE, si_pid=20218, si_uid=0, si_int=5, si_ptr=0x5}"
+        );
         raw.code = libc::SI_TKILL;
-        assert_eq!(text(|o| siginfo(o, &raw)), "{si_signo=SIGUSR2, si_code=SI_TKILL, si_pid=20218, si_uid=0}");
+        assert_eq!(
+            text(|o| siginfo(o, &raw)),
+            "{si_signo=SIGUSR2, si_code=SI_TKILL, si_pid=20218, si_uid=0}"
+        );
         raw.signo = libc::SIGSEGV;
         raw.code = 1;
         raw.words[0] = 0;
-        assert_eq!(text(|o| siginfo(o, &raw)), "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}");
+        assert_eq!(
+            text(|o| siginfo(o, &raw)),
+            "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}"
+        );
         raw.signo = 0;
         assert_eq!(text(|o| siginfo(o, &raw)), "{}");
         assert_eq!(text(|o| write_siginfo_at(o, BAD)), "0x8");

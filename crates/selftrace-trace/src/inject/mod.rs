@@ -26,9 +26,9 @@ use selftrace::thread::ThreadLocal;
 pub use glob::Glob;
 pub use rule::{Effect, Rewrite, Rule, When};
 
+use crate::select::Selection;
 use selftrace::hook::{Action, Hook};
 use selftrace::info::SyscallInfo;
-use crate::select::Selection;
 
 /// What happened to the current call, for the tracer's `(INJECTED)` and
 /// `(DELAYED)` marks.
@@ -108,7 +108,9 @@ impl Injector {
         if !self.rewrites.is_empty() {
             for nr in 0..selftrace::info::TABLE_SIZE as u64 {
                 let probe = SyscallInfo::entry(selftrace::Abi::X86_64, nr, [0; 6]);
-                if let (false, Some(s)) = (paths::path_args(&probe).is_empty(), selftrace::Sysno::new(nr as usize)) {
+                if let (false, Some(s)) =
+                    (paths::path_args(&probe).is_empty(), selftrace::Sysno::new(nr as usize))
+                {
                     set.insert(s);
                 }
             }
@@ -125,7 +127,10 @@ impl Injector {
 
     /// Build an injector from rule texts (`inject=`, `fault=`, `deny=`,
     /// `rewrite=path:`), as given to `-e` or `SELFTRACE_INJECT`.
-    pub fn parse<'a>(texts: impl IntoIterator<Item = &'a str>, seed: u64) -> Result<Injector, String> {
+    pub fn parse<'a>(
+        texts: impl IntoIterator<Item = &'a str>,
+        seed: u64,
+    ) -> Result<Injector, String> {
         let mut inj = Injector::new().seed(seed);
         for t in texts {
             inj = if t.starts_with("rewrite=") {
@@ -213,7 +218,9 @@ fn mix(mut z: u64) -> u64 {
 fn sleep(d: Duration) {
     let ts = libc::timespec { tv_sec: d.as_secs() as i64, tv_nsec: d.subsec_nanos() as i64 };
     // SAFETY: nanosleep reads the timespec; the remainder pointer is NULL.
-    let _ = unsafe { selftrace::raw::syscall(selftrace::Sysno::nanosleep, &[&ts as *const _ as u64, 0]) };
+    let _ = unsafe {
+        selftrace::raw::syscall(selftrace::Sysno::nanosleep, &[&ts as *const _ as u64, 0])
+    };
 }
 
 impl Hook for Injector {
@@ -234,7 +241,9 @@ impl Hook for Injector {
             if let Some(sig) = rule.signal {
                 let (pid, tid) = (selftrace::raw::getpid() as u64, selftrace::raw::gettid() as u64);
                 // SAFETY: tgkill takes no pointers.
-                let _ = unsafe { selftrace::raw::syscall(selftrace::Sysno::tgkill, &[pid, tid, sig as u64]) };
+                let _ = unsafe {
+                    selftrace::raw::syscall(selftrace::Sysno::tgkill, &[pid, tid, sig as u64])
+                };
             }
             if let Some(d) = rule.delay_enter {
                 sleep(d);

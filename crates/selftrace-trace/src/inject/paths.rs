@@ -33,9 +33,10 @@ pub fn path_args(info: &SyscallInfo) -> &'static [PathArg] {
     }
     let Some(sysno) = Sysno::new(info.nr as usize) else { return &[] };
     match sysno {
-        open | creat | stat | lstat | access | readlink | unlink | mkdir | rmdir | chdir | chmod | chown | lchown
-        | truncate | execve | statfs | mknod | chroot | utimes | utime | getxattr | lgetxattr | setxattr
-        | lsetxattr | listxattr | llistxattr | removexattr | lremovexattr => {
+        open | creat | stat | lstat | access | readlink | unlink | mkdir | rmdir | chdir
+        | chmod | chown | lchown | truncate | execve | statfs | mknod | chroot | utimes | utime
+        | getxattr | lgetxattr | setxattr | lsetxattr | listxattr | llistxattr | removexattr
+        | lremovexattr => {
             const P: [PathArg; 1] = [plain(0)];
             &P
         }
@@ -43,8 +44,8 @@ pub fn path_args(info: &SyscallInfo) -> &'static [PathArg] {
             const P: [PathArg; 1] = [plain(1)];
             &P
         }
-        openat | openat2 | newfstatat | statx | faccessat | faccessat2 | readlinkat | unlinkat | mkdirat
-        | fchmodat | fchownat | utimensat | execveat | mknodat | futimesat => {
+        openat | openat2 | newfstatat | statx | faccessat | faccessat2 | readlinkat | unlinkat
+        | mkdirat | fchmodat | fchownat | utimensat | execveat | mknodat | futimesat => {
             const P: [PathArg; 1] = [at(0, 1)];
             &P
         }
@@ -84,7 +85,10 @@ pub fn resolve(info: &SyscallInfo, arg: PathArg, path: &[u8], out: &mut [u8]) ->
     let dirfd = arg.dirfd.and_then(|i| info.args.get(i)).map_or(libc::AT_FDCWD, |&fd| fd as i32);
     let base = if dirfd == libc::AT_FDCWD {
         // SAFETY: getcwd writes at most `out.len()` bytes into `out`.
-        let n = unsafe { selftrace::raw::syscall(Sysno::getcwd, &[out.as_mut_ptr() as u64, out.len() as u64]) }.ok()?;
+        let n = unsafe {
+            selftrace::raw::syscall(Sysno::getcwd, &[out.as_mut_ptr() as u64, out.len() as u64])
+        }
+        .ok()?;
         (n as usize).saturating_sub(1) // the count includes the NUL
     } else {
         crate::decode::fd_path(dirfd, out)?

@@ -5,9 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use selftrace::info::SyscallInfo;
 use crate::inject::glob::Glob;
 use crate::select::Selection;
+use selftrace::info::SyscallInfo;
 
 /// What an injected call returns instead of running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,11 +48,15 @@ impl When {
     }
 
     pub fn applies(&self, n: u64) -> bool {
-        n >= self.first && self.last.is_none_or(|l| n <= l) && (n - self.first).is_multiple_of(self.step)
+        n >= self.first
+            && self.last.is_none_or(|l| n <= l)
+            && (n - self.first).is_multiple_of(self.step)
     }
 
     pub fn parse(s: &str) -> Result<When, String> {
-        let bad = || format!("invalid when= expression '{s}' (FIRST, FIRST+, FIRST+STEP, FIRST..LAST or FIRST..LAST+STEP)");
+        let bad = || {
+            format!("invalid when= expression '{s}' (FIRST, FIRST+, FIRST+STEP, FIRST..LAST or FIRST..LAST+STEP)")
+        };
         let num = |t: &str| t.parse::<u64>().ok().filter(|&n| n >= 1).ok_or_else(bad);
         let (range, step) = match s.split_once('+') {
             Some((r, "")) => (r, None),
@@ -186,11 +190,14 @@ impl Rule {
         rule.calls = calls;
         rule.source = Some(text.to_string());
         for part in parts {
-            let (key, value) = part.split_once('=').ok_or_else(|| format!("invalid {kind} option '{part}' (expected KEY=VALUE)"))?;
+            let (key, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("invalid {kind} option '{part}' (expected KEY=VALUE)"))?;
             match key {
                 "error" => rule.effect = Effect::Error(parse_errno(value)?),
                 "retval" => {
-                    let v = value.parse::<i64>().map_err(|_| format!("invalid retval '{value}'"))?;
+                    let v =
+                        value.parse::<i64>().map_err(|_| format!("invalid retval '{value}'"))?;
                     rule.effect = Effect::Retval(v);
                 }
                 "signal" => rule.signal = Some(parse_signal(value)?),
@@ -199,20 +206,31 @@ impl Rule {
                 "when" => rule.when = When::parse(value)?,
                 "prob" => {
                     let p = value.parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p));
-                    rule.prob = Some(p.ok_or_else(|| format!("invalid prob '{value}' (a number from 0 to 1)"))?);
+                    rule.prob =
+                        Some(p.ok_or_else(|| {
+                            format!("invalid prob '{value}' (a number from 0 to 1)")
+                        })?);
                 }
                 "path" => rule.path = Some(Glob::new(value)?),
                 _ => return Err(format!("invalid {kind} option '{key}'")),
             }
         }
         match (kind, rule.effect) {
-            ("inject", Effect::Run) if rule.signal.is_none() && rule.delay_enter.is_none() && rule.delay_exit.is_none() => {
-                return Err(format!("'{text}': inject needs error=, retval=, signal=, delay_enter= or delay_exit="));
+            ("inject", Effect::Run)
+                if rule.signal.is_none()
+                    && rule.delay_enter.is_none()
+                    && rule.delay_exit.is_none() =>
+            {
+                return Err(format!(
+                    "'{text}': inject needs error=, retval=, signal=, delay_enter= or delay_exit="
+                ));
             }
             ("inject", _) => {}
             ("fault", Effect::Run) => rule.effect = Effect::Error(libc::ENOSYS),
             ("deny", Effect::Run) => rule.effect = Effect::Error(libc::EPERM),
-            ("fault" | "deny", Effect::Retval(_)) => return Err(format!("'{text}': {kind} takes error=, not retval=")),
+            ("fault" | "deny", Effect::Retval(_)) => {
+                return Err(format!("'{text}': {kind} takes error=, not retval="))
+            }
             ("fault" | "deny", _) => {}
             _ => return Err(format!("invalid rule kind '{kind}' (inject, fault or deny)")),
         }
@@ -272,12 +290,17 @@ pub struct Rewrite {
 
 impl Rewrite {
     pub fn parse(text: &str) -> Result<Rewrite, String> {
-        let spec = text.strip_prefix("rewrite=path:").ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
-        let (from, to) = spec.split_once('=').ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
+        let spec = text
+            .strip_prefix("rewrite=path:")
+            .ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
+        let (from, to) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
         if from.is_empty() || to.is_empty() {
             return Err(format!("invalid rewrite '{text}': FROM and TO must not be empty"));
         }
-        let trim = |s: &str| if s.len() > 1 { s.trim_end_matches('/').to_string() } else { s.to_string() };
+        let trim =
+            |s: &str| if s.len() > 1 { s.trim_end_matches('/').to_string() } else { s.to_string() };
         Ok(Rewrite { from: trim(from).into_bytes(), to: trim(to).into_bytes() })
     }
 
@@ -323,7 +346,10 @@ mod tests {
         assert_eq!(Rule::parse("deny=%network").unwrap().effect, Effect::Error(libc::EPERM));
         assert_eq!(Rule::parse("inject=read:retval=7").unwrap().effect, Effect::Retval(7));
         assert_eq!(Rule::parse("inject=read:signal=USR1").unwrap().signal, Some(libc::SIGUSR1));
-        assert_eq!(Rule::parse("inject=read:delay_enter=1500").unwrap().delay_enter, Some(Duration::from_micros(1500)));
+        assert_eq!(
+            Rule::parse("inject=read:delay_enter=1500").unwrap().delay_enter,
+            Some(Duration::from_micros(1500))
+        );
         for bad in [
             "inject=nosuch:error=EIO",
             "inject=read:error=EWHAT",

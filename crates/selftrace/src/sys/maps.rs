@@ -17,7 +17,8 @@ use crate::error::Error;
 /// and whether there is code below 4 GiB (a non-PIE executable), which the
 /// filter leaves alone and Syscall User Dispatch traps (`dispatch`).
 pub(crate) fn traced_code() -> Result<(Vec<(u64, u64)>, bool), Error> {
-    let maps = std::fs::read_to_string("/proc/self/maps").map_err(|e| Error::Maps(e.to_string()))?;
+    let maps =
+        std::fs::read_to_string("/proc/self/maps").map_err(|e| Error::Maps(e.to_string()))?;
     // SAFETY: getauxval only reads the auxiliary vector.
     let loader_base = unsafe { libc::getauxval(libc::AT_BASE) };
     Ok(parse(&maps, loader_base))

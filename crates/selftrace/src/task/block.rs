@@ -167,7 +167,8 @@ fn is_libc_thread_pointer(fs: u64) -> bool {
 fn allocate() -> Option<&'static Header> {
     const PROT_NONE: u64 = 0;
     const PROT_RW: u64 = 3;
-    const FLAGS: u64 = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK) as u64;
+    const FLAGS: u64 =
+        (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK) as u64;
     let base = arch::gate_native(arch::nr::MMAP, [0, MAPPING_LEN, PROT_RW, FLAGS, u64::MAX, 0]);
     if (-4095..0).contains(&base) {
         return None;
@@ -306,7 +307,12 @@ impl<T: Zeroed> ThreadLocal<T> {
             if start + size > LOCALS_SIZE || align > 64 {
                 return None;
             }
-            match LOCALS_USED.compare_exchange(used, start + size, Ordering::AcqRel, Ordering::Relaxed) {
+            match LOCALS_USED.compare_exchange(
+                used,
+                start + size,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => break start,
                 Err(now) => used = now,
             }
@@ -352,7 +358,8 @@ mod tests {
         A.with(|a| a.set(7)).unwrap();
         B.with(|b| b[2].set(9)).unwrap();
         assert_eq!(A.with(Cell::get), Some(7));
-        let other = std::thread::spawn(|| (A.with(Cell::get), B.with(|b| b[2].get()))).join().unwrap();
+        let other =
+            std::thread::spawn(|| (A.with(Cell::get), B.with(|b| b[2].get()))).join().unwrap();
         assert_eq!(other, (Some(0), Some(0)));
         assert_eq!(B.with(|b| b[2].get()), Some(9));
     }

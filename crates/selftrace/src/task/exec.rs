@@ -22,8 +22,8 @@ use std::cell::Cell;
 use std::ffi::CString;
 use std::sync::OnceLock;
 
-use crate::sys::arch::{self, nr};
 use crate::info::{Abi, SyscallInfo};
+use crate::sys::arch::{self, nr};
 use crate::sys::mem;
 use crate::task::block::ThreadLocal;
 
@@ -118,8 +118,8 @@ pub(crate) fn perform(info: &SyscallInfo) -> i64 {
     let persona = arch::gate_native(nr::PERSONALITY, [0xffff_ffff, 0, 0, 0, 0, 0]);
     let keep = KEEP.get().map_or(&[][..], |k| &k[..]);
     let traceme = traceme_pending();
-    let untraced =
-        traceme || (!keep.is_empty() && !crate::task::image::target_loader(info).loads_glibc_libraries());
+    let untraced = traceme
+        || (!keep.is_empty() && !crate::task::image::target_loader(info).loads_glibc_libraries());
     let flip = !untraced && persona >= 0 && persona as u64 & ADDR_NO_RANDOMIZE != 0;
     if !flip && keep.is_empty() {
         return with_sigsys_as_seen(traceme, || arch::gate_native(info.nr, info.args));
@@ -191,7 +191,9 @@ fn remove_marker() {
     // SAFETY: only called from constructors, as restore_personality says;
     // every entry of environ is a NUL-terminated string.
     unsafe {
-        edit_environment(|entries| entries.retain(|&e| std::ffi::CStr::from_ptr(e).to_bytes() != marker));
+        edit_environment(|entries| {
+            entries.retain(|&e| std::ffi::CStr::from_ptr(e).to_bytes() != marker)
+        });
     }
 }
 
@@ -385,7 +387,9 @@ impl Environment {
         let keep = &keep[..keep.len().min(MAX_KEPT)];
         // The kept list entry (its index in `keep`) that entry `i` lists.
         let listed_at = |i: usize| {
-            (0..keep.len()).find(|&k| matches!(keep[k], Keep::ListEntry { .. }) && found.has(k) && found.at[k] == Some(i))
+            (0..keep.len()).find(|&k| {
+                matches!(keep[k], Keep::ListEntry { .. }) && found.has(k) && found.at[k] == Some(i)
+            })
         };
         let lists = (0..count).filter(|&i| listed_at(i).is_some()).count();
         if lists == 0 {
@@ -424,7 +428,10 @@ impl Environment {
         // `slots` pointers, then `lists` buffers; both borrow `self`.
         unsafe {
             let array = std::slice::from_raw_parts_mut(self.base as *mut u64, self.slots);
-            let text = std::slice::from_raw_parts_mut((self.base + self.slots as u64 * 8) as *mut u8, self.lists * LIST_MAX);
+            let text = std::slice::from_raw_parts_mut(
+                (self.base + self.slots as u64 * 8) as *mut u8,
+                self.lists * LIST_MAX,
+            );
             (array, text)
         }
     }

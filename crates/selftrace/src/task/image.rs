@@ -100,7 +100,9 @@ pub fn loader_of(fd: u64) -> Loader {
     if got == 0 {
         return Loader::Unknown;
     }
-    let interp = ph[..got].chunks_exact(phentsize).find(|e| u32::from_le_bytes(e[..4].try_into().unwrap()) == PT_INTERP);
+    let interp = ph[..got]
+        .chunks_exact(phentsize)
+        .find(|e| u32::from_le_bytes(e[..4].try_into().unwrap()) == PT_INTERP);
     let Some(e) = interp else { return Loader::Static };
     let offset = u64::from_le_bytes(e[8..16].try_into().unwrap());
     let size = u64::from_le_bytes(e[32..40].try_into().unwrap()) as usize;

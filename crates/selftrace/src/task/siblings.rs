@@ -32,7 +32,9 @@ pub(crate) fn wait_until_sigsys_unblocked() -> Result<(), Error> {
 fn blocking_thread(me: u32) -> Option<u32> {
     let tasks = std::fs::read_dir("/proc/self/task").ok()?;
     for task in tasks.flatten() {
-        let Some(tid) = task.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        let Some(tid) = task.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
         if tid == me {
             continue;
         }

@@ -24,11 +24,11 @@
 use std::cell::{Cell, UnsafeCell};
 use std::mem::MaybeUninit;
 
-use crate::sys::arch::{self, nr, Frame, ResumePoint};
-use crate::trap::handler::Hooked;
 use crate::info::{Abi, Op, SyscallInfo};
+use crate::sys::arch::{self, nr, Frame, ResumePoint};
 use crate::sys::mem;
 use crate::task::block::{ThreadLocal, Zeroed};
+use crate::trap::handler::Hooked;
 
 const CLONE_VM: u64 = 0x100;
 const EFAULT: i64 = -(libc::EFAULT as i64);
@@ -90,7 +90,14 @@ fn clone3_stack(args: u64, size: u64) -> Option<(u64, u64)> {
 /// `depth` is the trap depth before this call's trap, which a `SharedStack`
 /// parent restores (its handler never returns to do so).
 /// `level` is the runtime stacks in use before the trap, given back too.
-pub(crate) fn perform(frame: &Frame, info: &SyscallInfo, child: Child, hooked: Hooked, depth: u32, level: u64) -> i64 {
+pub(crate) fn perform(
+    frame: &Frame,
+    info: &SyscallInfo,
+    child: Child,
+    hooked: Hooked,
+    depth: u32,
+    level: u64,
+) -> i64 {
     match child {
         Child::Copy => {
             // SAFETY: without a resume point both tasks return here.
@@ -162,8 +169,15 @@ unsafe impl Zeroed for Shared {}
 
 static SHARED: ThreadLocal<Shared> = ThreadLocal::new();
 
-fn on_shared_stack(frame: &Frame, info: &SyscallInfo, hooked: Hooked, trap_depth: u32, level: u64) -> i64 {
-    let Some((slots, depth)) = SHARED.with(|s| (s.slots.get().cast::<Slot>(), s.depth.get())) else {
+fn on_shared_stack(
+    frame: &Frame,
+    info: &SyscallInfo,
+    hooked: Hooked,
+    trap_depth: u32,
+    level: u64,
+) -> i64 {
+    let Some((slots, depth)) = SHARED.with(|s| (s.slots.get().cast::<Slot>(), s.depth.get()))
+    else {
         return EAGAIN;
     };
     if depth >= SLOTS {
@@ -171,7 +185,9 @@ fn on_shared_stack(frame: &Frame, info: &SyscallInfo, hooked: Hooked, trap_depth
             // Deeper than any real program goes: a fork behaves the same
             // for a child that only execs or exits.
             // SAFETY: as in `perform`'s Copy case.
-            unsafe { arch::gate_spawn(info.nr - nr::VFORK + nr::FORK, [0; 6], std::ptr::null(), false) }
+            unsafe {
+                arch::gate_spawn(info.nr - nr::VFORK + nr::FORK, [0; 6], std::ptr::null(), false)
+            }
         } else {
             EAGAIN
         };

@@ -12,7 +12,6 @@
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-
 const FOLLOW: u8 = 0;
 const ON: u8 = 1;
 const OFF: u8 = 2;

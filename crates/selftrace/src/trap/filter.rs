@@ -11,8 +11,8 @@
 //! decided from arch and number alone, which lets the kernel's seccomp
 //! action cache skip the filter for it entirely.
 
-use crate::sys::arch;
 use crate::error::Error;
+use crate::sys::arch;
 
 /// `SECCOMP_RET_TRAP`.
 const RET_TRAP: u32 = 0x0003_0000;
@@ -174,7 +174,13 @@ fn number_block(a: &mut Asm, set: &TrapSet, or_bits: u32, trap: Label, allow: La
 
 /// Allow calls returning into the gates' section; trap those from
 /// `ranges`; allow the rest.
-fn origin_block(a: &mut Asm, gates: arch::Gates, ranges: &Option<Vec<(u64, u64)>>, trap: Label, allow: Label) {
+fn origin_block(
+    a: &mut Asm,
+    gates: arch::Gates,
+    ranges: &Option<Vec<(u64, u64)>>,
+    trap: Label,
+    allow: Label,
+) {
     for &(start, end) in &split_at_4g(&[(gates.start, gates.end)]) {
         range_test(a, start, end, allow);
     }
@@ -275,7 +281,10 @@ pub(crate) fn install(program: &[libc::sock_filter]) -> Result<(), Error> {
     crate::sys::raw::check(r).map_err(Error::NoNewPrivs)?;
     let prog = libc::sock_fprog { len: program.len() as u16, filter: program.as_ptr() as *mut _ };
     let load = |flags: u64| {
-        arch::gate_native(arch::nr::SECCOMP, [SET_MODE_FILTER, flags, &raw const prog as u64, 0, 0, 0])
+        arch::gate_native(
+            arch::nr::SECCOMP,
+            [SET_MODE_FILTER, flags, &raw const prog as u64, 0, 0, 0],
+        )
     };
     let mut r = load(FLAG_TSYNC | FLAG_SPEC_ALLOW);
     if r == -(libc::EINVAL as i64) {
@@ -368,7 +377,11 @@ mod tests {
         assert_eq!(run(&p, 20, I386, GATE - 2), TRAP);
         assert_eq!(run(&p, 0x4000_0000 | 39, X86, IN_LIBC), TRAP, "x32 getpid");
         assert_eq!(run(&p, 0x4000_0000 | 20, X86, IN_LIBC), RET_ALLOW);
-        assert_eq!(run(&p, 39, 0xc000_00b7, IN_LIBC), RET_ALLOW, "foreign arch is allowed, not killed");
+        assert_eq!(
+            run(&p, 39, 0xc000_00b7, IN_LIBC),
+            RET_ALLOW,
+            "foreign arch is allowed, not killed"
+        );
     }
 
     #[test]

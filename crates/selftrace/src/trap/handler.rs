@@ -8,15 +8,15 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use crate::sys::arch::{self, Frame};
-use crate::trap::filter::TRAP_TAG;
 use crate::hook::{Action, HookRef, Registry};
 use crate::info::{Op, SyscallInfo};
-use crate::task::exec;
 use crate::signals;
+use crate::sys::arch::{self, Frame};
+use crate::task::block::{self, Header};
+use crate::task::exec;
 use crate::task::spawn;
 use crate::task::thread::{self, InHook};
-use crate::task::block::{self, Header};
+use crate::trap::filter::TRAP_TAG;
 
 /// `SYS_SECCOMP`: si_code of a seccomp trap.
 const SYS_SECCOMP: i32 = 1;
@@ -59,9 +59,8 @@ pub(crate) extern "C" fn on_sigsys(
     let errno = block.filter(|b| b.libc_usable()).map(|_| Errno::save());
     // SAFETY: the kernel passes a valid siginfo; the SIGSYS fields
     // (`_sigsys`) follow the common header: call_addr at 16, arch at 28.
-    let (code, tag, arch) = unsafe {
-        ((*si).si_code, (*si).si_errno, *(si.cast::<u8>().add(28).cast::<u32>()))
-    };
+    let (code, tag, arch) =
+        unsafe { ((*si).si_code, (*si).si_errno, *(si.cast::<u8>().add(28).cast::<u32>())) };
     let dispatched = code == SYS_USER_DISPATCH && crate::trap::dispatch::enabled();
     if !dispatched && (code != SYS_SECCOMP || tag != TRAP_TAG as i32) {
         signals::deliver_foreign(signo, si, uc, code == SYS_SECCOMP);
@@ -130,13 +129,16 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
             entered += 1;
             // A panicking hook must not unwind through the signal frame;
             // its call then runs as if the hook had said Run.
-            if let Ok(Action::Emulate(ret)) = catch_unwind(AssertUnwindSafe(|| hook.enter(&mut info))) {
+            if let Ok(Action::Emulate(ret)) =
+                catch_unwind(AssertUnwindSafe(|| hook.enter(&mut info)))
+            {
                 emulated = Some(ret.raw());
                 break;
             }
         }
     }
-    let held = if emulated.is_none() && entered > 0 { signals::hold_own_signal(&info) } else { None };
+    let held =
+        if emulated.is_none() && entered > 0 { signals::hold_own_signal(&info) } else { None };
     info.rval = match emulated {
         Some(v) => v,
         None => match perform(frame, &info, Hooked { entered, ..hooked }, trap) {

@@ -174,8 +174,11 @@ impl Frame {
     /// the program without returning through this frame.
     pub fn resume_point(&self) -> ResumePoint {
         use libc::*;
-        let regs = [REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15, REG_RDI, REG_RSI, REG_RDX, REG_R8, REG_R9, REG_R10]
-            .map(|r| self.reg(r));
+        let regs = [
+            REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15, REG_RDI, REG_RSI, REG_RDX,
+            REG_R8, REG_R9, REG_R10,
+        ]
+        .map(|r| self.reg(r));
         ResumePoint {
             regs,
             sp: self.stack_pointer(),
@@ -556,8 +559,8 @@ core::arch::global_asm!(
 );
 
 /// Offset of `uc_mcontext.fpregs` (the xsave area's address) in a ucontext.
-const UC_FPREGS: usize =
-    std::mem::offset_of!(libc::ucontext_t, uc_mcontext) + std::mem::offset_of!(libc::mcontext_t, fpregs);
+const UC_FPREGS: usize = std::mem::offset_of!(libc::ucontext_t, uc_mcontext)
+    + std::mem::offset_of!(libc::mcontext_t, fpregs);
 /// A signal frame larger than this is not copied (the handler runs where
 /// the kernel put it): more than any xsave area a CPU has today.
 const MAX_SIGNAL_FRAME: u64 = 32 * 1024;
@@ -583,13 +586,16 @@ fn fsgsbase() -> bool {
 }
 
 extern "C" {
-    fn selftrace_gate_native(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64)
-        -> i64;
-    fn selftrace_gate_compat(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64)
-        -> i64;
+    fn selftrace_gate_native(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64) -> i64;
+    fn selftrace_gate_compat(nr: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64) -> i64;
     static selftrace_gates_start: u8;
     static selftrace_gates_end: u8;
-    fn selftrace_gate_spawn(nr: u64, args: *const [u64; 6], point: *const ResumePoint, shared: u64) -> i64;
+    fn selftrace_gate_spawn(
+        nr: u64,
+        args: *const [u64; 6],
+        point: *const ResumePoint,
+        shared: u64,
+    ) -> i64;
     fn selftrace_exit_thread(base: u64, len: u64, status: u64) -> !;
     fn selftrace_sigreturn_at(sp: u64) -> !;
     fn selftrace_restorer();
@@ -607,7 +613,9 @@ pub fn gs_base() -> u64 {
         let v: u64;
         // SAFETY: rdgsbase only reads the base; the kernel enabled it
         // (HWCAP2_FSGSBASE).
-        unsafe { core::arch::asm!("rdgsbase {}", out(reg) v, options(nomem, nostack, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("rdgsbase {}", out(reg) v, options(nomem, nostack, preserves_flags))
+        };
         v
     } else {
         base_by_arch_prctl(ARCH_GET_GS)
@@ -620,7 +628,9 @@ pub fn fs_base() -> u64 {
     if fsgsbase() {
         let v: u64;
         // SAFETY: as in `gs_base`.
-        unsafe { core::arch::asm!("rdfsbase {}", out(reg) v, options(nomem, nostack, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("rdfsbase {}", out(reg) v, options(nomem, nostack, preserves_flags))
+        };
         v
     } else {
         base_by_arch_prctl(ARCH_GET_FS)
@@ -640,7 +650,9 @@ pub fn set_gs_base(base: u64) {
     if fsgsbase() {
         // SAFETY: wrgsbase changes only this thread's %gs base, which the
         // program does not use (see `task::block`).
-        unsafe { core::arch::asm!("wrgsbase {}", in(reg) base, options(nomem, nostack, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("wrgsbase {}", in(reg) base, options(nomem, nostack, preserves_flags))
+        };
     } else {
         gate_native(nr::ARCH_PRCTL, [ARCH_SET_GS, base, 0, 0, 0, 0]);
     }
@@ -716,7 +728,10 @@ pub fn gate(abi: Abi, nr: u64, a: [u64; 6]) -> i64 {
 /// The section that holds the gates, for the filter: calls returning
 /// into it are the runtime's own.
 pub fn gate_addresses() -> Gates {
-    Gates { start: (&raw const selftrace_gates_start) as u64, end: (&raw const selftrace_gates_end) as u64 }
+    Gates {
+        start: (&raw const selftrace_gates_start) as u64,
+        end: (&raw const selftrace_gates_end) as u64,
+    }
 }
 
 /// Return addresses `[start, end)` of the `syscall` / `int 0x80`
