@@ -125,6 +125,7 @@ fn a_kernel_refusing_filters_gives_a_typed_error() {
         assert_eq!(unsafe { libc::getpid() } as u32, real);
         // SAFETY: reading the current SIGSYS disposition.
         let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+        // SAFETY: a null new action only reads the disposition into `old`.
         unsafe { libc::sigaction(libc::SIGSYS, std::ptr::null(), &mut old) };
         assert_eq!(old.sa_sigaction, libc::SIG_DFL, "the handler was taken back");
     });

@@ -295,6 +295,7 @@ fn workload(dir: &std::path::Path) -> Vec<String> {
     out.push(cwd.display().to_string());
     // SAFETY: uname fills the struct it is given.
     let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: as above, `u` is a utsname for uname to fill.
     unsafe { libc::uname(&mut u) };
     out.push(format!("{:?}", &u.sysname[..5]));
     std::fs::remove_dir_all(dir).unwrap();
@@ -483,6 +484,7 @@ fn libc_wrappers_see_hooked_results() {
             .unwrap();
         // SAFETY: uname fills the struct it is given.
         let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+        // SAFETY: `u` is a utsname for uname to fill.
         assert_eq!(unsafe { libc::uname(&mut u) }, 0);
         // SAFETY: sysname is NUL-terminated (written above).
         let name = unsafe { std::ffi::CStr::from_ptr(u.sysname.as_ptr()) };

@@ -228,8 +228,8 @@ fn vfork_child_exits_with_its_code() {
             exits_before + 1,
             "the child's _exit reached the hook"
         );
-        // SAFETY: getpid has no arguments.
         assert_eq!(
+            // SAFETY: getpid has no arguments.
             unsafe { libc::getpid() },
             selftrace::raw::getpid() as i32,
             "the parent goes on"

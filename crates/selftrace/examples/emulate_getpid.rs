@@ -19,5 +19,6 @@ fn main() {
     let (pid, ppid) = unsafe { (libc::getpid(), libc::getppid()) };
     println!("getpid() = {pid} (emulated; the kernel was never asked)");
     println!("getppid() = {ppid} (real {real_ppid}, plus 1000000 at exit)");
+    // SAFETY: getuid has no arguments and cannot fail.
     println!("uid = {} (not hooked)", unsafe { libc::getuid() });
 }

@@ -446,6 +446,7 @@ fn observe(signo: libc::c_int, si: *mut libc::siginfo_t) {
         // SAFETY: only `observe_deliveries` stores here, a fn of this type;
         // the kernel's siginfo is valid for the handler's duration.
         let f: fn(libc::c_int, &libc::siginfo_t) = unsafe { std::mem::transmute(observer) };
+        // SAFETY: the kernel's siginfo is valid while the handler runs.
         f(signo, unsafe { &*si });
     }
 }

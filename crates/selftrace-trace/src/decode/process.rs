@@ -1734,6 +1734,7 @@ mod tests {
             "wait4(-1, NULL, __WCLONE|__WALL|__WNOTHREAD|0x100, NULL) = -1 EINVAL (Invalid argument)"
         );
         // SAFETY: rusage is plain C data.
+        // SAFETY: rusage is plain integers; all zeroes is a valid value.
         let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
         ru.ru_utime.tv_usec = 88;
         st = 3 << 8;
@@ -2100,6 +2101,7 @@ mod tests {
             "uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0"
         );
         assert_eq!(line(Sysno::uname, &[8], -14), "uname(0x8) = -1 EFAULT (Bad address)");
+        // SAFETY: sysinfo is plain integers; all zeroes is a valid value.
         let mut s: libc::sysinfo = unsafe { std::mem::zeroed() };
         s.uptime = 5922;
         s.loads = [20800, 27904, 23552];
@@ -2113,6 +2115,7 @@ mod tests {
             line(Sysno::sysinfo, &[addr(&s)], 0),
             "sysinfo({uptime=5922, loads=[20800, 27904, 23552], totalram=25276514304, freeram=23784448000, sharedram=8998912, bufferram=3588096, totalswap=0, freeswap=0, procs=88, totalhigh=0, freehigh=0, mem_unit=1}) = 0"
         );
+        // SAFETY: rusage is plain integers; all zeroes is a valid value.
         let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
         ru.ru_utime.tv_usec = 853;
         assert_eq!(

@@ -511,6 +511,7 @@ pub(crate) mod tests {
         let mut si: libc::siginfo_t = unsafe { std::mem::zeroed() };
         si.si_signo = libc::SIGCHLD;
         si.si_code = libc::CLD_KILLED;
+        // SAFETY: RawSiginfo is the same 128 bytes as siginfo_t, as words.
         let mut raw: RawSiginfo = unsafe { std::mem::transmute_copy(&si) };
         raw.words[0] = 7848;
         raw.words[1] = libc::SIGKILL as u64;
