@@ -7,62 +7,15 @@ mod common;
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
+use common::{python, TempDir};
 use regex_lite::{escape, Regex};
 
-/// A fresh directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("selftrace-cli-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        std::fs::write(self.path(name), text).unwrap();
-        self.path(name).to_str().unwrap().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// What one run of `selftrace ARGS` did, run in `dir`.
-struct Run {
-    out: Output,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-
-    fn lines(&self) -> Vec<&str> {
-        self.stderr.lines().collect()
-    }
-}
+/// What one run of `selftrace ARGS` did.
+type Run = common::Outcome;
 
 fn selftrace_in(dir: &Path, args: &[&str]) -> Run {
-    let out = common::selftrace_command().args(args).current_dir(dir).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    Run { out, stdout, stderr }
+    Run::of(common::selftrace_command().args(args).current_dir(dir))
 }
 
 fn selftrace(args: &[&str]) -> Run {
@@ -78,19 +31,6 @@ fn traced_to_file(dir: &TempDir, args: &[&str]) -> (Run, String) {
     let run = selftrace_in(&dir.0, &all);
     let text = std::fs::read_to_string(&trace).unwrap();
     (run, text)
-}
-
-/// The real python3 (not a wrapper script that would add processes).
-fn python() -> &'static str {
-    static PATH: OnceLock<String> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let out = Command::new("python3")
-            .args(["-c", "import sys; print(sys.executable)"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "python3 is needed");
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    })
 }
 
 fn re(pattern: &str) -> Regex {
@@ -145,7 +85,7 @@ fn prefixed_pids(lines: &[&str]) -> std::collections::BTreeSet<u32> {
 /// `selftrace OPTIONS -- sh -c 'touch MARKER'` is refused before the
 /// program starts, with one line naming `what`.
 fn assert_rejected(options: &[&str], what: &str) {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let mut args = options.to_vec();
     args.extend(["--", "sh", "-c", "touch MARKER"]);
     let run = selftrace_in(&dir.0, &args);
@@ -284,7 +224,7 @@ fn exit_code_is_the_programs() {
 /// last line says so.
 fn assert_killed(script: &str, signal: i32) -> Run {
     let run = selftrace(&["sh", "-c", script]);
-    assert_eq!(run.out.status.signal(), Some(signal), "{:?}: {}", run.out.status, run.stderr);
+    assert_eq!(run.status.signal(), Some(signal), "{:?}: {}", run.status, run.stderr);
     assert_eq!(run.code(), None);
     let last = *run.lines().last().unwrap();
     assert!(last.starts_with("+++ killed by ") && last.ends_with(" +++"), "{last:?}");
@@ -315,7 +255,7 @@ fn killed_line_names_the_signal() {
 
 #[test]
 fn cat_of_a_file() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let file = dir.write("f.txt", "hello\n");
     let run = selftrace(&["cat", &file]);
     assert_eq!((run.code(), run.stdout.as_str()), (Some(0), "hello\n"), "{}", run.stderr);
@@ -341,7 +281,7 @@ fn cat_of_a_file() {
 
 #[test]
 fn ls_of_a_directory() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     dir.write("a.txt", "");
     dir.write("b.txt", "");
     let path = dir.0.to_str().unwrap();
@@ -362,7 +302,7 @@ fn ls_of_a_directory() {
 
 #[test]
 fn cat_of_a_missing_file() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let missing = dir.path("missing.txt");
     let missing = missing.to_str().unwrap();
     let (run, trace) = traced_to_file(&dir, &["cat", missing]);
@@ -402,7 +342,7 @@ fn cat_of_a_missing_file() {
 
 #[test]
 fn output_file_takes_the_trace_and_leaves_stderr_to_the_program() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let trace = dir.path("trace.txt");
     let run = selftrace(&["-o", trace.to_str().unwrap(), "sh", "-c", "echo out; echo err >&2"]);
     assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "out\n", "err\n"));
@@ -423,7 +363,7 @@ fn output_file_takes_the_trace_and_leaves_stderr_to_the_program() {
 
 #[test]
 fn output_file_takes_the_trace_of_bash() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let trace = dir.path("trace.txt");
     let run = selftrace(&["-o", trace.to_str().unwrap(), "bash", "-c", "echo out"]);
     assert_eq!((run.code(), run.stdout.as_str(), run.stderr.as_str()), (Some(0), "out\n", ""));
@@ -436,7 +376,7 @@ const PIPELINE: &str = "cat F | wc -c; echo x >/dev/null";
 
 /// A directory with F, and the pipeline's script reading it.
 fn pipeline_dir() -> (TempDir, String) {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let file = dir.write("F", "hello\n");
     (dir, PIPELINE.replace('F', &file))
 }
@@ -603,7 +543,7 @@ fn failed_only_shows_only_errors() {
     for opts in [&["-Z"][..], &["-e", "status=failed"][..]] {
         let mut args = opts.to_vec();
         args.extend(["cat", "/no/such/file"]);
-        let (run, trace) = traced_to_file(&TempDir::new(), &args);
+        let (run, trace) = traced_to_file(&TempDir::new("cli"), &args);
         assert_eq!(run.code(), Some(1));
         let lines: Vec<&str> = trace.lines().collect();
         // The execve line is a known bug (failed_only_hides_the_successful_execve).
@@ -624,13 +564,13 @@ fn failed_only_shows_only_errors() {
 
 #[test]
 fn failed_only_hides_the_successful_execve() {
-    let (_, trace) = traced_to_file(&TempDir::new(), &["-Z", "cat", "/no/such/file"]);
+    let (_, trace) = traced_to_file(&TempDir::new("cli"), &["-Z", "cat", "/no/such/file"]);
     assert!(!trace.contains("execve("), "{trace}");
 }
 
 #[test]
 fn successful_only_hides_errors() {
-    let (run, trace) = traced_to_file(&TempDir::new(), &["-z", "cat", "/no/such/file"]);
+    let (run, trace) = traced_to_file(&TempDir::new("cli"), &["-z", "cat", "/no/such/file"]);
     assert_eq!(run.code(), Some(1));
     assert!(!trace.contains(" = -1 "), "{trace}");
     let lines: Vec<&str> = trace.lines().collect();
@@ -643,8 +583,10 @@ fn successful_only_hides_errors() {
 
 #[test]
 fn string_size_cuts_strings() {
-    let (run, trace) =
-        traced_to_file(&TempDir::new(), &["-s", "5", "/bin/sh", "-c", "echo hello-long-string"]);
+    let (run, trace) = traced_to_file(
+        &TempDir::new("cli"),
+        &["-s", "5", "/bin/sh", "-c", "echo hello-long-string"],
+    );
     assert_eq!(run.stdout, "hello-long-string\n");
     let lines: Vec<&str> = trace.lines().collect();
     // argv is cut at -s; the path is shown whole.
@@ -655,7 +597,7 @@ fn string_size_cuts_strings() {
 
 #[test]
 fn fd_paths_show_the_file_of_each_descriptor() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let file = dir.write("f.txt", "hello\n");
     let run = selftrace(&["-y", "cat", &file]);
     let lines = run.lines();
@@ -674,7 +616,7 @@ fn fd_paths_show_the_file_of_each_descriptor() {
 
 #[test]
 fn durations_follow_each_finished_call() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let file = dir.write("f.txt", "hello\n");
     let run = selftrace(&["-T", "cat", &file]);
     let lines = run.lines();
@@ -782,7 +724,7 @@ fn summary_counts_every_call() {
 #[test]
 fn summary_counts_errors_and_sorts_by_name() {
     let (run, trace) = traced_to_file(
-        &TempDir::new(),
+        &TempDir::new("cli"),
         &["-c", "-S", "name", "-e", "trace=openat,close,read", "cat", "/no/such/file"],
     );
     assert_eq!(run.code(), Some(1));
@@ -796,7 +738,7 @@ fn summary_counts_errors_and_sorts_by_name() {
 
 #[test]
 fn summary_with_trace_prints_both() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("cli");
     let file = dir.write("f.txt", "hello\n");
     let run = selftrace(&["-C", "-e", "trace=read,close", "cat", &file]);
     assert_eq!(run.code(), Some(0));
@@ -853,7 +795,7 @@ fn json_lines(text: &str) -> Vec<serde_json::Value> {
 
 #[test]
 fn json_lines_are_objects_with_errno_names() {
-    let (run, trace) = traced_to_file(&TempDir::new(), &["--json", "cat", "/no/such/file"]);
+    let (run, trace) = traced_to_file(&TempDir::new("cli"), &["--json", "cat", "/no/such/file"]);
     assert_eq!(run.code(), Some(1));
     let objects = json_lines(&trace);
     let failed = objects
@@ -921,7 +863,7 @@ fn a_program_closing_all_descriptors_stays_traced() {
 fn a_shell_closing_every_descriptor_it_finds_stays_traced() {
     // bash's `exec N>&-` on every entry of /proc/self/fd, the trace's own included.
     let script = r#"for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&- 2>/dev/null"; done; echo after"#;
-    let (run, trace) = traced_to_file(&TempDir::new(), &["-f", "bash", "-c", script]);
+    let (run, trace) = traced_to_file(&TempDir::new("cli"), &["-f", "bash", "-c", script]);
     assert_eq!(
         (run.code(), run.stdout.as_str(), run.stderr.as_str()),
         (Some(0), "after\n", ""),

@@ -7,72 +7,18 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::time::Duration;
 
-/// A fresh directory, removed when dropped.
-struct Dir(PathBuf);
+use common::{python, TempDir};
 
-impl Dir {
-    fn new() -> Dir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let d = std::env::temp_dir().join(format!("selftrace-inject-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-
-    /// Write `name` (parents made) and return its absolute path.
-    fn file(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        p.to_str().unwrap().to_string()
-    }
-
-    /// The absolute path of `name` in here.
-    fn at(&self, name: &str) -> String {
-        self.0.join(name).to_str().unwrap().to_string()
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-struct Run {
-    out: Output,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-
-    /// The run's whole story, for assertion messages.
-    fn story(&self) -> String {
-        format!(
-            "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.out.status, self.stdout, self.stderr
-        )
-    }
-}
+/// What one run did.
+type Run = common::Outcome;
 
 fn finish(out: Output) -> Run {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    Run { out, stdout, stderr }
+    Run::from_output(out, Duration::ZERO)
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
@@ -85,14 +31,14 @@ fn run(args: &[&str]) -> Run {
 
 /// `selftrace -o TRACE ARGS` in `dir`: the run, and the trace lines apart
 /// from the program's own stderr.
-fn traced(dir: &Dir, args: &[&str]) -> (Run, Vec<String>) {
+fn traced(dir: &TempDir, args: &[&str]) -> (Run, Vec<String>) {
     static N: AtomicUsize = AtomicUsize::new(0);
     let trace = dir.at(&format!("trace-{}.txt", N.fetch_add(1, Ordering::Relaxed)));
     let mut all = vec!["-o", trace.as_str()];
     all.extend_from_slice(args);
     let run = run_in(&dir.0, &all);
-    let lines =
-        std::fs::read_to_string(&trace).unwrap_or_else(|e| panic!("{trace}: {e}\n{}", run.story()));
+    let lines = std::fs::read_to_string(&trace)
+        .unwrap_or_else(|e| panic!("{trace}: {e}\n{}", run.describe()));
     (run, lines.lines().map(unpadded).collect())
 }
 
@@ -106,23 +52,12 @@ fn unpadded(line: &str) -> String {
 }
 
 /// The real interpreter: `python3` on PATH may be a shell shim that execs.
-fn python() -> &'static str {
-    static PY: OnceLock<String> = OnceLock::new();
-    PY.get_or_init(|| {
-        let out = Command::new("python3")
-            .args(["-c", "import sys; print(sys.executable)"])
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    })
-}
-
 /// `selftrace OPTS python3 -S -c SCRIPT`, which must exit 0; its stdout.
 fn python_run(opts: &[&str], script: &str) -> String {
     let mut args = opts.to_vec();
     args.extend_from_slice(&[python(), "-S", "-c", script]);
     let r = run(&args);
-    assert_eq!(r.code(), Some(0), "{opts:?}\n{}", r.story());
+    assert_eq!(r.code(), Some(0), "{opts:?}\n{}", r.describe());
     r.stdout
 }
 
@@ -162,12 +97,12 @@ fn injected(lines: &[String]) -> Vec<&str> {
 
 #[test]
 fn error_fails_the_open_of_the_matched_file_only() {
-    let d = Dir::new();
-    let secret = d.file("secret.txt", "hidden\n");
-    let other = d.file("other.dat", "visible\n");
-    let rule = format!("inject=openat:error=EACCES:path={}/*.txt", d.path());
+    let d = TempDir::new("inject");
+    let secret = d.write("secret.txt", "hidden\n");
+    let other = d.write("other.dat", "visible\n");
+    let rule = format!("inject=openat:error=EACCES:path={}/*.txt", d.as_str());
     let (r, lines) = traced(&d, &["-e", "trace=openat", "-e", &rule, "cat", &secret, &other]);
-    assert_eq!(r.code(), Some(1), "{}", r.story());
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
     assert_eq!(r.stderr, format!("cat: {secret}: Permission denied\n"));
     assert_eq!(r.stdout, "visible\n", "the other file is read");
     assert_eq!(
@@ -187,11 +122,11 @@ fn error_fails_the_open_of_the_matched_file_only() {
 
 #[test]
 fn a_relative_path_matches_through_the_working_directory() {
-    let d = Dir::new();
-    d.file("x.txt", "x\n");
-    let rule = format!("inject=openat:error=EACCES:path={}/*.txt", d.path());
+    let d = TempDir::new("inject");
+    d.write("x.txt", "x\n");
+    let rule = format!("inject=openat:error=EACCES:path={}/*.txt", d.as_str());
     let (r, lines) = traced(&d, &["-e", "trace=openat", "-e", &rule, "cat", "x.txt"]);
-    assert_eq!(r.code(), Some(1), "{}", r.story());
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
     assert_eq!(r.stderr, "cat: x.txt: Permission denied\n");
     assert_eq!(
         injected(&lines),
@@ -201,10 +136,10 @@ fn a_relative_path_matches_through_the_working_directory() {
 
 #[test]
 fn a_relative_path_matches_through_the_directory_descriptor() {
-    let d = Dir::new();
-    d.file("sub/x.txt", "x\n");
-    d.file("sub/y.dat", "y\n");
-    let rule = format!("inject=openat:error=EACCES:path={}/sub/*.txt", d.path());
+    let d = TempDir::new("inject");
+    d.write("sub/x.txt", "x\n");
+    d.write("sub/y.dat", "y\n");
+    let rule = format!("inject=openat:error=EACCES:path={}/sub/*.txt", d.as_str());
     let script = format!(
         "import os\n\
          dfd = os.open({:?}, os.O_RDONLY)\n\
@@ -220,32 +155,36 @@ fn a_relative_path_matches_through_the_directory_descriptor() {
 
 #[test]
 fn when_counts_only_the_calls_whose_path_matches() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     for n in ["a", "b", "c"] {
-        d.file(&format!("{n}.txt"), &format!("{n}\n"));
+        d.write(&format!("{n}.txt"), &format!("{n}\n"));
     }
-    let rule = format!("inject=openat:error=EACCES:when=2:path={}/*.txt", d.path());
+    let rule = format!("inject=openat:error=EACCES:when=2:path={}/*.txt", d.as_str());
     let r = run_in(&d.0, &["-e", "trace=none", "-e", &rule, "cat", "a.txt", "b.txt", "c.txt"]);
-    assert_eq!(r.code(), Some(1), "{}", r.story());
+    assert_eq!(r.code(), Some(1), "{}", r.describe());
     assert_eq!(r.stdout, "a\nc\n");
-    assert!(r.stderr.starts_with("cat: b.txt: Permission denied\n"), "{}", r.story());
+    assert!(r.stderr.starts_with("cat: b.txt: Permission denied\n"), "{}", r.describe());
 }
 
 #[test]
 fn errors_may_be_given_by_number() {
-    let d = Dir::new();
-    let f = d.file("f.txt", "x\n");
+    let d = TempDir::new("inject");
+    let f = d.write("f.txt", "x\n");
     let r =
         run(&["-e", "trace=none", "-e", &format!("inject=openat:error=28:path={f}"), "cat", &f]);
     assert_eq!(r.code(), Some(1));
-    assert!(r.stderr.starts_with(&format!("cat: {f}: No space left on device\n")), "{}", r.story());
+    assert!(
+        r.stderr.starts_with(&format!("cat: {f}: No space left on device\n")),
+        "{}",
+        r.describe()
+    );
 }
 
 // ---------------------------------------------------- retval= fault= deny=
 
 #[test]
 fn retval_is_what_the_program_sees() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let script = "import os\nprint(os.getppid(), os.getppid())";
     let (r, lines) = traced(
         &d,
@@ -261,7 +200,7 @@ fn retval_is_what_the_program_sees() {
         ],
     );
     let seen: Vec<&str> = r.stdout.split_whitespace().collect();
-    assert_eq!(seen.len(), 2, "{}", r.story());
+    assert_eq!(seen.len(), 2, "{}", r.describe());
     assert_eq!(seen[0], "4242");
     assert_ne!(seen[1], "4242", "when=1 is the first call only");
     let calls: Vec<&String> = lines.iter().filter(|l| l.starts_with("getppid()")).collect();
@@ -285,11 +224,11 @@ fn fault_gives_enosys_unless_told_otherwise() {
 
 #[test]
 fn deny_gives_eperm_and_network_denial_is_a_permission_error() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let script = "import socket\ntry:\n    socket.socket()\n    print('created')\nexcept OSError as e:\n    print(type(e).__name__, e.errno)";
     let (r, lines) =
         traced(&d, &["-e", "trace=socket", "-e", "deny=%network", python(), "-S", "-c", script]);
-    assert_eq!(r.stdout, format!("PermissionError {}\n", libc::EPERM), "{}", r.story());
+    assert_eq!(r.stdout, format!("PermissionError {}\n", libc::EPERM), "{}", r.describe());
     let sockets: Vec<&String> = lines.iter().filter(|l| l.starts_with("socket(")).collect();
     assert_eq!(sockets.len(), 1, "{lines:#?}");
     assert_eq!(sockets[0], "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = -1 EPERM (Operation not permitted) (INJECTED)");
@@ -307,11 +246,11 @@ fn deny_gives_eperm_and_network_denial_is_a_permission_error() {
 
 #[test]
 fn the_first_rule_that_applies_decides() {
-    let d = Dir::new();
-    d.file("a.txt", "a\n");
-    d.file("b.txt", "b\n");
-    let first = format!("inject=openat:error=ENOENT:path={}/a.txt", d.path());
-    let second = format!("deny=openat:path={}/*.txt", d.path());
+    let d = TempDir::new("inject");
+    d.write("a.txt", "a\n");
+    d.write("b.txt", "b\n");
+    let first = format!("inject=openat:error=ENOENT:path={}/a.txt", d.as_str());
+    let second = format!("deny=openat:path={}/*.txt", d.as_str());
     let (r, _) =
         traced(&d, &["-e", "trace=none", "-e", &first, "-e", &second, "cat", "a.txt", "b.txt"]);
     assert_eq!(r.code(), Some(1));
@@ -325,59 +264,59 @@ fn the_first_rule_that_applies_decides() {
 
 #[test]
 fn rewrite_lists_and_reads_the_target_directory() {
-    let d = Dir::new();
-    d.file("from/own", "from's own\n");
-    d.file("to/name", "to's name\n");
-    d.file("to/second", "");
+    let d = TempDir::new("inject");
+    d.write("from/own", "from's own\n");
+    d.write("to/name", "to's name\n");
+    d.write("to/second", "");
     let (from, to) = (d.at("from"), d.at("to"));
     let rule = format!("rewrite=path:{from}={to}");
     let ls = run(&["-e", "trace=none", "-e", &rule, "ls", &from]);
-    assert_eq!((ls.code(), ls.stdout.as_str()), (Some(0), "name\nsecond\n"), "{}", ls.story());
+    assert_eq!((ls.code(), ls.stdout.as_str()), (Some(0), "name\nsecond\n"), "{}", ls.describe());
     let cat = run(&["-e", "trace=none", "-e", &rule, "cat", &format!("{from}/name")]);
-    assert_eq!((cat.code(), cat.stdout.as_str()), (Some(0), "to's name\n"), "{}", cat.story());
+    assert_eq!((cat.code(), cat.stdout.as_str()), (Some(0), "to's name\n"), "{}", cat.describe());
     // A trailing slash on either side means the same.
     let slashed = format!("rewrite=path:{from}/={to}/");
     let cat = run(&["-e", "trace=none", "-e", &slashed, "cat", &format!("{from}/name")]);
-    assert_eq!(cat.stdout, "to's name\n", "{}", cat.story());
+    assert_eq!(cat.stdout, "to's name\n", "{}", cat.describe());
 }
 
 #[test]
 fn rewrite_leaves_a_path_that_only_shares_a_string_prefix() {
-    let d = Dir::new();
-    d.file("from/own", "");
-    d.file("fromx/kept", "fromx's\n");
-    d.file("to/name", "");
-    d.file("tox/kept", "tox's\n");
+    let d = TempDir::new("inject");
+    d.write("from/own", "");
+    d.write("fromx/kept", "fromx's\n");
+    d.write("to/name", "");
+    d.write("tox/kept", "tox's\n");
     let rule = format!("rewrite=path:{}={}", d.at("from"), d.at("to"));
     let ls = run(&["-e", "trace=none", "-e", &rule, "ls", &d.at("fromx")]);
-    assert_eq!((ls.code(), ls.stdout.as_str()), (Some(0), "kept\n"), "{}", ls.story());
+    assert_eq!((ls.code(), ls.stdout.as_str()), (Some(0), "kept\n"), "{}", ls.describe());
     let cat = run(&["-e", "trace=none", "-e", &rule, "cat", &d.at("fromx/kept")]);
-    assert_eq!(cat.stdout, "fromx's\n", "{}", cat.story());
+    assert_eq!(cat.stdout, "fromx's\n", "{}", cat.describe());
 }
 
 #[test]
 fn rewrite_of_the_root_keeps_the_separator() {
-    let d = Dir::new();
-    d.file("name", "under to\n");
-    let rule = format!("rewrite=path:/={}", d.path());
+    let d = TempDir::new("inject");
+    d.write("name", "under to\n");
+    let rule = format!("rewrite=path:/={}", d.as_str());
     let cat = run(&["-e", "trace=none", "-e", &rule, "cat", "/name"]);
-    assert_eq!((cat.code(), cat.stdout.as_str()), (Some(0), "under to\n"), "{}", cat.story());
+    assert_eq!((cat.code(), cat.stdout.as_str()), (Some(0), "under to\n"), "{}", cat.describe());
 }
 
 #[test]
 #[ignore = "bug: rewrite=path: compares the raw argument, so a relative path under FROM (from the working directory) is not rewritten, though path= resolves it"]
 fn rewrite_applies_to_relative_paths_under_from() {
-    let d = Dir::new();
-    d.file("from/name", "from's\n");
-    d.file("to/name", "to's\n");
+    let d = TempDir::new("inject");
+    d.write("from/name", "from's\n");
+    d.write("to/name", "to's\n");
     let rule = format!("rewrite=path:{}={}", d.at("from"), d.at("to"));
     let cat = run_in(&d.0.join("from"), &["-e", "trace=none", "-e", &rule, "cat", "name"]);
-    assert_eq!(cat.stdout, "to's\n", "{}", cat.story());
+    assert_eq!(cat.stdout, "to's\n", "{}", cat.describe());
 }
 
 #[test]
 fn python_sees_enospc_on_its_second_write_to_a_file() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let target = d.at("out.bin");
     let script = format!(
         "import os\n\
@@ -402,7 +341,7 @@ fn python_sees_enospc_on_its_second_write_to_a_file() {
             &script,
         ],
     );
-    assert_eq!(r.code(), Some(0), "{}", r.story());
+    assert_eq!(r.code(), Some(0), "{}", r.describe());
     let (fd, seen) = r.stdout.trim().split_once(' ').unwrap();
     assert_eq!(seen, "1,OSError 28,1");
     assert_eq!(std::fs::read(&target).unwrap(), b"ac");
@@ -541,7 +480,7 @@ fn prob_applies_within_when() {
 
 #[test]
 fn delays_mark_the_delayed_calls() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let script = "import os\nfor _ in range(3): os.getppid()\nfor _ in range(3): os.getpid()";
     let (r, lines) = traced(
         &d,
@@ -558,7 +497,7 @@ fn delays_mark_the_delayed_calls() {
             script,
         ],
     );
-    assert_eq!(r.code(), Some(0), "{}", r.story());
+    assert_eq!(r.code(), Some(0), "{}", r.describe());
     let marks = |name: &str| -> Vec<bool> {
         lines
             .iter()
@@ -573,7 +512,7 @@ fn delays_mark_the_delayed_calls() {
 
 #[test]
 fn a_delayed_error_has_both_marks() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let script = "import os\ntry:\n    os.getcwd()\nexcept OSError as e:\n    print(e.errno)";
     let (r, lines) = traced(
         &d,
@@ -588,7 +527,7 @@ fn a_delayed_error_has_both_marks() {
             script,
         ],
     );
-    assert_eq!(r.stdout, format!("{}\n", libc::EIO), "{}", r.story());
+    assert_eq!(r.stdout, format!("{}\n", libc::EIO), "{}", r.describe());
     // The buffer's address is in the arguments: compare the results.
     let results: Vec<&str> = lines
         .iter()
@@ -600,7 +539,7 @@ fn a_delayed_error_has_both_marks() {
 
 #[test]
 fn signal_delivers_to_the_program_which_carries_on() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let script = "import os, signal\n\
                   got = []\n\
                   signal.signal(signal.SIGUSR1, lambda *a: got.append(1))\n\
@@ -610,7 +549,7 @@ fn signal_delivers_to_the_program_which_carries_on() {
         let rule = format!("inject=getppid:signal={sig}:when=2..4");
         let (r, lines) =
             traced(&d, &["-e", "trace=getppid", "-e", &rule, python(), "-S", "-c", script]);
-        assert_eq!(r.code(), Some(0), "{}", r.story());
+        assert_eq!(r.code(), Some(0), "{}", r.describe());
         assert_eq!(r.stdout, "3 1\n", "three signals handled, the calls ran: {sig}");
         let delivered = lines.iter().filter(|l| l.starts_with("--- SIGUSR1 ")).count();
         assert_eq!(delivered, 3, "{lines:#?}");
@@ -626,17 +565,17 @@ fn signal_delivers_to_the_program_which_carries_on() {
 /// Options that must be refused before the program runs: exit 2, one line
 /// `selftrace: ...` containing `message`, and the program never started.
 fn refused(opts: &[&str], message: &str) {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let marker = d.at("ran");
     let mut args = opts.to_vec();
     let touch = format!("touch {marker}");
     args.extend_from_slice(&["sh", "-c", &touch]);
     let r = run(&args);
-    assert_eq!(r.code(), Some(2), "{opts:?}\n{}", r.story());
-    assert_eq!(r.stderr.lines().count(), 1, "{opts:?}\n{}", r.story());
-    assert!(r.stderr.starts_with("selftrace: "), "{opts:?}\n{}", r.story());
-    assert!(r.stderr.contains(message), "{opts:?}: wanted {message:?}\n{}", r.story());
-    assert!(r.stdout.is_empty(), "{}", r.story());
+    assert_eq!(r.code(), Some(2), "{opts:?}\n{}", r.describe());
+    assert_eq!(r.stderr.lines().count(), 1, "{opts:?}\n{}", r.describe());
+    assert!(r.stderr.starts_with("selftrace: "), "{opts:?}\n{}", r.describe());
+    assert!(r.stderr.contains(message), "{opts:?}: wanted {message:?}\n{}", r.describe());
+    assert!(r.stdout.is_empty(), "{}", r.describe());
     assert!(!Path::new(&marker).exists(), "{opts:?} ran the program");
 }
 
@@ -717,11 +656,11 @@ fn refuses_a_bad_seed() {
 
 #[test]
 fn a_policy_file_works_end_to_end() {
-    let d = Dir::new();
-    d.file("data/a.txt", "a\n");
-    d.file("data/b.txt", "b\n");
-    d.file("elsewhere/c.txt", "from elsewhere\n");
-    let policy = d.file(
+    let d = TempDir::new("inject");
+    d.write("data/a.txt", "a\n");
+    d.write("data/b.txt", "b\n");
+    d.write("elsewhere/c.txt", "from elsewhere\n");
+    let policy = d.write(
         "policy.toml",
         &format!(
             "# every kind of table\n\
@@ -747,7 +686,7 @@ fn a_policy_file_works_end_to_end() {
              [[rewrite]]\n\
              from = \"{dir}/virtual\"\n\
              to = \"{dir}/elsewhere\"\n",
-            dir = d.path()
+            dir = d.as_str()
         ),
     );
     let script = format!(
@@ -781,9 +720,9 @@ fn a_policy_file_works_end_to_end() {
 
 #[test]
 fn a_policy_seed_is_the_seed_and_the_option_overrides_it() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let policy =
-        d.file("p.toml", "seed = 42\n[[inject]]\ncalls = \"getppid\"\nretval = 0\nprob = 0.3\n");
+        d.write("p.toml", "seed = 42\n[[inject]]\ncalls = \"getppid\"\nretval = 0\nprob = 0.3\n");
     let from_policy = selected(&["--policy", &policy], 300);
     assert_eq!(
         from_policy,
@@ -797,8 +736,8 @@ fn a_policy_seed_is_the_seed_and_the_option_overrides_it() {
 }
 
 /// A policy refused: exit 2 and exactly `selftrace: FILE:MESSAGE`.
-fn policy_refused(d: &Dir, text: &str, message: &str) {
-    let policy = d.file("p.toml", text);
+fn policy_refused(d: &TempDir, text: &str, message: &str) {
+    let policy = d.write("p.toml", text);
     refused(&["--policy", &policy], &format!("{policy}:{message}"));
     let r = run(&["--policy", &policy, "true"]);
     assert_eq!(r.stderr, format!("selftrace: {policy}:{message}\n"));
@@ -806,7 +745,7 @@ fn policy_refused(d: &Dir, text: &str, message: &str) {
 
 #[test]
 fn a_policy_error_names_the_file_and_line() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let bad_errno = "[[inject]]\ncalls = \"read\"\nerror = \"EIO\"\n\n[[inject]]\ncalls = \"write\"\nerror = \"EWHAT\"\n";
     policy_refused(&d, bad_errno, "5: invalid error 'EWHAT'");
     let mixed = "[[deny]]\ncalls = \"write\"\n\n[[inject]]\ncalls = \"read\"\nerror = \"EWHAT\"\n";
@@ -826,14 +765,14 @@ fn a_policy_error_names_the_file_and_line() {
 
 #[test]
 fn a_toml_syntax_error_names_the_file_and_line() {
-    let d = Dir::new();
-    let policy = d.file("p.toml", "[[inject]]\ncalls = \"read\"\nerror = \n");
+    let d = TempDir::new("inject");
+    let policy = d.write("p.toml", "[[inject]]\ncalls = \"read\"\nerror = \n");
     refused(&["--policy", &policy], &format!("{policy}:3: "));
 }
 
 #[test]
 fn a_missing_policy_file_is_refused() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     refused(
         &["--policy", &d.at("absent.toml")],
         &format!("cannot read policy {}", d.at("absent.toml")),
@@ -842,21 +781,21 @@ fn a_missing_policy_file_is_refused() {
 
 #[test]
 fn a_policy_header_with_a_comment_still_names_its_line() {
-    let d = Dir::new();
+    let d = TempDir::new("inject");
     let text = "seed = 1\n\n[[inject]]  # reads fail\ncalls = \"read\"\nerror = \"EWHAT\"\n";
     policy_refused(&d, text, "3: invalid error 'EWHAT'");
 }
 
 #[test]
 fn policy_rules_apply_in_file_order() {
-    let d = Dir::new();
-    d.file("a.txt", "a\n");
-    d.file("b.txt", "b\n");
-    let policy = d.file(
+    let d = TempDir::new("inject");
+    d.write("a.txt", "a\n");
+    d.write("b.txt", "b\n");
+    let policy = d.write(
         "p.toml",
         &format!(
             "[[inject]]\ncalls = \"openat\"\nerror = \"ENOENT\"\npath = \"{dir}/a.txt\"\n\n[[deny]]\ncalls = \"openat\"\npath = \"{dir}/*.txt\"\n",
-            dir = d.path()
+            dir = d.as_str()
         ),
     );
     let (r, _) = traced(&d, &["--policy", &policy, "-e", "trace=none", "cat", "a.txt", "b.txt"]);
@@ -864,7 +803,7 @@ fn policy_rules_apply_in_file_order() {
         r.stderr,
         "cat: a.txt: No such file or directory\ncat: b.txt: Operation not permitted\n",
         "{}",
-        r.story()
+        r.describe()
     );
 }
 
@@ -888,9 +827,9 @@ fn preloaded(program: &str, args: &[&str], vars: &[(&str, &str)]) -> Run {
 
 #[test]
 fn the_preload_alone_injects_and_prints_nothing_else() {
-    let d = Dir::new();
-    let f = d.file("data.txt", "x\n");
-    let g = d.file("other.txt", "other\n");
+    let d = TempDir::new("inject");
+    let f = d.write("data.txt", "x\n");
+    let g = d.write("other.txt", "other\n");
     let rule = format!("inject=openat:error=ENOENT:path={f}");
     let r = preloaded("cat", &[&f, &g], &[("SELFTRACE_INJECT", &rule)]);
     assert_eq!(r.code(), Some(1));
@@ -908,7 +847,7 @@ fn the_preload_alone_takes_rules_one_per_line_and_a_seed() {
         (seen.len(), seen.get(1).copied(), seen.get(2).copied()),
         (3, Some("7"), Some("9")),
         "{}",
-        r.story()
+        r.describe()
     );
     assert_ne!(seen[0], "7");
     assert_eq!(r.stderr, "");
@@ -926,8 +865,8 @@ fn the_preload_alone_takes_rules_one_per_line_and_a_seed() {
 
 #[test]
 fn the_preload_alone_runs_the_program_untouched_when_a_rule_is_bad() {
-    let d = Dir::new();
-    let f = d.file("data.txt", "x\n");
+    let d = TempDir::new("inject");
+    let f = d.write("data.txt", "x\n");
     let rule = format!("inject=openat:error=EWHAT:path={f}");
     let r = preloaded("cat", &[&f], &[("SELFTRACE_INJECT", &rule)]);
     assert_eq!(r.code(), Some(0));

@@ -10,34 +10,19 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-struct Fixture {
-    dir: PathBuf,
-}
+use common::TempDir;
 
-impl Fixture {
-    fn new() -> Fixture {
-        let dir = std::env::temp_dir().join(format!("selftrace-compare-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("tree/sub")).unwrap();
-        std::fs::write(dir.join("data.txt"), "one\ntwo\nthree\n").unwrap();
-        for name in ["a.c", "b.h", "sub/c.txt"] {
-            std::fs::write(dir.join("tree").join(name), name).unwrap();
-        }
-        Fixture { dir }
+/// A directory with a file and a small tree for the programs to read.
+fn fixture() -> TempDir {
+    let dir = TempDir::new("compare");
+    dir.write("data.txt", "one\ntwo\nthree\n");
+    for name in ["a.c", "b.h", "sub/c.txt"] {
+        dir.write(&format!("tree/{name}"), name);
     }
-
-    fn path(&self, p: &str) -> String {
-        self.dir.join(p).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+    dir
 }
 
 /// Run `tracer args -o out -- prog` and return the trace's lines.
@@ -150,14 +135,14 @@ fn score(ours: &[String], theirs: &[String]) -> Score {
 
 #[test]
 fn lines_match_strace_on_real_programs() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let programs: Vec<(&str, Vec<String>, bool)> = vec![
-        ("cat FILE", vec!["cat".into(), fx.path("data.txt")], false),
-        ("cat MISSING", vec!["cat".into(), fx.path("missing.txt")], false),
-        ("head -n 2 FILE", vec!["head".into(), "-n".into(), "2".into(), fx.path("data.txt")], false),
-        ("wc -l FILE", vec!["wc".into(), "-l".into(), fx.path("data.txt")], false),
-        ("ls -a DIR", vec!["ls".into(), "-a".into(), fx.path("tree")], false),
-        ("stat FILE", vec!["stat".into(), fx.path("data.txt")], false),
+        ("cat FILE", vec!["cat".into(), fx.at("data.txt")], false),
+        ("cat MISSING", vec!["cat".into(), fx.at("missing.txt")], false),
+        ("head -n 2 FILE", vec!["head".into(), "-n".into(), "2".into(), fx.at("data.txt")], false),
+        ("wc -l FILE", vec!["wc".into(), "-l".into(), fx.at("data.txt")], false),
+        ("ls -a DIR", vec!["ls".into(), "-a".into(), fx.at("tree")], false),
+        ("stat FILE", vec!["stat".into(), fx.at("data.txt")], false),
         (
             "mkdir, touch, mv, rm",
             vec!["sh".into(), "-c".into(), "mkdir -p d/e && touch d/e/f && mv d/e/f d/g && rm -r d".into()],
@@ -179,10 +164,9 @@ fn lines_match_strace_on_real_programs() {
     let mut worst = (1.0f64, "");
     for (label, prog, follow) in &programs {
         let flags: &[&str] = if *follow { &["-f"] } else { &[] };
-        let theirs =
-            trace(Command::new("strace"), flags, &fx.dir.join("strace.out"), prog, &fx.dir);
+        let theirs = trace(Command::new("strace"), flags, &fx.path("strace.out"), prog, &fx.0);
         let ours =
-            trace(common::selftrace_command(), flags, &fx.dir.join("selftrace.out"), prog, &fx.dir);
+            trace(common::selftrace_command(), flags, &fx.path("selftrace.out"), prog, &fx.0);
         let (theirs, ours) = (normalise(&theirs, *follow), normalise(&ours, *follow));
         let s = score(&ours, &theirs);
         let share = s.identical as f64 / s.ours.max(1) as f64;

@@ -1,16 +1,28 @@
-//! Shared test harness.
+//! Shared test harness: scenarios in child processes (here), scratch
+//! directories (`dir`), runs and how they ended (`outcome`), and a program
+//! run untraced and traced, compared (`pair`).
 //!
 //! The runtime is installed once per process and cannot be removed, so
 //! every scenario runs in a fresh child: the test binary re-runs itself
 //! with a filter selecting one test and `SELFTRACE_TEST_CHILD` naming it.
 #![allow(dead_code)]
 
-use std::fs::File;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Output, Stdio};
+mod dir;
+mod outcome;
+mod pair;
+
+// Each test file uses some of these.
+#[allow(unused_imports)]
+pub use dir::TempDir;
+#[allow(unused_imports)]
+pub use outcome::{ending, run, signal_name, wait_or_kill, Outcome};
+#[allow(unused_imports)]
+pub use pair::{Both, Pair};
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
 
 use selftrace::{Action, Hook, SyscallInfo};
 
@@ -76,48 +88,6 @@ pub fn selftrace_command() -> Command {
     cmd
 }
 
-/// Wait for `child` for at most `limit`; past it, kill its process group
-/// (the child was started as a group leader) and return `None`.
-pub fn wait_or_kill(
-    child: &mut std::process::Child,
-    limit: std::time::Duration,
-) -> Option<std::process::ExitStatus> {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return Some(status);
-        }
-        if start.elapsed() > limit {
-            // SAFETY: kill(2) on the process group the caller started.
-            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
-
-/// A fresh directory `selftrace-NAME-PID-N` in the temporary directory,
-/// removed when dropped.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(name: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("selftrace-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// `tool` as found on PATH; a clear failure, naming the Debian package
 /// that ships it, when it is not there.
 pub fn need(tool: &str, debian_package: &str) -> PathBuf {
@@ -133,41 +103,36 @@ pub fn need(tool: &str, debian_package: &str) -> PathBuf {
         })
 }
 
-/// How one run ended and what it printed.
-pub struct Outcome {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-    pub took: Duration,
+/// The real python3 (not a wrapper script that would add processes).
+pub fn python() -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let out = Command::new(need("python3", "python3"))
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "python3 -c failed: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    })
 }
 
-impl Outcome {
-    pub fn describe(&self) -> String {
-        format!("{}\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr)
-    }
+/// The calling thread's errno.
+pub fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-/// Run `cmd` with its output in files under `logs` (not pipes: a
-/// descendant left behind must not keep the test waiting for EOF), in its
-/// own process group so that a run past `limit` can be killed whole; a run
-/// past `limit` fails the test.
-pub fn run(mut cmd: Command, logs: &Path, tag: &str, limit: Duration) -> Outcome {
-    let out_path = logs.join(format!("{tag}.stdout"));
-    let err_path = logs.join(format!("{tag}.stderr"));
-    cmd.stdin(Stdio::null())
-        .stdout(File::create(&out_path).unwrap())
-        .stderr(File::create(&err_path).unwrap())
-        .process_group(0);
-    let start = Instant::now();
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let Some(status) = wait_or_kill(&mut child, limit) else {
-        panic!(
-            "{tag} run of {cmd:?} still running after {limit:?}; killed\n--- stdout\n{}\n--- stderr\n{}",
-            std::fs::read_to_string(&out_path).unwrap_or_default(),
-            std::fs::read_to_string(&err_path).unwrap_or_default()
-        );
-    };
-    let took = start.elapsed();
-    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
-    Outcome { status, stdout: read(&out_path), stderr: read(&err_path), took }
+/// waitpid(2) for our child `pid`, returning the raw status.
+pub fn wait_status(pid: libc::pid_t, flags: libc::c_int) -> libc::c_int {
+    let mut status = 0;
+    // SAFETY: waitpid on our own child with a valid status pointer.
+    let r = unsafe { libc::waitpid(pid, &mut status, flags) };
+    assert_eq!(r, pid, "waitpid failed: errno {}", errno());
+    status
+}
+
+/// The exit code of our child `pid`, which must exit normally.
+pub fn wait_exit_code(pid: libc::pid_t, flags: libc::c_int) -> i32 {
+    let status = wait_status(pid, flags);
+    assert!(libc::WIFEXITED(status), "child did not exit normally: status {status:#x}");
+    libc::WEXITSTATUS(status)
 }

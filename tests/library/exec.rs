@@ -147,23 +147,13 @@ fn exec_with_randomization_off_keeps_the_personality_for_the_programs_children()
 // ---------------------------------------------------------------- CLI
 
 fn selftrace(args: &[&str]) -> (Output, String) {
-    let trace = std::env::temp_dir().join(format!(
-        "selftrace-exec-{}-{}.txt",
-        std::process::id(),
-        unique()
-    ));
-    let mut all = vec!["-f", "-o", trace.to_str().unwrap()];
+    let dir = common::TempDir::new("exec");
+    let trace = dir.at("trace.txt");
+    let mut all = vec!["-f", "-o", &trace];
     all.extend(args);
     let out = common::selftrace_command().args(&all).output().unwrap();
     let text = std::fs::read_to_string(&trace).unwrap_or_default();
-    let _ = std::fs::remove_file(&trace);
     (out, text)
-}
-
-fn unique() -> usize {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
 }
 
 fn assert_alive(out: &Output, trace: &str) {

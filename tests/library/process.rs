@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::in_child;
+use common::{errno, in_child, wait_status};
 use selftrace::{Action, Builder, Hook, SyscallInfo, Sysno};
 
 /// Counts every trapped call by number (lock-free: runs in the handler,
@@ -50,19 +50,6 @@ fn install_hook_all() -> Arc<PerCall> {
     calls
 }
 
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
-
-/// waitpid for `pid`, returning the raw status.
-fn wait_status(pid: libc::pid_t) -> libc::c_int {
-    let mut status = 0;
-    // SAFETY: waitpid on our own child with a valid status pointer.
-    let r = unsafe { libc::waitpid(pid, &mut status, 0) };
-    assert_eq!(r, pid, "waitpid failed: errno {}", errno());
-    status
-}
-
 fn exit_code(status: libc::c_int) -> Option<i32> {
     libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status))
 }
@@ -98,7 +85,7 @@ fn fork_child_makes_hooked_calls_and_exits_with_its_code() {
         let n = unsafe { libc::read(fds[0], buf.as_mut_ptr().cast(), 4) };
         assert_eq!(n, 4);
         assert_eq!(i32::from_ne_bytes(buf), pid, "the child reported its own pid");
-        let status = wait_status(pid);
+        let status = wait_status(pid, 0);
         assert_eq!(exit_code(status), Some(42), "child status {status:#x}");
         assert!(calls.n(Sysno::wait4) >= 1, "the parent's wait was trapped too");
     });
@@ -163,7 +150,7 @@ fn fork_exec(path: &str) -> libc::c_int {
             libc::_exit(127);
         }
     }
-    wait_status(pid)
+    wait_status(pid, 0)
 }
 
 #[test]
@@ -210,7 +197,7 @@ fn vfork_child_exits_with_its_code() {
         let getpids_before = calls.n(Sysno::getpid);
         let pid = vfork_and_exit(7);
         assert!(pid > 0, "vfork failed: errno {}", errno());
-        let status = wait_status(pid);
+        let status = wait_status(pid, 0);
         assert_eq!(exit_code(status), Some(7), "status {status:#x}");
         assert_eq!(
             VFORK_CHILD_PID.load(Ordering::SeqCst),

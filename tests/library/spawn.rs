@@ -10,7 +10,7 @@ mod common;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::in_child;
+use common::{errno, in_child, wait_exit_code};
 use selftrace::{Action, Builder, Hook, SyscallInfo, Sysno};
 
 /// Records the entries and exits a task-creating call shows its hooks.
@@ -51,19 +51,6 @@ fn install(calls: &[Sysno]) -> Arc<Seen> {
 fn gettid() -> i64 {
     // SAFETY: gettid takes no arguments.
     unsafe { libc::syscall(libc::SYS_gettid) }
-}
-
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
-
-fn wait_exit_code(pid: libc::pid_t, flags: libc::c_int) -> i32 {
-    let mut status = 0;
-    // SAFETY: waitpid on our own child with a valid status pointer.
-    let r = unsafe { libc::waitpid(pid, &mut status, flags) };
-    assert_eq!(r, pid, "waitpid: errno {}", errno());
-    assert!(libc::WIFEXITED(status), "child did not exit normally: status {status:#x}");
-    libc::WEXITSTATUS(status)
 }
 
 #[test]

@@ -13,201 +13,32 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+use common::{Both, Pair};
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use regex_lite::Regex;
 
-/// A workload: files to lay out in its directory, the command to run
-/// there, and its environment on top of the test's.
-struct Workload {
-    name: &'static str,
-    setup: fn(&Path),
-    program: &'static str,
-    args: Vec<String>,
-    env: Vec<(&'static str, String)>,
-    limit: Duration,
-    /// Trace into a file (and check it), or to /dev/null.
-    keep_trace: bool,
+/// A workload: `program ARGS` in a directory `setup` lays out, in the C
+/// locale (sort order and messages do not depend on the machine's
+/// settings), run untraced and traced.
+fn workload(name: &str, setup: fn(&Path), program: &str, args: &[&str]) -> Both {
+    Both::new(program, args)
+        .name(name)
+        .setup(setup)
+        .env("LC_ALL", "C")
+        .limit(Duration::from_secs(180))
 }
 
-impl Workload {
-    fn new(name: &'static str, setup: fn(&Path), program: &'static str, args: &[&str]) -> Workload {
-        Workload {
-            name,
-            setup,
-            program,
-            args: args.iter().map(|a| a.to_string()).collect(),
-            // The C locale in both runs: sort order and messages do not
-            // depend on the machine's settings.
-            env: vec![("LC_ALL", "C".to_string())],
-            limit: Duration::from_secs(180),
-            keep_trace: true,
-        }
-    }
-
-    fn env(mut self, key: &'static str, value: &str) -> Workload {
-        self.env.push((key, value.to_string()));
-        self
-    }
-
-    /// Lay out `ROOT/TAG/` (the working directory) and `ROOT/TAG-tmp/`
-    /// (TMPDIR, so that scratch files such as gcc's stay out of /tmp and
-    /// out of the working directory), and the command to run there.
-    fn prepare(&self, root: &Path, tag: &str, mut cmd: Command) -> (PathBuf, Command) {
-        let dir = root.join(tag);
-        let tmp = root.join(format!("{tag}-tmp"));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::create_dir_all(&tmp).unwrap();
-        (self.setup)(&dir);
-        cmd.current_dir(&dir).env("TMPDIR", &tmp);
-        for (k, v) in &self.env {
-            cmd.env(k, v.replace("$DIR", dir.to_str().unwrap()));
-        }
-        (dir, cmd)
-    }
-
-    /// Run untraced, then traced into a trace file outside the working
-    /// directory (so that the workload never sees it).
-    fn run_both(&self) -> Pair {
-        let root = common::TempDir::new(&format!("real-{}", self.name));
-        let mut plain = Command::new(self.program);
-        plain.args(&self.args);
-        let (untraced_dir, plain) = self.prepare(&root.0, "untraced", plain);
-        let untraced = common::run(plain, &root.0, "untraced", self.limit);
-
-        let trace_path =
-            if self.keep_trace { root.0.join("trace.txt") } else { PathBuf::from("/dev/null") };
-        let mut traced = common::selftrace_command();
-        traced.arg("-f").arg("-o").arg(&trace_path).arg("--").arg(self.program).args(&self.args);
-        let (traced_dir, traced) = self.prepare(&root.0, "traced", traced);
-        let traced = common::run(traced, &root.0, "traced", self.limit);
-        let trace = String::from_utf8_lossy(&std::fs::read(&trace_path).unwrap_or_else(|e| {
-            panic!(
-                "{}: no trace file {}: {e}\n{}",
-                self.name,
-                trace_path.display(),
-                traced.describe()
-            )
-        }))
-        .into_owned();
-        eprintln!(
-            "{}: untraced {:.2?}, traced {:.2?}, {} trace lines",
-            self.name,
-            untraced.took,
-            traced.took,
-            trace.lines().count()
-        );
-        Pair { name: self.name, untraced, traced, trace, untraced_dir, traced_dir, _root: root }
-    }
-}
-
-/// The two runs of one workload.
-struct Pair {
-    name: &'static str,
-    untraced: common::Outcome,
-    traced: common::Outcome,
-    trace: String,
-    untraced_dir: PathBuf,
-    traced_dir: PathBuf,
-    _root: common::TempDir,
-}
-
+/// What the workloads' traces show.
 impl Pair {
-    /// Standard output with the run's own directory written `$DIR`: the
-    /// two runs work in different directories, and that is all that
-    /// legitimately differs in what these workloads print.
-    fn stdout(&self, which: &common::Outcome, dir: &Path) -> String {
-        which.stdout.replace(dir.to_str().unwrap(), "$DIR")
-    }
-
-    /// The checks every workload gets: same exit, same stdout, no "Bad
-    /// system call" anywhere, no process of the trace killed by SIGSYS,
-    /// and the root process's exit in the trace.
-    fn assert_same(&self) {
-        let (u, t) = (&self.untraced, &self.traced);
-        let context = || format!("untraced: {}\n\ntraced: {}", u.describe(), t.describe());
-        assert_eq!(
-            u.status.code(),
-            t.status.code(),
-            "{}: exit codes differ\n{}",
-            self.name,
-            context()
-        );
-        assert_eq!(
-            u.status.signal(),
-            t.status.signal(),
-            "{}: deaths by signal differ\n{}",
-            self.name,
-            context()
-        );
-        assert_eq!(
-            self.stdout(u, &self.untraced_dir),
-            self.stdout(t, &self.traced_dir),
-            "{}: standard output differs\n{}",
-            self.name,
-            context()
-        );
-        self.assert_no_bad_syscall();
-        for line in self.trace.lines() {
-            assert!(
-                !line.contains("killed by SIGSYS") && !line.contains("--- SIGSYS"),
-                "{}: a traced process met SIGSYS: {line}",
-                self.name
-            );
-        }
-        let root = self.root_pid();
-        let code = t.status.code().expect("the traced run exited");
-        // strace pads the pid to five columns: `123   +++`, `12345 +++`.
-        let exit = format!("+++ exited with {code} +++");
-        assert!(
-            self.by_pid().get(&root).is_some_and(|lines| lines.contains(&exit.as_str())),
-            "{}: no line {exit:?} of pid {root} in the trace; its first and last lines:\n{}\n...\n{}",
-            self.name,
-            self.trace.lines().take(5).collect::<Vec<_>>().join("\n"),
-            self.trace.lines().rev().take(5).collect::<Vec<_>>().join("\n")
-        );
-    }
-
-    fn assert_no_bad_syscall(&self) {
-        for (what, text) in [
-            ("untraced stdout", &self.untraced.stdout),
-            ("untraced stderr", &self.untraced.stderr),
-            ("traced stdout", &self.traced.stdout),
-            ("traced stderr", &self.traced.stderr),
-            ("trace", &self.trace),
-        ] {
-            assert!(
-                !text.contains("Bad system call"),
-                "{}: \"Bad system call\" in the {what}:\n{text}",
-                self.name
-            );
-        }
-    }
-
-    /// The pid on the trace's first line: the program selftrace started.
-    fn root_pid(&self) -> u32 {
-        let first =
-            self.trace.lines().next().unwrap_or_else(|| panic!("{}: empty trace", self.name));
-        pid_of(first)
-            .unwrap_or_else(|| panic!("{}: first trace line has no pid: {first}", self.name))
-    }
-
-    /// Each pid of the trace with its lines, prefixes removed.
-    fn by_pid(&self) -> BTreeMap<u32, Vec<&str>> {
-        let mut map: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
-        for line in self.trace.lines() {
-            let (pid, body) = line
-                .split_once(' ')
-                .unwrap_or_else(|| panic!("{}: line without pid: {line}", self.name));
-            let pid =
-                pid.parse().unwrap_or_else(|_| panic!("{}: line without pid: {line}", self.name));
-            map.entry(pid).or_default().push(body.trim_start());
-        }
-        map
+    /// The checks every workload gets: `assert_same`, and the root
+    /// process's exit as the trace's last line.
+    fn assert_same_workload(&self) {
+        self.assert_same().assert_root_ends_as_it_did();
     }
 
     /// The programs whose `execve` succeeded, by the base name of the path.
@@ -378,8 +209,8 @@ fn c_project(dir: &Path) {
 fn make_j2_builds_a_c_project_with_gcc() {
     common::need("make", "make");
     common::need("gcc", "gcc");
-    let pair = Workload::new("make", c_project, "make", &["-j2", "run"]).run_both();
-    pair.assert_same();
+    let pair = workload("make", c_project, "make", &["-j2", "run"]).run();
+    pair.assert_same_workload();
     // The build ran whole: make's echo of the link and the program's last line.
     assert!(pair.traced.stdout.contains("gcc -o demo main.o"), "{}", pair.traced.describe());
     assert!(pair.traced.stdout.contains("bytes: 22\n"), "{}", pair.traced.describe());
@@ -442,9 +273,8 @@ exit 3
 fn bash_pipelines_subshells_and_jobs() {
     common::need("bash", "bash");
     let pair =
-        Workload::new("bash", |d| write(d, "script.sh", BASH_SCRIPT), "bash", &["script.sh"])
-            .run_both();
-    pair.assert_same();
+        workload("bash", |d| write(d, "script.sh", BASH_SCRIPT), "bash", &["script.sh"]).run();
+    pair.assert_same_workload();
     assert_eq!(pair.traced.status.code(), Some(3));
     assert_eq!(
         pair.traced.stdout,
@@ -536,9 +366,8 @@ if __name__ == "__main__":
 fn python_subprocess_threads_and_multiprocessing() {
     common::need("python3", "python3");
     let pair =
-        Workload::new("python", |d| write(d, "work.py", PYTHON_SCRIPT), "python3", &["work.py"])
-            .run_both();
-    pair.assert_same();
+        workload("python", |d| write(d, "work.py", PYTHON_SCRIPT), "python3", &["work.py"]).run();
+    pair.assert_same_workload();
     assert_eq!(pair.traced.status.code(), Some(5));
     let squares = "[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]";
     let threads: Vec<String> = (0..6).map(|n| format!("({n}, 50, '{n}:49')")).collect();
@@ -603,7 +432,7 @@ fn git_init_add_commit_log() {
     // runs, so they are compared as they are; no system or user
     // configuration is read.
     let date = "2020-02-02T12:00:00+00:00";
-    let pair = Workload::new("git", |d| write(d, "run.sh", GIT_SCRIPT), "sh", &["run.sh"])
+    let pair = workload("git", |d| write(d, "run.sh", GIT_SCRIPT), "sh", &["run.sh"])
         .env("GIT_AUTHOR_NAME", "Real Programs")
         .env("GIT_AUTHOR_EMAIL", "real@example.org")
         .env("GIT_COMMITTER_NAME", "Real Programs")
@@ -613,8 +442,8 @@ fn git_init_add_commit_log() {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("HOME", "$DIR")
-        .run_both();
-    pair.assert_same();
+        .run();
+    pair.assert_same_workload();
     let log = Regex::new(
         r"^[0-9a-f]{40} Real Programs <real@example.org> 2020-02-02T12:00:00Z second commit\n[0-9a-f]{40} Real Programs <real@example.org> 2020-02-02T12:00:00Z first commit\n[0-9a-f]{40}\na.txt\nsub/b.txt\ncount: 0\n",
     )
@@ -682,8 +511,8 @@ fn tar_gzip_round_trip() {
     common::need("tar", "tar");
     common::need("gzip", "gzip");
     common::need("diff", "diffutils");
-    let pair = Workload::new("tar", file_tree, "sh", &["run.sh"]).run_both();
-    pair.assert_same();
+    let pair = workload("tar", file_tree, "sh", &["run.sh"]).run();
+    pair.assert_same_workload();
     let out = &pair.traced.stdout;
     assert!(out.starts_with("trees equal\n"), "{}", pair.traced.describe());
     assert!(out.contains("tree/dir3/sub0/file4.txt\n") && out.contains("tree/link.txt\n"), "{out}");
@@ -816,12 +645,12 @@ fn cpython_suite(
         args.extend(["-m", case]);
     }
     args.extend(modules);
-    let mut workload = Workload::new(name, |_| {}, "python3", &args);
     // The trace of the whole suite would be gigabytes; what is checked
     // here is that the traced tests behave.
-    workload.keep_trace = false;
-    workload.limit = Duration::from_secs(600);
-    let pair = workload.run_both();
+    let pair = workload(name, |_| {}, "python3", &args)
+        .trace_to_null()
+        .limit(Duration::from_secs(600))
+        .run();
     pair.assert_no_bad_syscall();
     let read = |dir: &Path| {
         let xml = std::fs::read_to_string(dir.join("results.xml"))

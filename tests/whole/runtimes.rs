@@ -31,14 +31,10 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{need, Outcome, TempDir};
+use common::{need, Both, TempDir};
 use regex_lite::Regex;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runtimes");
-
-/// A run that takes longer is hung: its process group is killed and the
-/// test fails.
-const TIMEOUT: Duration = Duration::from_secs(90);
 
 /// gdb's runs: a deadlock between gdb and a trap must fail, not hang.
 const GDB_TIMEOUT: Duration = Duration::from_secs(60);
@@ -278,197 +274,6 @@ fn assert_elf(path: &Path, kind: ElfKind, loader: &str) {
 
 // ---- running them ----
 
-/// The two runs of one program.
-struct Pair {
-    name: String,
-    untraced: Outcome,
-    traced: Outcome,
-    trace: String,
-    _root: TempDir,
-}
-
-/// Runs `program ARGS` untraced in ROOT/untraced/ and then as
-/// `selftrace -f -o ROOT/trace.txt -- program ARGS` in ROOT/traced/, each
-/// bounded by `TIMEOUT`.
-fn run_both(program: &Path, args: &[&str]) -> Pair {
-    let name = program.file_name().unwrap().to_string_lossy().into_owned();
-    let root = TempDir::new(&format!("runtimes-{name}"));
-    let dir = |tag: &str| {
-        let d = root.0.join(tag);
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    };
-    let mut plain = Command::new(program);
-    plain.args(args).current_dir(dir("untraced"));
-    let untraced = common::run(plain, &root.0, "untraced", TIMEOUT);
-
-    let trace_path = root.0.join("trace.txt");
-    let mut traced = common::selftrace_command();
-    traced
-        .arg("-f")
-        .arg("-o")
-        .arg(&trace_path)
-        .arg("--")
-        .arg(program)
-        .args(args)
-        .current_dir(dir("traced"));
-    let traced = common::run(traced, &root.0, "traced", TIMEOUT);
-    let trace = std::fs::read(&trace_path)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
-    eprintln!(
-        "{name} {args:?}: untraced {:.2?}, traced {:.2?}, {} trace lines",
-        untraced.took,
-        traced.took,
-        trace.lines().count()
-    );
-    Pair { name, untraced, traced, trace, _root: root }
-}
-
-/// An exit status as "exit 3" or "signal 6", for comparing and reporting.
-fn ending(o: &Outcome) -> String {
-    match (o.status.code(), o.status.signal()) {
-        (Some(code), _) => format!("exit {code}"),
-        (None, Some(sig)) => format!("signal {sig}"),
-        _ => format!("{:?}", o.status),
-    }
-}
-
-impl Pair {
-    /// Both runs, and the start and end of the trace, for failure messages.
-    fn dump(&self) -> String {
-        let lines: Vec<&str> = self.trace.lines().collect();
-        let head = lines.iter().take(20).copied().collect::<Vec<_>>().join("\n");
-        let tail = lines.iter().rev().take(20).rev().copied().collect::<Vec<_>>().join("\n");
-        format!(
-            "{}\n=== untraced: {}\n\n=== traced: {}\n\n=== trace ({} lines), first lines:\n{head}\n...\nlast lines:\n{tail}",
-            self.name,
-            self.untraced.describe(),
-            self.traced.describe(),
-            lines.len()
-        )
-    }
-
-    /// The untraced run did what the program is written to do: this exact
-    /// stdout and exit code.
-    fn assert_untraced(&self, stdout: &str, code: i32) -> &Pair {
-        assert_eq!(
-            self.untraced.stdout,
-            stdout,
-            "untraced stdout is not what the program prints\n{}",
-            self.dump()
-        );
-        assert_eq!(ending(&self.untraced), format!("exit {code}"), "untraced run\n{}", self.dump());
-        self
-    }
-
-    /// The traced run ended as the untraced one did, nothing anywhere says
-    /// "Bad system call", and no traced process died of SIGSYS or SIGSEGV
-    /// or was sent a SIGSYS.
-    fn assert_alive(&self) -> &Pair {
-        assert_eq!(
-            ending(&self.traced),
-            ending(&self.untraced),
-            "the traced run ended differently\n{}",
-            self.dump()
-        );
-        for (what, text) in [
-            ("untraced stdout", &self.untraced.stdout),
-            ("untraced stderr", &self.untraced.stderr),
-            ("traced stdout", &self.traced.stdout),
-            ("traced stderr", &self.traced.stderr),
-            ("trace", &self.trace),
-        ] {
-            assert!(
-                !text.contains("Bad system call"),
-                "\"Bad system call\" in the {what}\n{}",
-                self.dump()
-            );
-        }
-        for line in self.trace.lines() {
-            for bad in ["+++ killed by SIGSYS", "+++ killed by SIGSEGV", "--- SIGSYS"] {
-                assert!(
-                    !line.contains(bad),
-                    "a traced process met {bad:?}: {line}\n{}",
-                    self.dump()
-                );
-            }
-        }
-        self
-    }
-
-    /// `assert_alive`, and the same stdout.
-    fn assert_same(&self) -> &Pair {
-        self.assert_alive();
-        assert_eq!(self.traced.stdout, self.untraced.stdout, "stdout differs\n{}", self.dump());
-        self
-    }
-
-    /// The trace's lines as (pid, line without the pid).
-    fn lines(&self) -> Vec<(u32, &str)> {
-        self.trace
-            .lines()
-            .map(|l| {
-                let (pid, body) =
-                    l.split_once(' ').unwrap_or_else(|| panic!("no pid on {l:?}\n{}", self.dump()));
-                let pid =
-                    pid.parse().unwrap_or_else(|_| panic!("no pid on {l:?}\n{}", self.dump()));
-                (pid, body.trim_start())
-            })
-            .collect()
-    }
-
-    /// The pid on the trace's first line: the program selftrace started.
-    fn root(&self) -> u32 {
-        self.lines().first().unwrap_or_else(|| panic!("empty trace\n{}", self.dump())).0
-    }
-
-    /// Lines (without their pid) matching `^pattern$`.
-    fn matching(&self, pattern: &str) -> Vec<(u32, String)> {
-        let re = Regex::new(&format!("^{pattern}$")).unwrap();
-        self.lines()
-            .into_iter()
-            .filter(|(_, l)| re.is_match(l))
-            .map(|(p, l)| (p, l.to_string()))
-            .collect()
-    }
-
-    /// The first line matching `^pattern$`; `why` says what its absence means.
-    fn must_have(&self, pattern: &str, why: &str) -> (u32, String) {
-        self.matching(pattern)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no trace line matching {pattern:?}: {why}\n{}", self.dump()))
-    }
-
-    /// The trace ends the program's own process as the untraced run ended.
-    fn assert_root_ends_as_it_did(&self) -> &Pair {
-        let root = self.root();
-        let want = match (self.untraced.status.code(), self.untraced.status.signal()) {
-            (Some(code), _) => format!("+++ exited with {code} +++"),
-            (None, Some(sig)) => format!("+++ killed by {}", signal_name(sig)),
-            _ => unreachable!(),
-        };
-        assert!(
-            self.lines().iter().any(|(p, l)| *p == root && l.starts_with(&want)),
-            "no line {want:?} of pid {root} in the trace\n{}",
-            self.dump()
-        );
-        self
-    }
-}
-
-fn signal_name(sig: i32) -> &'static str {
-    match sig {
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGSYS => "SIGSYS",
-        libc::SIGBUS => "SIGBUS",
-        _ => "a signal",
-    }
-}
-
 /// A pattern for an `openat` of a file whose name ends with `name` that
 /// succeeded.
 fn opened(name: &str) -> String {
@@ -480,7 +285,7 @@ fn opened(name: &str) -> String {
 #[test]
 fn node_workers_child_process_fs_promises_and_http() {
     let node = need("node", "nodejs");
-    let pair = run_both(&node, &[fixture("node_app.js").to_str().unwrap()]);
+    let pair = Both::new(&node, &[fixture("node_app.js").to_str().unwrap()]).run();
     pair.assert_untraced(
         "workers: 55 5050 500500\n\
          child_process: child says 42 (exit 0)\n\
@@ -492,20 +297,24 @@ fn node_workers_child_process_fs_promises_and_http() {
     .assert_same()
     .assert_root_ends_as_it_did();
     let root = pair.root();
-    pair.must_have(
+    pair.must_have_for(
+        None,
         &opened("node-fs-promises.txt"),
         "fs.promises' open (on libuv's thread pool) is not traced",
     );
-    let (child, _) = pair.must_have(
+    let (child, _) = pair.must_have_for(
+        None,
         r#"execve\("[^"]*node", \["[^"]*node", "-e", .*\) += 0"#,
         "the child node's exec",
     );
     assert_ne!(child, root, "the child node runs in a process of its own\n{}", pair.dump());
-    pair.must_have(
+    pair.must_have_for(
+        None,
         r#"bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(0\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) += 0"#,
         "the http server's bind",
     );
-    pair.must_have(
+    pair.must_have_for(
+        None,
         r#"connect\(\d+, \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) += .*"#,
         "the http client's connect",
     );
@@ -527,15 +336,15 @@ fn cgo_stdout() -> String {
 
 #[test]
 fn go_pure_pie() {
-    let pair = run_both(&go_programs().pure_pie, &[]);
+    let pair = Both::new(&go_programs().pure_pie, &[]).run();
     pair.assert_untraced(&pure_go_stdout(), 6).assert_same().assert_root_ends_as_it_did();
     // Go's own raw openat, from a thread whose FS base is Go's.
-    pair.must_have(&opened("gopure-0.txt"), "the Go runtime's own openat is not traced");
+    pair.must_have_for(None, &opened("gopure-0.txt"), "the Go runtime's own openat is not traced");
 }
 
 #[test]
 fn go_cgo_pie_goroutines_doing_file_io() {
-    let pair = run_both(&go_programs().cgo_pie, &[]);
+    let pair = Both::new(&go_programs().cgo_pie, &[]).run();
     pair.assert_untraced(&cgo_stdout(), 7).assert_same().assert_root_ends_as_it_did();
     assert!(
         !pair.traced.stderr.contains("non-Go code disabled sigaltstack"),
@@ -543,7 +352,8 @@ fn go_cgo_pie_goroutines_doing_file_io() {
         pair.dump()
     );
     for i in 0..8 {
-        pair.must_have(
+        pair.must_have_for(
+            None,
             &opened(&format!("gocgo-{i}-0.txt")),
             "a goroutine's os.OpenFile is not traced",
         );
@@ -552,19 +362,21 @@ fn go_cgo_pie_goroutines_doing_file_io() {
 
 #[test]
 fn go_cgo_non_pie_file_calls_are_traced() {
-    let pair = run_both(&go_programs().cgo_exe, &[]);
+    let pair = Both::new(&go_programs().cgo_exe, &[]).run();
     pair.assert_untraced(&cgo_stdout(), 7).assert_same().assert_root_ends_as_it_did();
     // os.OpenFile is Go's raw syscall from the executable's text (below
     // 4 GiB in a non-PIE), not libc's: it must be in the trace.
     for i in 0..8 {
         for round in 0..4 {
-            pair.must_have(
+            pair.must_have_for(
+                None,
                 &opened(&format!("gocgo-{i}-{round}.txt")),
                 "a non-PIE Go program's own calls are missing from the trace",
             );
         }
     }
-    pair.must_have(
+    pair.must_have_for(
+        None,
         r#"unlinkat\(AT_FDCWD, "gocgo-0-0\.txt", 0\) += 0"#,
         "os.Remove's unlinkat is not traced",
     );
@@ -573,7 +385,7 @@ fn go_cgo_non_pie_file_calls_are_traced() {
 #[test]
 fn go_static_runs_unharmed_and_untraced() {
     let exe = &go_programs().pure_static;
-    let pair = run_both(exe, &[]);
+    let pair = Both::new(exe, &[]).run();
     pair.assert_untraced(&pure_go_stdout(), 6).assert_same().assert_root_ends_as_it_did();
     let note = format!("{} is statically linked: it runs untraced", exe.display());
     assert!(
@@ -590,29 +402,31 @@ fn go_static_runs_unharmed_and_untraced() {
 #[test]
 fn non_pie_raw_calls_own_restorer_and_static_child() {
     let child = go_programs().pure_static.to_str().unwrap().to_string();
-    let pair = run_both(low_code_program(), &[&child]);
+    let pair = Both::new(low_code_program(), &[&child]).run();
     let want = "low code: raw write\n".to_string()
         + &"low code: handler ran\n".repeat(3)
         + "low code: handled 3\n"
         + &pure_go_stdout()
         + "low code: static child exited 6\n";
     pair.assert_untraced(&want, 9).assert_same().assert_root_ends_as_it_did();
-    pair.must_have(
+    pair.must_have_for(
+        None,
         r#"write\(1, "low code: raw write\\n", 20\) += 20"#,
         "the raw write from low code",
     );
-    pair.must_have(
+    pair.must_have_for(
+        None,
         r#"write\(1, "low code: handler ran\\n", 22\) += 22"#,
         "the handler's raw write",
     );
-    pair.must_have(r#"kill\(\d+, SIGUSR1\) += 0"#, "the raw kill");
+    pair.must_have_for(None, r#"kill\(\d+, SIGUSR1\) += 0"#, "the raw kill");
 }
 
 // ---- C threads on small stacks ----
 
 fn small_stacks_case(kib: u32) {
     let kib_arg = kib.to_string();
-    let pair = run_both(small_stacks(), &[&kib_arg]);
+    let pair = Both::new(small_stacks(), &[&kib_arg]).run();
     let mut want: String = (0..4)
         .map(|i| format!("{kib} KiB stack, thread {i} read back: thread {i} was here\n"))
         .collect();
@@ -620,8 +434,11 @@ fn small_stacks_case(kib: u32) {
     pair.assert_untraced(&want, 0).assert_same().assert_root_ends_as_it_did();
     let root = pair.root();
     for i in 0..4 {
-        let (tid, _) =
-            pair.must_have(&opened(&format!("stack-{kib}k-thread-{i}.txt")), "a thread's open");
+        let (tid, _) = pair.must_have_for(
+            None,
+            &opened(&format!("stack-{kib}k-thread-{i}.txt")),
+            "a thread's open",
+        );
         assert_ne!(tid, root, "the open was made by the thread\n{}", pair.dump());
     }
 }
@@ -650,7 +467,7 @@ fn pthread_40k_stacks() {
 
 fn altstack_case(kib: u32) {
     let kib_arg = kib.to_string();
-    let pair = run_both(altstack(), &[&kib_arg]);
+    let pair = Both::new(altstack(), &[&kib_arg]).run();
     let want = format!(
         "{kib} KiB altstack above a 64 KiB canary\n{}\
          handler wrote its line: yes\n\
@@ -659,7 +476,7 @@ fn altstack_case(kib: u32) {
         "altstack handler wrote\n".repeat(3)
     );
     pair.assert_untraced(&want, 0).assert_same().assert_root_ends_as_it_did();
-    let writes = pair.matching(r#"write\(1, "altstack handler wrote\\n", 23\) += 23"#);
+    let writes = pair.matching(None, r#"write\(1, "altstack handler wrote\\n", 23\) += 23"#);
     assert_eq!(writes.len(), 3, "the handler's three writes are traced\n{}", pair.dump());
 }
 
@@ -677,7 +494,7 @@ fn altstack_16k_handler_calls_write_and_the_canary_below_stays_intact() {
 
 #[test]
 fn rust_stack_overflow_keeps_its_report() {
-    let pair = run_both(overflow_program(), &[]);
+    let pair = Both::new(overflow_program(), &[]).run();
     let report = "has overflowed its stack";
     assert_eq!(pair.untraced.stdout, "recursing until the stack overflows\n", "{}", pair.dump());
     assert_eq!(
@@ -699,7 +516,7 @@ fn rust_stack_overflow_keeps_its_report() {
         pair.dump()
     );
     // The fault on the guard page reached the program's handler.
-    pair.must_have(r"--- SIGSEGV \{si_signo=SIGSEGV, .*\} ---", "the overflow's SIGSEGV");
+    pair.must_have_for(None, r"--- SIGSEGV \{si_signo=SIGSEGV, .*\} ---", "the overflow's SIGSEGV");
 }
 
 // ---- the JVM at its smallest thread stack ----
@@ -708,7 +525,7 @@ fn rust_stack_overflow_keeps_its_report() {
 fn jvm_xss136k_threads() {
     let java = need("java", "default-jdk-headless");
     let classes = java_classes();
-    let pair = run_both(&java, &["-Xss136k", "-cp", classes.to_str().unwrap(), "Threads"]);
+    let pair = Both::new(&java, &["-Xss136k", "-cp", classes.to_str().unwrap(), "Threads"]).run();
     pair.assert_untraced(
         "0: thread 0 sum 500500\n\
          1: thread 1 sum 2001000\n\
@@ -719,7 +536,11 @@ fn jvm_xss136k_threads() {
     )
     .assert_same()
     .assert_root_ends_as_it_did();
-    pair.must_have(&opened("jvm-thread-0.txt"), "a Java thread's file open is not traced");
+    pair.must_have_for(
+        None,
+        &opened("jvm-thread-0.txt"),
+        "a Java thread's file open is not traced",
+    );
 }
 
 // ---- musl ----
@@ -733,7 +554,7 @@ fn musl_dynamic_program_with_a_thread() {
         "{} should use musl's loader, has interpreter {interp:?}",
         exe.display()
     );
-    let pair = run_both(exe, &[]);
+    let pair = Both::new(exe, &[]).run();
     // selftrace may run it untraced with a note; it must run unharmed.
     pair.assert_untraced("musl: written by a musl thread\n", 9).assert_same();
 }
@@ -775,15 +596,15 @@ fn gdb_under_selftrace() {
         )
     };
     eprintln!("gdb under selftrace: untraced {:.2?}, traced {:.2?}", untraced.took, traced.took);
-    assert_eq!(ending(&untraced), "exit 0", "untraced gdb\n{}", dump());
+    assert_eq!(untraced.ending(), "exited with 0", "untraced gdb\n{}", dump());
     assert!(
         untraced.stdout.lines().any(|l| l == "inferior-says-hi"),
         "untraced gdb ran its inferior\n{}",
         dump()
     );
     assert_eq!(
-        ending(&traced),
-        ending(&untraced),
+        traced.ending(),
+        untraced.ending(),
         "gdb under selftrace ended differently\n{}",
         dump()
     );
@@ -835,7 +656,7 @@ fn selftrace_under_gdb() {
     let trace = std::fs::read_to_string(&trace_path).unwrap_or_default();
     let dump = || format!("=== gdb: {}\n\n=== trace:\n{trace}", run.describe());
     eprintln!("selftrace under gdb: {:.2?}", run.took);
-    assert_eq!(ending(&run), "exit 0", "gdb running selftrace\n{}", dump());
+    assert_eq!(run.ending(), "exited with 0", "gdb running selftrace\n{}", dump());
     assert!(run.stdout.lines().any(|l| l == "hi"), "echo's output is missing\n{}", dump());
     assert!(
         !trace.contains("Bad system call") && !run.stderr.contains("Bad system call"),

@@ -14,11 +14,12 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+use common::{Both, Pair, TempDir};
+
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -105,242 +106,18 @@ fn path_str(p: &Path) -> &str {
 
 // ---- running them ----
 
-/// A fresh directory, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("selftrace-whole-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// How one run ended and what it printed.
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `cmd` in its own process group with stdout and stderr in files,
-/// killing the group if it outlives `TIMEOUT`.
-fn run(mut cmd: Command, scratch: &Scratch, tag: &str) -> Run {
-    let out = scratch.path(&format!("{tag}.stdout"));
-    let err = scratch.path(&format!("{tag}.stderr"));
-    cmd.stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out).unwrap())
-        .stderr(std::fs::File::create(&err).unwrap())
-        .current_dir(&scratch.0)
-        .process_group(0);
-    let description = format!("{cmd:?}");
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {description}: {e}"));
-    let Some(status) = common::wait_or_kill(&mut child, TIMEOUT) else {
-        panic!(
-            "{description} still running after {TIMEOUT:?}\n--- stdout\n{}\n--- stderr\n{}",
-            std::fs::read_to_string(&out).unwrap_or_default(),
-            std::fs::read_to_string(&err).unwrap_or_default()
-        );
-    };
-    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
-    Run { status, stdout: read(&out), stderr: read(&err) }
-}
-
-/// One case run twice: untraced, and under `selftrace -f -o TRACE`.
-struct Case {
-    args: Vec<String>,
-    untraced: Run,
-    traced: Run,
-    trace: String,
-}
-
-fn program_command(wrapper: &[&str], args: &[&str]) -> Command {
-    let all: Vec<&str> = wrapper.iter().chain(args).copied().collect();
-    let mut cmd = Command::new(all[0]);
-    cmd.args(&all[1..]);
-    cmd
-}
-
-fn selftrace_args(trace: &Path) -> Vec<String> {
-    ["-f", "-o", path_str(trace), "--"].iter().map(|s| s.to_string()).collect()
-}
-
 /// Runs `args` (the program first) untraced and traced, each under
 /// `wrapper` (e.g. `setarch -R`, which then also runs selftrace).
-fn run_case_under(wrapper: &[&str], args: &[&str]) -> Case {
-    let scratch = Scratch::new();
-    let untraced = run(program_command(wrapper, args), &scratch, "untraced");
-    let trace_path = scratch.path("trace");
-    let traced = if wrapper.is_empty() {
-        let mut cmd = common::selftrace_command();
-        cmd.args(selftrace_args(&trace_path)).args(args);
-        run(cmd, &scratch, "traced")
-    } else {
-        let mut cmd = program_command(wrapper, &[env!("CARGO_BIN_EXE_selftrace")]);
-        cmd.env("SELFTRACE_PRELOAD", common::preload_library())
-            .args(selftrace_args(&trace_path))
-            .args(args);
-        run(cmd, &scratch, "traced")
-    };
-    let trace = std::fs::read_to_string(&trace_path).unwrap_or_else(|e| {
-        panic!(
-            "no trace file ({e}) from {args:?}: {}\n--- stderr\n{}",
-            describe(traced.status),
-            traced.stderr
-        )
-    });
-    Case { args: args.iter().map(|s| s.to_string()).collect(), untraced, traced, trace }
+fn run_case_under(wrapper: &[&str], args: &[&str]) -> Pair {
+    Both::new(args[0], &args[1..]).under(wrapper).limit(TIMEOUT).run()
 }
 
-fn run_case(args: &[&str]) -> Case {
+fn run_case(args: &[&str]) -> Pair {
     run_case_under(&[], args)
 }
 
-fn signal_name(sig: i32) -> String {
-    let names = [
-        (libc::SIGABRT, "SIGABRT"),
-        (libc::SIGSEGV, "SIGSEGV"),
-        (libc::SIGSYS, "SIGSYS"),
-        (libc::SIGKILL, "SIGKILL"),
-        (libc::SIGBUS, "SIGBUS"),
-        (libc::SIGTERM, "SIGTERM"),
-    ];
-    names
-        .iter()
-        .find(|(n, _)| *n == sig)
-        .map_or_else(|| format!("signal {sig}"), |(_, name)| name.to_string())
-}
-
-fn describe(status: ExitStatus) -> String {
-    match (status.code(), status.signal()) {
-        (Some(code), _) => format!("exited with {code}"),
-        (None, Some(sig)) => {
-            format!(
-                "killed by {}{}",
-                signal_name(sig),
-                if status.core_dumped() { " (core dumped)" } else { "" }
-            )
-        }
-        _ => format!("{status:?}"),
-    }
-}
-
-impl Case {
-    /// Everything about both runs, for failure messages.
-    fn dump(&self) -> String {
-        format!(
-            "case {:?}\n--- untraced: {}\n{}--- untraced stderr\n{}--- traced: {}\n{}--- traced stderr\n{}--- trace\n{}",
-            self.args,
-            describe(self.untraced.status),
-            self.untraced.stdout,
-            self.untraced.stderr,
-            describe(self.traced.status),
-            self.traced.stdout,
-            self.traced.stderr,
-            self.trace
-        )
-    }
-
-    /// Same end, same stdout, no sign of a SIGSYS death anywhere.
-    fn assert_same(&self) -> &Case {
-        self.assert_same_except(|_| false)
-    }
-
-    /// As `assert_same`, comparing stdout without the lines `skip` picks.
-    fn assert_same_except(&self, skip: impl Fn(&str) -> bool) -> &Case {
-        self.assert_alive();
-        let keep =
-            |s: &str| s.lines().filter(|l| !skip(l)).map(|l| format!("{l}\n")).collect::<String>();
-        assert_eq!(
-            keep(&self.traced.stdout),
-            keep(&self.untraced.stdout),
-            "stdout differs\n{}",
-            self.dump()
-        );
-        self
-    }
-
-    /// Same end and no sign of a SIGSYS death, whatever stdout says.
-    fn assert_alive(&self) -> &Case {
-        for (what, text) in [
-            ("untraced stdout", &self.untraced.stdout),
-            ("untraced stderr", &self.untraced.stderr),
-            ("traced stdout", &self.traced.stdout),
-            ("traced stderr", &self.traced.stderr),
-            ("trace", &self.trace),
-        ] {
-            for bad in ["Bad system call", "killed by SIGSYS"] {
-                assert!(!text.contains(bad), "{bad:?} in the {what}\n{}", self.dump());
-            }
-        }
-        assert_eq!(describe(self.traced.status), describe(self.untraced.status), "{}", self.dump());
-        self
-    }
-
-    /// The trace's lines as (pid, text).
-    fn lines(&self) -> Vec<(u32, &str)> {
-        let prefix = re(r"^(\d+) +(.*)$");
-        self.trace
-            .lines()
-            .map(|l| {
-                let c = prefix
-                    .captures(l)
-                    .unwrap_or_else(|| panic!("no pid prefix on {l:?}\n{}", self.dump()));
-                (c[1].parse().unwrap(), c.get(2).unwrap().as_str())
-            })
-            .collect()
-    }
-
-    /// The pid of the first line, which must be the program's execve.
-    fn root(&self) -> u32 {
-        let lines = self.lines();
-        let (pid, first) = lines.first().unwrap_or_else(|| panic!("empty trace\n{}", self.dump()));
-        assert!(
-            first.starts_with("execve("),
-            "first line is not an execve: {first:?}\n{}",
-            self.dump()
-        );
-        *pid
-    }
-
-    /// The lines of `pid` matching `^pattern$`.
-    fn matching(&self, pid: Option<u32>, pattern: &str) -> Vec<(u32, String)> {
-        let pattern = re(&format!("^{pattern}$"));
-        self.lines()
-            .into_iter()
-            .filter(|(p, l)| pid.is_none_or(|want| *p == want) && pattern.is_match(l))
-            .map(|(p, l)| (p, l.to_string()))
-            .collect()
-    }
-
-    /// The first line of `pid` (any pid if `None`) matching `^pattern$`.
-    fn must_have(&self, pid: Option<u32>, pattern: &str) -> (u32, String) {
-        self.matching(pid, pattern).into_iter().next().unwrap_or_else(|| {
-            panic!("no line of pid {pid:?} matching {pattern:?}\n{}", self.dump())
-        })
-    }
-
-    /// The `+++ ... +++` line that ends the trace of the program itself.
-    fn assert_root_ends_as_it_did(&self) -> &Case {
-        let root = self.root();
-        let end = format!("+++ {} +++", describe(self.untraced.status));
-        let lines = self.lines();
-        assert_eq!(lines.last(), Some(&(root, end.as_str())), "last line\n{}", self.dump());
-        self
-    }
-
+/// What the programs tell on stderr.
+impl Pair {
     /// Values of `key=N` lines the traced run wrote to stderr.
     fn noted(&self, key: &str) -> Vec<u32> {
         let pattern = re(&format!(r"^{}=(\d+)$", escape(key)));
@@ -391,12 +168,12 @@ fn ppid_line(ppid: u32) -> String {
 
 // ---- threads ----
 
-fn threads(case: &str) -> Case {
+fn threads(case: &str) -> Pair {
     run_case(&[path_str(&programs().threads), case])
 }
 
 /// The pid selftrace itself has: the traced program's parent.
-fn selftrace_pid(case: &Case) -> u32 {
+fn selftrace_pid(case: &Pair) -> u32 {
     case.must_have(Some(case.root()), r"getppid\(\) += (\d+)")
         .1
         .rsplit(' ')
@@ -502,7 +279,7 @@ fn clone3_fallback_shows_enosys_then_clone() {
 
 // ---- new processes ----
 
-fn procs(case: &str) -> Case {
+fn procs(case: &str) -> Pair {
     run_case(&[path_str(&programs().procs), case])
 }
 
@@ -596,7 +373,7 @@ fn popen_reads_a_traced_shell() {
 
 // ---- execve ----
 
-fn exec_case(args: &[&str]) -> Case {
+fn exec_case(args: &[&str]) -> Pair {
     let mut all = vec![path_str(&programs().exec)];
     all.extend(args);
     run_case(&all)
@@ -627,7 +404,7 @@ fn exec_with_an_empty_environment_is_traced() {
     case.must_have(Some(child), LEAF_MARKER);
 }
 
-fn env_i_case() -> Case {
+fn env_i_case() -> Pair {
     run_case(&["env", "-i", path_str(&programs().exec), "leaf", "5"])
 }
 
@@ -743,7 +520,7 @@ fn static_program_gets_a_note_in_the_trace() {
 /// this test process has.
 #[test]
 fn setuid_program_execs_and_runs_with_no_new_privs() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new("whole");
     let copy = scratch.path("privs-setuid");
     std::fs::copy(&programs().exec, &copy).unwrap();
     // SAFETY: getuid has no preconditions.
@@ -770,7 +547,7 @@ fn setuid_program_execs_and_runs_with_no_new_privs() {
 
 // ---- signals ----
 
-fn signals(case: &str) -> Case {
+fn signals(case: &str) -> Pair {
     run_case(&[path_str(&programs().signals), case])
 }
 
@@ -925,8 +702,8 @@ fn segv_kills_with_sigsegv() {
 
 // ---- the program's own seccomp filters and SIGSYS ----
 
-fn seccomp(case: &str) -> Case {
-    run_case(&[path_str(&programs().seccomp), case])
+fn seccomp(case: &str) -> Pair {
+    Both::new(&programs().seccomp, &[case]).own_sigsys().limit(TIMEOUT).run()
 }
 
 #[test]
