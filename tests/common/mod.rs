@@ -1,17 +1,20 @@
 //! Shared test harness: scenarios in child processes (here), scratch
 //! directories (`dir`), runs and how they ended (`outcome`), and a program
-//! run untraced and traced, compared (`pair`).
+//! run untraced and traced, compared (`pair`), fixtures built (`build`).
 //!
 //! The runtime is installed once per process and cannot be removed, so
 //! every scenario runs in a fresh child: the test binary re-runs itself
 //! with a filter selecting one test and `SELFTRACE_TEST_CHILD` naming it.
 #![allow(dead_code)]
 
+mod build;
 mod dir;
 mod outcome;
 mod pair;
 
 // Each test file uses some of these.
+#[allow(unused_imports)]
+pub use build::{build, build_dir, cc};
 #[allow(unused_imports)]
 pub use dir::TempDir;
 #[allow(unused_imports)]

@@ -41,36 +41,13 @@ const GDB_TIMEOUT: Duration = Duration::from_secs(60);
 
 // ---- building the programs ----
 
-fn build_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("runtimes");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn fixture(name: &str) -> PathBuf {
     Path::new(FIXTURES).join(name)
 }
 
-/// Runs a build command that writes `out`, through a temporary name so
-/// that a concurrent run never executes a half-written file.
-fn build(what: &str, mut cmd: Command, out: &str) -> Result<PathBuf, String> {
-    let dest = build_dir().join(out);
-    let tmp = build_dir().join(format!("{out}.{}.tmp", std::process::id()));
-    cmd.arg("-o").arg(&tmp);
-    let description = format!("{cmd:?}");
-    match cmd.output() {
-        Err(e) => Err(format!("cannot run {what}: {e}")),
-        Ok(o) if !o.status.success() => Err(format!(
-            "{description} failed: {}\n--- stdout\n{}\n--- stderr\n{}",
-            o.status,
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )),
-        Ok(_) => {
-            std::fs::rename(&tmp, &dest).unwrap();
-            Ok(dest)
-        }
-    }
+/// Build `out` for this suite with `cmd` (see `common::build`).
+fn build(what: &str, cmd: Command, out: &str) -> Result<PathBuf, String> {
+    common::build("runtimes", what, cmd, out)
 }
 
 /// `cc -O1 -Wall -pthread SOURCE -o BUILD/out`.
@@ -124,8 +101,8 @@ fn go_programs() -> &'static GoPrograms {
         need("go", "golang-go");
         // cgo builds link with the C compiler.
         need("gcc", "gcc libc6-dev");
-        let cache = build_dir().join("go-cache");
-        let gopath = build_dir().join("go-path");
+        let cache = common::build_dir("runtimes").join("go-cache");
+        let gopath = common::build_dir("runtimes").join("go-path");
         let go = |cgo: bool, mode: &str, source: &str, out: &str| {
             let mut cmd = Command::new("go");
             // No user settings (GOENV=off), no network, no other toolchain.
@@ -140,8 +117,9 @@ fn go_programs() -> &'static GoPrograms {
                 .arg("build")
                 .arg(format!("-buildmode={mode}"));
             // `go build -o OUT FILE`: the file goes last.
-            let dest = build_dir().join(out);
-            let tmp = build_dir().join(format!("{out}.{}.tmp", std::process::id()));
+            let dest = common::build_dir("runtimes").join(out);
+            let tmp =
+                common::build_dir("runtimes").join(format!("{out}.{}.tmp", std::process::id()));
             cmd.arg("-o").arg(&tmp).arg(fixture(source));
             let o = cmd.output().unwrap_or_else(|e| panic!("cannot run go: {e}"));
             assert!(
@@ -195,8 +173,8 @@ fn java_classes() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         need("javac", "default-jdk-headless");
-        let dest = build_dir().join("java");
-        let tmp = build_dir().join(format!("java.{}.tmp", std::process::id()));
+        let dest = common::build_dir("runtimes").join("java");
+        let tmp = common::build_dir("runtimes").join(format!("java.{}.tmp", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         let o = Command::new("javac")
             .arg("-d")

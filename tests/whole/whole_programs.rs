@@ -19,7 +19,6 @@ use common::{Both, Pair, TempDir};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -41,35 +40,9 @@ struct Programs {
     seccomp: PathBuf,
 }
 
-fn build_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("whole_programs");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `cc -o BUILD/out SOURCES/source.c`, through a temporary name so that a
-/// concurrent run never executes a half-written file.
+/// `cc -O1 -Wall -pthread EXTRA SOURCES/source -o BUILD/out`.
 fn compile(source: &str, out: &str, extra: &[&str]) -> Result<PathBuf, String> {
-    let src = Path::new(SOURCES).join(source);
-    let dest = build_dir().join(out);
-    let tmp = build_dir().join(format!("{out}.{}.tmp", std::process::id()));
-    let result = Command::new("cc")
-        .args(["-O1", "-Wall", "-pthread"])
-        .args(extra)
-        .arg("-o")
-        .arg(&tmp)
-        .arg(&src)
-        .output();
-    match result {
-        Err(e) => Err(format!("cannot run cc: {e}; these tests need a C compiler (Debian: apt-get install gcc libc6-dev)")),
-        Ok(o) if !o.status.success() => {
-            Err(format!("cc {} {extra:?} failed: {}\n{}", src.display(), o.status, String::from_utf8_lossy(&o.stderr)))
-        }
-        Ok(_) => {
-            std::fs::rename(&tmp, &dest).unwrap();
-            Ok(dest)
-        }
-    }
+    common::cc("whole_programs", &Path::new(SOURCES).join(source), out, extra)
 }
 
 fn programs() -> &'static Programs {
