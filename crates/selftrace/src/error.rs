@@ -26,6 +26,9 @@ pub enum Error {
     SigsysBlocked { tid: u32 },
     /// A hook was registered for a call the runtime cannot trap safely.
     Untrappable { name: &'static str, reason: &'static str },
+    /// [`crate::Builder::deny_in_kernel`] was asked for a call the runtime
+    /// makes for itself.
+    Undeniable { name: &'static str },
     /// A hook was registered for a number outside the syscall table.
     UnknownSyscall(u64),
     /// The runtime's per-thread block (its stacks and state) could not be
@@ -63,6 +66,10 @@ impl fmt::Display for Error {
                 "thread {tid} keeps SIGSYS blocked; installing now would kill the process at its next trapped call"
             ),
             Error::Untrappable { name, reason } => write!(f, "cannot hook {name}: {reason}"),
+            Error::Undeniable { name } => write!(
+                f,
+                "cannot deny {name} in the kernel: selftrace makes this call itself"
+            ),
             Error::UnknownSyscall(nr) => write!(f, "no system call has number {nr}"),
             Error::ThreadBlock => write!(f, "cannot map the runtime's per-thread stacks (mmap failed)"),
             Error::SignalHandler(e) => {

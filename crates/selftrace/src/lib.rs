@@ -55,6 +55,7 @@ use hook::{HookRef, OnEntry, OnExit, Registry, Target};
 use signals::KernelSigaction;
 use sys::{arch, maps};
 use task::{block, siblings};
+use trap::deny::{self, Denials};
 use trap::filter::{self, Spec, TrapSet};
 use trap::{dispatch, handler};
 
@@ -67,6 +68,7 @@ pub struct Builder {
     threads_off: bool,
     everywhere: bool,
     keep: Vec<exec::Keep>,
+    denials: Denials,
     error: Option<Error>,
 }
 
@@ -98,6 +100,27 @@ impl Builder {
     /// Run `hook` on every call that can be trapped, in every ABI.
     pub fn hook_all(mut self, hook: impl Hook) -> Builder {
         self.hooks.push((Target::All, Arc::new(hook)));
+        self
+    }
+
+    /// Have the kernel fail every x86_64 (and x32) call `sysno` with
+    /// `errno`, whatever code makes it: code mapped later, the dynamic
+    /// loader, programs exec'd from here on (static ones too), every thread.
+    /// The denial cannot be undone. Calls from traced code still trap
+    /// first, so hooks see them (a hook that lets one run sees it fail).
+    /// Calls the runtime makes for itself cannot be denied this way (see
+    /// [`can_deny_in_kernel`]).
+    pub fn deny_in_kernel(mut self, sysno: Sysno, errno: Errno) -> Builder {
+        if !can_deny_in_kernel(sysno) {
+            self.error.get_or_insert(Error::Undeniable { name: sysno.name() });
+        }
+        self.denials.native.push((sysno.id() as u32, errno.into_raw() as u16));
+        self
+    }
+
+    /// The same for the i386 (`int 0x80`) call `sysno`.
+    pub fn deny_in_kernel_i386(mut self, sysno: i386::Sysno, errno: Errno) -> Builder {
+        self.denials.i386.push((sysno.id() as u32, errno.into_raw() as u16));
         self
     }
 
@@ -193,6 +216,7 @@ impl Builder {
             ranges,
         };
         let program = filter::build(&spec)?;
+        let denials = (!self.denials.is_empty()).then(|| deny::build(&self.denials)).transpose()?;
         block::detect_cpu();
         // The installing thread's block, before any trap needs it: a %gs
         // left by the image before an exec is cleared by the kernel, but a
@@ -205,8 +229,11 @@ impl Builder {
         exec::set_kept(self.keep);
         handler::publish(registry);
         let previous = take_over_sigsys()?;
-        let installed =
-            siblings::wait_until_sigsys_unblocked().and_then(|()| filter::install(&program));
+        // The denials first: a trap filter that fails to load leaves them
+        // in place (a restriction asked for), never the other way round.
+        let installed = siblings::wait_until_sigsys_unblocked()
+            .and_then(|()| denials.as_deref().map_or(Ok(()), filter::install))
+            .and_then(|()| filter::install(&program));
         if let Err(e) = installed {
             restore_sigsys(&previous);
             return Err(e);
@@ -229,6 +256,13 @@ pub struct Installed {
 /// trapped: see the crate documentation).
 pub fn can_hook(sysno: Sysno) -> bool {
     untrappable_reason(sysno.id() as u32, arch::NEVER_TRAP_NATIVE).is_none()
+}
+
+/// Whether [`Builder::deny_in_kernel`] accepts `sysno`: not a call the
+/// runtime makes for itself (its signal handling, memory, clocks, trace
+/// output and the like), which the kernel would then refuse it too.
+pub fn can_deny_in_kernel(sysno: Sysno) -> bool {
+    !arch::RUNTIME_CALLS.contains(&(sysno.id() as u32))
 }
 
 fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {

@@ -17,7 +17,7 @@ use crate::sys::arch;
 /// `SECCOMP_RET_TRAP`.
 const RET_TRAP: u32 = 0x0003_0000;
 /// `SECCOMP_RET_ALLOW`.
-const RET_ALLOW: u32 = 0x7fff_0000;
+pub(super) const RET_ALLOW: u32 = 0x7fff_0000;
 /// Data of our traps; the kernel reports it in `si_errno`, which is how the
 /// handler tells our SIGSYS from a foreign one.
 pub(crate) const TRAP_TAG: u32 = 0x5354;
@@ -25,8 +25,8 @@ pub(crate) const TRAP_TAG: u32 = 0x5354;
 const MAX_INSNS: usize = 4096;
 
 // seccomp_data offsets.
-const OFF_NR: u32 = 0;
-const OFF_ARCH: u32 = 4;
+pub(super) const OFF_NR: u32 = 0;
+pub(super) const OFF_ARCH: u32 = 4;
 const OFF_IP_LO: u32 = 8;
 const OFF_IP_HI: u32 = 12;
 
@@ -52,16 +52,16 @@ pub(crate) struct Spec {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct Label(usize);
+pub(super) struct Label(usize);
 
 #[derive(Clone, Copy, Debug)]
-enum Jump {
+pub(super) enum Jump {
     Next,
     To(Label),
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Insn {
+pub(super) enum Insn {
     Load(u32),
     Jeq(u32, Jump, Jump),
     Jge(u32, Jump, Jump),
@@ -73,27 +73,27 @@ enum Insn {
 }
 
 #[derive(Default)]
-struct Asm {
+pub(super) struct Asm {
     code: Vec<Insn>,
     labels: usize,
 }
 
 impl Asm {
-    fn label(&mut self) -> Label {
+    pub(super) fn label(&mut self) -> Label {
         self.labels += 1;
         Label(self.labels - 1)
     }
 
-    fn emit(&mut self, i: Insn) {
+    pub(super) fn emit(&mut self, i: Insn) {
         self.code.push(i);
     }
 
-    fn mark(&mut self, l: Label) {
+    pub(super) fn mark(&mut self, l: Label) {
         self.code.push(Insn::Mark(l));
     }
 
     /// Resolve labels into a kernel program.
-    fn finish(self) -> Result<Vec<libc::sock_filter>, Error> {
+    pub(super) fn finish(self) -> Result<Vec<libc::sock_filter>, Error> {
         let mut at = vec![usize::MAX; self.labels];
         let mut pos = 0;
         for i in &self.code {
@@ -139,7 +139,7 @@ impl Asm {
 /// Emit a binary search of the accumulator over `sorted`: jump to `found`
 /// if it holds one of them, else to `missing`. Every long jump is a `Goto`,
 /// so conditional offsets stay within BPF's 8 bits whatever the set size.
-fn search(a: &mut Asm, sorted: &[u32], found: Label, missing: Label) {
+pub(super) fn search(a: &mut Asm, sorted: &[u32], found: Label, missing: Label) {
     if sorted.len() <= 4 {
         for &k in sorted {
             let skip = a.label();
@@ -298,12 +298,12 @@ pub(crate) fn install(program: &[libc::sock_filter]) -> Result<(), Error> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A classic-BPF interpreter for the instructions `build` emits, so the
     /// generated program's decisions are checked without loading it.
-    fn run(prog: &[libc::sock_filter], nr: u32, arch: u32, ip: u64) -> u32 {
+    pub(crate) fn run(prog: &[libc::sock_filter], nr: u32, arch: u32, ip: u64) -> u32 {
         let word = |off: u32| match off {
             OFF_NR => nr,
             OFF_ARCH => arch,

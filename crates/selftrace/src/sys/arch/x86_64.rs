@@ -34,6 +34,61 @@ pub const NEVER_TRAP_COMPAT: &[u32] = &[0, 119, 120, 173, 190, 435];
 /// 513, `restart_syscall` is shared with x86_64.
 pub const NEVER_TRAP_X32: &[u32] = &[219, 513];
 
+/// Native numbers of the calls the runtime makes for itself (through its
+/// gates, or in libc and std while installing), which it cannot let the
+/// kernel refuse: signal handling and masks, its per-thread blocks and
+/// their stacks, `%fs`/`%gs` and Syscall User Dispatch, ids, clocks and
+/// sleeps, the trace's writes and descriptors, reading `/proc/self/maps`,
+/// `readlink` of descriptors (`-y`), the exec'd file's ELF header, the
+/// filter itself, deferred `PTRACE_TRACEME`, signals it sends, a thread's
+/// end, and what the allocator and std need (`brk`, `futex`, `madvise`).
+pub const RUNTIME_CALLS: &[u32] = &[
+    0,   // read
+    1,   // write
+    3,   // close
+    4,   // stat
+    5,   // fstat
+    9,   // mmap
+    10,  // mprotect
+    11,  // munmap
+    12,  // brk
+    13,  // rt_sigaction
+    14,  // rt_sigprocmask
+    15,  // rt_sigreturn
+    17,  // pread64
+    28,  // madvise
+    32,  // dup
+    33,  // dup2
+    35,  // nanosleep
+    39,  // getpid
+    60,  // exit
+    62,  // kill
+    72,  // fcntl
+    79,  // getcwd
+    101, // ptrace
+    110, // getppid
+    131, // sigaltstack
+    135, // personality
+    157, // prctl
+    158, // arch_prctl
+    186, // gettid
+    200, // tkill
+    202, // futex
+    228, // clock_gettime
+    230, // clock_nanosleep
+    231, // exit_group
+    234, // tgkill
+    257, // openat
+    262, // newfstatat
+    267, // readlinkat
+    292, // dup3
+    312, // kcmp
+    317, // seccomp
+    332, // statx
+    334, // rseq
+    436, // close_range
+];
+
 /// Native numbers of the calls the signal protection owns.
 pub mod nr {
     pub const RT_SIGACTION: u64 = 13;
