@@ -1,4 +1,4 @@
-//! exec under the filter (design notes, hazard 6): environments kept for
+//! exec under the filter (docs/design.md, hazard 6): environments kept for
 //! programs that clear theirs, exec with address randomization off, exec
 //! chains, statically linked and set-user-ID programs.
 

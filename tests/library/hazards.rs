@@ -1,4 +1,4 @@
-//! Hazards from the design notes not covered elsewhere: the vDSO,
+//! Hazards of docs/design.md not covered elsewhere: the vDSO,
 //! async-signal-safety under load, and a kernel that refuses filters.
 
 #[path = "../common/mod.rs"]

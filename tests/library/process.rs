@@ -1,4 +1,4 @@
-//! Process hazards with every call hooked (design notes, hazards 4, 5, 6,
+//! Process hazards with every call hooked (docs/design.md, hazards 4, 5, 6,
 //! 8): fork, vfork, posix_spawn, exec, threads, and a program that runs
 //! its own seccomp filter. Each test runs in its own process (see `common`).
 

@@ -1,4 +1,4 @@
-//! Signal protection (design notes, hazards 1, 2, 8, 9): a traced program
+//! Signal protection (docs/design.md, hazards 1, 2, 8, 9): a traced program
 //! may block, ignore, handle, raise and wait for signals, SIGSYS included,
 //! and must behave as it would untraced while its hooked calls keep
 //! reaching hooks. Each test runs in its own process (see `common`).

@@ -1,4 +1,4 @@
-//! Task-creating calls trapped and re-issued (design notes, hazards 4 and
+//! Task-creating calls trapped and re-issued (docs/design.md, hazards 4 and
 //! 5): threads from `clone3` and `clone`, `CLONE_VM` children, glibc's
 //! fallback from `clone3` to `clone`, `vfork` (also nested), and `fork`,
 //! each with hooks that see the call and its result. Each test runs in

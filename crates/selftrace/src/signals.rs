@@ -2,7 +2,7 @@
 //! SIGSYS, yet sees exactly the masks and dispositions it asked for.
 //!
 //! A blocked or ignored SIGSYS at the moment of a trap kills the process
-//! (design notes, hazard 1). So the runtime owns every call that can put
+//! (docs/design.md, hazard 1). So the runtime owns every call that can put
 //! SIGSYS in a mask: it strips SIGSYS on the way to the kernel and puts the
 //! program's view back on the way out. The program's own SIGSYS disposition
 //! is kept here, virtual, and honoured for SIGSYS that are not ours.

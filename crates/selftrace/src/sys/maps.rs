@@ -4,7 +4,7 @@
 //! Trapping by origin, not only by number, is what lets a program exec:
 //! the filter outlives the image, but the new image's code lies elsewhere,
 //! so its dynamic loader runs untrapped until a new handler is in place
-//! (design notes, hazard 6). The dynamic loader's own text is left out for
+//! (docs/design.md, hazard 6). The dynamic loader's own text is left out for
 //! the same reason; the vDSO is kept, as its fallback paths make real calls.
 //! So is code below 4 GiB: that is where a non-PIE executable lies, and
 //! where the next one would, a statically linked program among them, which

@@ -4,7 +4,7 @@
 //! The trap path runs in threads the program made as it liked: Go sets its
 //! own `%fs` (so `__tls_get_addr` and `errno` point at Go's memory), Node.js
 //! and Go start threads on stacks of a few KiB, and glibc carves every
-//! preloaded library's static TLS out of each thread's stack (design notes,
+//! preloaded library's static TLS out of each thread's stack (docs/design.md,
 //! hazards 13-16). So the runtime keeps nothing in TLS. Each thread that
 //! meets the runtime gets one anonymous mapping:
 //!

@@ -1,5 +1,5 @@
 //! `execve` and `execveat`: the new image must survive the filter it
-//! inherits (design notes, hazard 6).
+//! inherits (docs/design.md, hazard 6).
 //!
 //! - **Kept environment.** Entries registered with
 //!   [`crate::Builder::keep_env_var`] and [`crate::Builder::keep_env_list_entry`]

@@ -3,7 +3,7 @@
 //! Re-issued from the handler like any other call, a child on a new stack
 //! would wake inside the gate on a stack that holds none of the handler's
 //! frames, and a vfork child would run the program on the parent's stack,
-//! over the parent's signal frame (design notes, hazards 4 and 5). So these
+//! over the parent's signal frame (docs/design.md, hazards 4 and 5). So these
 //! calls go through the spawn gate, and the child never returns through the
 //! handler unless it has a copy of the parent's memory:
 //!

@@ -21,7 +21,7 @@ pub const TABLE_SIZE: usize = 1024;
 
 /// Native (x86_64) numbers the runtime must never trap.
 ///
-/// `rt_sigreturn` would re-enter the handler forever (design notes,
+/// `rt_sigreturn` would re-enter the handler forever (docs/design.md,
 /// hazard 7); `restart_syscall` must reach the kernel from wherever the
 /// kernel put it. (`clone`, `clone3` and `vfork` are trapped: the child is
 /// started at the program's return address, see [`gate_spawn`].)
