@@ -1,7 +1,7 @@
 //! Emulate `getpid` and rewrite the result of `getppid`, then show that
 //! other calls are untouched.
 //!
-//! cargo run --example emulate_getpid
+//! cargo run -p selftrace --example emulate_getpid
 
 use selftrace::{Action, Builder, Sysno};
 

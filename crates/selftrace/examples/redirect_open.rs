@@ -1,7 +1,7 @@
 //! Redirect file paths, proot-style: every `openat` of a path under
 //! `/virtual/` opens the same path under the real directory instead.
 //!
-//! cargo run --example redirect_open -- /etc
+//! cargo run -p selftrace --example redirect_open -- /etc
 //! (then reads /virtual/hostname, which is /etc/hostname)
 
 use std::cell::UnsafeCell;

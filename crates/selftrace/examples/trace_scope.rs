@@ -1,7 +1,7 @@
 //! Trace the calls of one region of one thread, as a test would: every
 //! thread starts off, and a scope turns this thread on.
 //!
-//! cargo run --example trace_scope
+//! cargo run -p selftrace --example trace_scope
 
 use selftrace::fmt::Line;
 use selftrace::{Builder, Hook, SyscallInfo};

@@ -271,7 +271,7 @@ fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {
     )
 }
 
-/// Native numbers the protection always owns (see `protect`).
+/// Native numbers the protection always owns (see `signals`).
 const PROTECTED_NATIVE: &[u64] = &[
     arch::nr::RT_SIGACTION,
     arch::nr::RT_SIGPROCMASK,
