@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use crate::info::{Abi, SyscallInfo};
-use crate::sys::arch;
+use crate::sys::{arch, raw};
+use crate::Errno;
 
 /// What a hook decides at entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +21,8 @@ impl Action {
         Action::Emulate(Return::Value(value))
     }
 
-    /// Skip the call and fail it with `errno` (e.g. `libc::EPERM`).
-    pub fn errno(errno: i32) -> Action {
+    /// Skip the call and fail it with `errno` (e.g. `Errno::EPERM`).
+    pub fn errno(errno: Errno) -> Action {
         Action::Emulate(Return::Errno(errno))
     }
 }
@@ -30,7 +31,7 @@ impl Action {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Return {
     Value(i64),
-    Errno(i32),
+    Errno(Errno),
 }
 
 impl Return {
@@ -38,7 +39,7 @@ impl Return {
     pub fn raw(self) -> i64 {
         match self {
             Return::Value(v) => v,
-            Return::Errno(e) => -(e as i64),
+            Return::Errno(e) => raw::error_return(e),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The typed view of a trapped call, modelled on `PTRACE_GET_SYSCALL_INFO`
 //! (ptrace(2), `struct ptrace_syscall_info`).
 
-use crate::sys::arch;
+use crate::sys::{arch, raw};
+use crate::Errno;
 
 /// Which side of the call a hook is looking at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,8 +112,13 @@ impl SyscallInfo {
     }
 
     /// At exit: the errno of a failed call.
-    pub fn errno(&self) -> Option<i32> {
-        self.is_error().then(|| -self.rval as i32)
+    pub fn errno(&self) -> Option<Errno> {
+        self.is_error().then(|| Errno::new(-self.rval as i32))
+    }
+
+    /// At exit: make the call fail with `errno` (`rval` becomes `-errno`).
+    pub fn set_errno(&mut self, errno: Errno) {
+        self.rval = raw::error_return(errno);
     }
 
     /// Thread id of the task that made the call (gettid(2)), read once per

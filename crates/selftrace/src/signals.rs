@@ -13,12 +13,11 @@ use crate::info::{Abi, SyscallInfo};
 use crate::sys::arch::{self, compat_nr, nr, Frame};
 use crate::sys::mem;
 use crate::sys::raw;
+use crate::sys::raw::fail::{EFAULT, EINTR, EINVAL, EPERM};
 use crate::task::thread;
 use crate::Sysno;
 
-const EFAULT: i64 = -(libc::EFAULT as i64);
 const PTRACE_TRACEME: u64 = 0;
-const EINVAL: i64 = -(libc::EINVAL as i64);
 
 const fn bit(sig: i32) -> u64 {
     1 << (sig - 1)
@@ -94,7 +93,7 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
         // start waiting: as far as the program knows the call was already
         // waiting, so the signal ended it. Waiting now could wait for a
         // signal that has come and gone (`pause` hanging forever).
-        return -(libc::EINTR as i64);
+        return EINTR;
     }
     crate::task::exec::traceme_before_own_signal(info);
     match (info.abi, info.nr) {
@@ -184,7 +183,7 @@ fn with_wait_mask(sigsys_blocked: bool, call: impl FnOnce() -> i64) -> i64 {
     thread::set_sigsys_blocked(sigsys_blocked);
     let r = if !sigsys_blocked && thread::take_sigsys_pending() {
         raise_sigsys();
-        -(libc::EINTR as i64)
+        EINTR
     } else {
         call()
     };
@@ -290,7 +289,7 @@ fn sigaltstack(frame: &mut Frame, ss: u64, old_ss: u64) -> i64 {
     let old = libc::stack_t { ss_flags: mode | (saved.ss_flags & SS_AUTODISARM), ..saved };
     if ss != 0 {
         if on_it {
-            return -(libc::EPERM as i64);
+            return EPERM;
         }
         let r = arch::gate_native(nr::SIGALTSTACK, [ss, 0, 0, 0, 0, 0]);
         if r < 0 {

@@ -227,7 +227,7 @@ impl Hook for Injector {
     fn enter(&self, info: &mut SyscallInfo) -> Action {
         if let Err(errno) = self.rewrite_paths(info) {
             mark(true, false);
-            return Action::errno(errno);
+            return Action::errno(selftrace::Errno::new(errno));
         }
         // Every rule counts the call; the first that fires decides it.
         let mut chosen = None;
@@ -257,7 +257,7 @@ impl Hook for Injector {
             mark(injected, delayed);
             return match rule.effect {
                 Effect::Run => Action::Run,
-                Effect::Error(e) => Action::errno(e),
+                Effect::Error(e) => Action::errno(selftrace::Errno::new(e)),
                 Effect::Retval(v) => Action::value(v),
             };
         }

@@ -18,6 +18,26 @@ pub fn check(raw: i64) -> Result<u64, Errno> {
     }
 }
 
+/// The raw kernel return of a call that fails with `errno`: `-errno`
+/// (what [`check`] turns back into `Err(errno)`).
+#[inline]
+pub fn error_return(errno: Errno) -> i64 {
+    -(errno.into_raw() as i64)
+}
+
+/// The failures the runtime itself gives the program's calls, in the
+/// kernel's form ([`error_return`] of the `Errno` of the same name), for
+/// the trap path's raw results.
+pub(crate) mod fail {
+    pub const E2BIG: i64 = -(libc::E2BIG as i64);
+    pub const EAGAIN: i64 = -(libc::EAGAIN as i64);
+    pub const EFAULT: i64 = -(libc::EFAULT as i64);
+    pub const EINTR: i64 = -(libc::EINTR as i64);
+    pub const EINVAL: i64 = -(libc::EINVAL as i64);
+    pub const ENOSYS: i64 = -(libc::ENOSYS as i64);
+    pub const EPERM: i64 = -(libc::EPERM as i64);
+}
+
 /// A native (x86_64) call with up to six arguments; missing ones are 0.
 ///
 /// # Safety
@@ -64,4 +84,25 @@ pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
     // SAFETY: the pointer and length describe a live slice.
     let r = unsafe { syscall(Sysno::write, &[fd as u64, buf.as_ptr() as u64, buf.len() as u64]) };
     r.map(|n| n as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_their_errnos() {
+        for (raw, errno) in [
+            (fail::E2BIG, Errno::E2BIG),
+            (fail::EAGAIN, Errno::EAGAIN),
+            (fail::EFAULT, Errno::EFAULT),
+            (fail::EINTR, Errno::EINTR),
+            (fail::EINVAL, Errno::EINVAL),
+            (fail::ENOSYS, Errno::ENOSYS),
+            (fail::EPERM, Errno::EPERM),
+        ] {
+            assert_eq!(raw, error_return(errno));
+            assert_eq!(check(raw), Err(errno));
+        }
+    }
 }

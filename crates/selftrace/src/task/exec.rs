@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 use crate::info::{Abi, SyscallInfo};
 use crate::sys::arch::{self, nr};
 use crate::sys::mem;
+use crate::sys::raw::fail::{E2BIG, EFAULT};
 use crate::task::block::ThreadLocal;
 
 /// `ADDR_NO_RANDOMIZE` (personality(2)).
@@ -235,8 +236,6 @@ struct Environment {
 
 /// Longest `LD_PRELOAD`-style list we rebuild.
 const LIST_MAX: usize = 4096;
-const EFAULT: i64 = -(libc::EFAULT as i64);
-const E2BIG: i64 = -(libc::E2BIG as i64);
 
 /// Where the kept entries stand in the program's environment.
 struct Found {

@@ -27,12 +27,11 @@ use std::mem::MaybeUninit;
 use crate::info::{Abi, Op, SyscallInfo};
 use crate::sys::arch::{self, nr, Frame, ResumePoint};
 use crate::sys::mem;
+use crate::sys::raw::fail::{EAGAIN, EFAULT};
 use crate::task::block::{ThreadLocal, Zeroed};
 use crate::trap::handler::Hooked;
 
 const CLONE_VM: u64 = 0x100;
-const EFAULT: i64 = -(libc::EFAULT as i64);
-const EAGAIN: i64 = -(libc::EAGAIN as i64);
 /// `CLONE_ARGS_SIZE_VER0`: the smallest `struct clone_args`.
 const CLONE_ARGS_MIN: u64 = 64;
 

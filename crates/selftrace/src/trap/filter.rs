@@ -287,7 +287,7 @@ pub(crate) fn install(program: &[libc::sock_filter]) -> Result<(), Error> {
         )
     };
     let mut r = load(FLAG_TSYNC | FLAG_SPEC_ALLOW);
-    if r == -(libc::EINVAL as i64) {
+    if r == crate::sys::raw::fail::EINVAL {
         r = load(FLAG_TSYNC);
     }
     match r {
