@@ -476,7 +476,9 @@ fn libc_wrappers_see_hooked_results() {
                 // Fill the caller's struct ourselves and succeed.
                 let mut u = [0u8; 6 * 65];
                 u[..9].copy_from_slice(b"Selftrace");
-                selftrace::mem::write(c.args[0], &u)
+                // SAFETY: uname's argument is the caller's struct utsname,
+                // 6 * 65 bytes for the kernel to fill.
+                unsafe { selftrace::mem::write(c.args[0], &u) }
                     .map(|_| Action::value(0))
                     .unwrap_or(Action::errno(Errno::EFAULT))
             })

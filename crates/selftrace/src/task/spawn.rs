@@ -125,7 +125,9 @@ fn on_new_stack(frame: &Frame, info: &SyscallInfo, top: u64) -> i64 {
     };
     // A stack the child could not even start on: fail as the child would
     // have faulted, rather than start it.
-    if mem::write(at, bytes).is_err() {
+    // SAFETY: `at` is below the top of the stack the program gave the
+    // child, which nothing uses before the child starts on it.
+    if unsafe { mem::write(at, bytes) }.is_err() {
         return EFAULT;
     }
     // SAFETY: the point lies below the child's stack top, in memory the
