@@ -293,7 +293,7 @@ impl Config {
 
     /// Set the injection rules, checking each.
     pub fn set_inject(&mut self, rules: Vec<String>) -> Result<(), InjectError> {
-        crate::inject::Injector::parse(rules.iter().map(String::as_str), self.seed)?;
+        crate::inject::Injector::parse(rules.iter().map(String::as_str), self.seed).map(drop)?;
         self.inject = rules;
         Ok(())
     }

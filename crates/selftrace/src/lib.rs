@@ -62,6 +62,7 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Collects hooks, then installs the runtime once for the process.
 #[derive(Default)]
+#[must_use = "a Builder does nothing until `.install()` is called"]
 pub struct Builder {
     hooks: Vec<(Target, HookRef)>,
     threads_off: bool,

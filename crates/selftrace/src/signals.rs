@@ -512,6 +512,7 @@ fn memory_shared_with_parent() -> bool {
 /// gate, and a fatal one would end the process before its exit hooks saw
 /// the call (the tracer's `tgkill(...) = 0` line). Released when dropped:
 /// the signal is then delivered, as it would have been on return.
+#[must_use = "the signal is released when the guard is dropped"]
 pub(crate) struct HeldSignal {
     old: u64,
 }

@@ -68,6 +68,7 @@ struct Armed {
 
 /// The hook that applies rules and rewrites.
 #[derive(Default)]
+#[must_use = "an Injector does nothing until hooked into a Builder that is installed"]
 pub struct Injector {
     rules: Vec<Armed>,
     rewrites: Vec<Rewrite>,

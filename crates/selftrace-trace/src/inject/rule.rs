@@ -81,6 +81,7 @@ pub type Predicate = Arc<dyn Fn(&SyscallInfo) -> bool + Send + Sync>;
 
 /// One injection rule: which calls, under which conditions, what happens.
 #[derive(Clone)]
+#[must_use = "a Rule does nothing until given to an Injector"]
 pub struct Rule {
     pub calls: Selection,
     pub effect: Effect,
