@@ -26,15 +26,11 @@ pub enum Error {
     SigsysBlocked { tid: u32 },
     /// A hook was registered for a call the runtime cannot trap safely.
     Untrappable { name: &'static str, reason: &'static str },
-    /// A hook was registered for a number outside the syscall table.
-    UnknownSyscall(u64),
     /// The runtime's per-thread block (its stacks and state) could not be
     /// mapped.
     ThreadBlock,
     /// Installing the SIGSYS handler failed.
     SignalHandler(Errno),
-    /// A syscall name that is not in the x86_64 table.
-    UnknownName(String),
     /// `/proc/self/maps` could not be read to find the code to trap.
     Maps(String),
     /// An environment entry to keep across exec has a name or value that
@@ -63,12 +59,10 @@ impl fmt::Display for Error {
                 "thread {tid} keeps SIGSYS blocked; installing now would kill the process at its next trapped call"
             ),
             Error::Untrappable { name, reason } => write!(f, "cannot hook {name}: {reason}"),
-            Error::UnknownSyscall(nr) => write!(f, "no system call has number {nr}"),
             Error::ThreadBlock => write!(f, "cannot map the runtime's per-thread stacks (mmap failed)"),
             Error::SignalHandler(e) => {
                 write!(f, "cannot install the SIGSYS handler: {}", errno_text(*e))
             }
-            Error::UnknownName(n) => write!(f, "unknown system call name {n:?}"),
             Error::Maps(why) => write!(f, "cannot read /proc/self/maps: {why}"),
             Error::InvalidEnvironment { name } => {
                 write!(f, "cannot keep {name:?} in the environment of exec'd programs")
