@@ -148,3 +148,66 @@ impl Registry {
         table.iter().enumerate().filter(|(_, h)| !h.is_empty()).map(|(nr, _)| nr as u32)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::Sysno;
+
+    /// A hook as a user would write one: refuses `unlink` of one path
+    /// (by address, for the test), and counts the `read`s that failed.
+    #[derive(Default)]
+    struct Guarded {
+        failed_reads: AtomicUsize,
+    }
+
+    const PROTECTED: u64 = 0x1000;
+
+    impl Hook for Guarded {
+        fn enter(&self, call: &mut SyscallInfo) -> Action {
+            if call.is(Sysno::unlink) && call.args[0] == PROTECTED {
+                return Action::errno(Errno::EPERM);
+            }
+            Action::Run
+        }
+
+        fn exit(&self, call: &mut SyscallInfo) {
+            if call.is(Sysno::read) && call.errno() == Some(Errno::EINTR) {
+                self.failed_reads.fetch_add(1, Ordering::Relaxed);
+                // Make the program retry rather than see EINTR.
+                call.set_errno(Errno::EAGAIN);
+            }
+        }
+    }
+
+    fn call(sysno: Sysno, args: [u64; 6]) -> SyscallInfo {
+        SyscallInfo::entry(Abi::X86_64, sysno.id() as u64, args)
+    }
+
+    #[test]
+    fn hooks_are_tested_on_made_up_calls() {
+        let hook = Arc::new(Guarded::default());
+        let mut unlink = call(Sysno::unlink, [PROTECTED, 0, 0, 0, 0, 0]);
+        assert_eq!(hook.enter(&mut unlink), Action::errno(Errno::EPERM));
+        assert_eq!(Action::errno(Errno::EPERM), Action::Emulate(Return::Errno(Errno::EPERM)));
+        assert_eq!(Return::Errno(Errno::EPERM).raw(), -(libc::EPERM as i64));
+        let mut other = call(Sysno::unlink, [PROTECTED + 1, 0, 0, 0, 0, 0]);
+        assert_eq!(hook.enter(&mut other), Action::Run);
+        // The same number in the i386 table is another call.
+        let mut i386 = SyscallInfo::entry(Abi::I386, Sysno::unlink.id() as u64, [PROTECTED; 6]);
+        assert_eq!(hook.enter(&mut i386), Action::Run);
+
+        let read = call(Sysno::read, [3, 0, 10, 0, 0, 0]);
+        let mut interrupted = read.at_exit(raw::error_return(Errno::EINTR));
+        assert!(interrupted.is_error());
+        hook.exit(&mut interrupted);
+        assert_eq!(interrupted.errno(), Some(Errno::EAGAIN));
+        assert_eq!(interrupted.rval, -(libc::EAGAIN as i64));
+        let mut done = read.at_exit(10);
+        hook.exit(&mut done);
+        assert_eq!((done.rval, done.errno()), (10, None));
+        assert_eq!(hook.failed_reads.load(Ordering::Relaxed), 1);
+    }
+}

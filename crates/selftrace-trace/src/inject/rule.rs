@@ -402,7 +402,10 @@ mod tests {
             ("fault=read:retval=1", "'fault=read:retval=1': fault takes error=, not retval="),
             ("poke=read", "invalid rule kind 'poke' (inject, fault or deny)"),
             ("rewrite=/a=/b", "invalid rewrite 'rewrite=/a=/b' (expected rewrite=path:FROM=TO)"),
-            ("rewrite=path:=/b", "invalid rewrite 'rewrite=path:=/b': FROM and TO must not be empty"),
+            (
+                "rewrite=path:=/b",
+                "invalid rewrite 'rewrite=path:=/b': FROM and TO must not be empty",
+            ),
         ] {
             assert_eq!(message(text), expected, "{text}");
         }
