@@ -170,7 +170,7 @@ impl Args {
             }
         }
         config.set_trace(trace).map_err(|e| e.to_string())?;
-        config.set_inject(inject)?;
+        config.set_inject(inject).map_err(|e| e.to_string())?;
         match (self.successful, self.failed, status) {
             (true, true, _) => return Err("-z and -Z cannot be used together".into()),
             (true, false, _) => config.set_status("successful"),

@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Result<Policy, (usize, String)> {
                     } else {
                         selftrace_trace::inject::Rule::parse(&rule).map(drop)
                     };
-                    checked.map_err(|m| (line, m))?;
+                    checked.map_err(|e| (line, e.to_string()))?;
                     placed.push((line, rule));
                 }
             }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use common::{in_child, Count};
-use selftrace::{Abi, Action, Builder, Error, Hook, Op, SyscallInfo, Sysno};
+use selftrace::{Abi, Action, Builder, Errno, Error, Hook, Op, SyscallInfo, Sysno};
 
 fn getpid() -> i64 {
     // SAFETY: getpid has no arguments and cannot fail.
@@ -31,7 +31,7 @@ fn emulated_getpid_never_reaches_the_kernel() {
 #[test]
 fn emulated_errors_set_errno() {
     in_child("emulated_errors_set_errno", || {
-        Builder::new().on_entry(Sysno::getuid, |_| Action::errno(libc::EACCES)).install().unwrap();
+        Builder::new().on_entry(Sysno::getuid, |_| Action::errno(Errno::EACCES)).install().unwrap();
         // SAFETY: raw getuid, no arguments.
         let r = unsafe { libc::syscall(libc::SYS_getuid) };
         let e = std::io::Error::last_os_error().raw_os_error();
@@ -476,9 +476,11 @@ fn libc_wrappers_see_hooked_results() {
                 // Fill the caller's struct ourselves and succeed.
                 let mut u = [0u8; 6 * 65];
                 u[..9].copy_from_slice(b"Selftrace");
-                selftrace::mem::write(c.args[0], &u)
+                // SAFETY: uname's argument is the caller's struct utsname,
+                // 6 * 65 bytes for the kernel to fill.
+                unsafe { selftrace::mem::write(c.args[0], &u) }
                     .map(|_| Action::value(0))
-                    .unwrap_or(Action::errno(libc::EFAULT))
+                    .unwrap_or(Action::errno(Errno::EFAULT))
             })
             .install()
             .unwrap();

@@ -7,7 +7,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use selftrace::{Builder, Sysno};
+use selftrace::{Builder, Errno, Sysno};
 use selftrace_trace::inject::{take_marks, Glob, Injector, Rewrite, Rule, When};
 
 fn write(fd: i32, b: &[u8]) -> Result<usize, i32> {
@@ -55,7 +55,7 @@ fn the_second_write_to_fd_3_fails_with_enospc() {
     common::in_child("the_second_write_to_fd_3_fails_with_enospc", || {
         let (r, w) = pipe_on_fd_3();
         let fd3 = Rule::new([Sysno::write])
-            .error(libc::ENOSPC)
+            .error(Errno::ENOSPC)
             .when(When::nth(2))
             .only_if(|c| c.args[0] == 3);
         Injector::new().rule(fd3).hook_into(Builder::new()).install().unwrap();
@@ -82,7 +82,7 @@ fn when_steps_are_exact_across_threads() {
         // Writes to fd 3 go to a pipe nobody reads: fail every one that is
         // not injected too, so nothing blocks; count the ENOSPCs only.
         let rule = Rule::new([Sysno::write])
-            .error(libc::ENOSPC)
+            .error(Errno::ENOSPC)
             .when(When::parse("5..3000+11").unwrap())
             .only_if(|c| c.args[0] == 3);
         // SAFETY: ignoring SIGPIPE, so writes to the pipe fail with EPIPE.
@@ -110,7 +110,7 @@ fn a_path_rule_fails_only_matching_opens() {
         std::fs::write(dir.join("a.secret"), "s").unwrap();
         std::fs::write(dir.join("a.open"), "o").unwrap();
         let glob = Glob::new(&format!("{}/*.secret", dir.display())).unwrap();
-        let rule = Rule::new([Sysno::openat]).error(libc::EACCES).path(glob);
+        let rule = Rule::new([Sysno::openat]).error(Errno::EACCES).path(glob);
         Injector::new()
             .rule(rule)
             .hook_into(Builder::new().threads_off_by_default())
@@ -261,7 +261,7 @@ fn rule_texts_are_checked() {
         "rewrite=path:/a",
     ] {
         let e = Injector::parse([bad], 0).err().unwrap_or_else(|| panic!("{bad} accepted"));
-        assert!(!e.is_empty(), "{bad}");
+        assert!(!e.to_string().is_empty(), "{bad}");
     }
     // A rewrite needs every call with a path argument.
     let calls = Injector::parse(["rewrite=path:/a=/b"], 0).unwrap().calls();

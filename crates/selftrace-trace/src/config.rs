@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::inject::InjectError;
 use crate::select::{SelectError, Selection, Status};
 
 /// `-t`, `-tt`, `-ttt`, `-r`.
@@ -291,8 +292,8 @@ impl Config {
     }
 
     /// Set the injection rules, checking each.
-    pub fn set_inject(&mut self, rules: Vec<String>) -> Result<(), String> {
-        crate::inject::Injector::parse(rules.iter().map(String::as_str), self.seed)?;
+    pub fn set_inject(&mut self, rules: Vec<String>) -> Result<(), InjectError> {
+        crate::inject::Injector::parse(rules.iter().map(String::as_str), self.seed).map(drop)?;
         self.inject = rules;
         Ok(())
     }

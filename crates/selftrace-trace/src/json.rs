@@ -87,6 +87,7 @@ pub fn call(
         out.str(",\"return\":");
         match info.errno() {
             Some(e) => {
+                let e = e.into_raw();
                 out.str("-1,\"errno\":");
                 string(out, crate::errno::name(e).unwrap_or("?").as_bytes());
                 out.str(",\"error\":");

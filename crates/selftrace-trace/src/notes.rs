@@ -29,7 +29,8 @@ pub fn exec_facts(info: &SyscallInfo, path: &mut [u8; 4096]) -> (ExecFacts, usiz
     let (fd, n) = image::open_target(info, path);
     let Some(fd) = fd else { return (ExecFacts::default(), n) };
     let facts = facts_of(fd);
-    image::close(fd);
+    // SAFETY: just opened by `open_target`, closed once.
+    unsafe { image::close(fd) };
     (facts, n)
 }
 

@@ -205,7 +205,7 @@ impl Hook for Guard {
         let ours = ours as u64;
         if info.is(Sysno::close) && info.args[0] as i32 as i64 == ours as i64 {
             // To the program the descriptor was never open.
-            return Action::errno(libc::EBADF);
+            return Action::errno(selftrace::Errno::EBADF);
         }
         if (info.is(Sysno::dup2) || info.is(Sysno::dup3))
             && info.args[1] as i32 as i64 == ours as i64
@@ -256,7 +256,7 @@ fn close_range_around(info: &SyscallInfo, ours: u64) -> Action {
         }
     }
     Action::Emulate(if result < 0 {
-        selftrace::Return::Errno(-result as i32)
+        selftrace::Return::Errno(selftrace::Errno::new(-result as i32))
     } else {
         selftrace::Return::Value(0)
     })

@@ -7,7 +7,7 @@
 use std::cell::UnsafeCell;
 use std::sync::OnceLock;
 
-use selftrace::{Action, Builder, Sysno};
+use selftrace::{Action, Builder, Errno, Sysno};
 
 const PREFIX: &[u8] = b"/virtual/";
 
@@ -41,7 +41,7 @@ fn redirect(call: &mut selftrace::SyscallInfo) -> Action {
     let Some(rest) = path[..n].strip_prefix(PREFIX) else { return Action::Run };
     let Some(target) = TARGET.get() else { return Action::Run };
     if target.len() + rest.len() + 1 > 4096 {
-        return Action::errno(libc::ENAMETOOLONG);
+        return Action::errno(Errno::ENAMETOOLONG);
     }
     PATH.with(|buf| {
         // SAFETY: the buffer belongs to this thread, and the previous

@@ -29,15 +29,11 @@ pub enum Error {
     /// [`crate::Builder::deny_in_kernel`] was asked for a call the runtime
     /// makes for itself.
     Undeniable { name: &'static str },
-    /// A hook was registered for a number outside the syscall table.
-    UnknownSyscall(u64),
     /// The runtime's per-thread block (its stacks and state) could not be
     /// mapped.
     ThreadBlock,
     /// Installing the SIGSYS handler failed.
     SignalHandler(Errno),
-    /// A syscall name that is not in the x86_64 table.
-    UnknownName(String),
     /// `/proc/self/maps` could not be read to find the code to trap.
     Maps(String),
     /// An environment entry to keep across exec has a name or value that
@@ -70,12 +66,10 @@ impl fmt::Display for Error {
                 f,
                 "cannot deny {name} in the kernel: selftrace makes this call itself"
             ),
-            Error::UnknownSyscall(nr) => write!(f, "no system call has number {nr}"),
             Error::ThreadBlock => write!(f, "cannot map the runtime's per-thread stacks (mmap failed)"),
             Error::SignalHandler(e) => {
                 write!(f, "cannot install the SIGSYS handler: {}", errno_text(*e))
             }
-            Error::UnknownName(n) => write!(f, "unknown system call name {n:?}"),
             Error::Maps(why) => write!(f, "cannot read /proc/self/maps: {why}"),
             Error::InvalidEnvironment { name } => {
                 write!(f, "cannot keep {name:?} in the environment of exec'd programs")

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use crate::info::{Abi, SyscallInfo};
-use crate::sys::arch;
+use crate::sys::{arch, raw};
+use crate::Errno;
 
 /// What a hook decides at entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +21,8 @@ impl Action {
         Action::Emulate(Return::Value(value))
     }
 
-    /// Skip the call and fail it with `errno` (e.g. `libc::EPERM`).
-    pub fn errno(errno: i32) -> Action {
+    /// Skip the call and fail it with `errno` (e.g. `Errno::EPERM`).
+    pub fn errno(errno: Errno) -> Action {
         Action::Emulate(Return::Errno(errno))
     }
 }
@@ -30,7 +31,7 @@ impl Action {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Return {
     Value(i64),
-    Errno(i32),
+    Errno(Errno),
 }
 
 impl Return {
@@ -38,7 +39,7 @@ impl Return {
     pub fn raw(self) -> i64 {
         match self {
             Return::Value(v) => v,
-            Return::Errno(e) => -(e as i64),
+            Return::Errno(e) => raw::error_return(e),
         }
     }
 }
@@ -145,5 +146,68 @@ impl Registry {
     pub(crate) fn hooked(&self, abi: Abi) -> impl Iterator<Item = u32> + '_ {
         let table = if abi == Abi::I386 { &self.i386 } else { &self.native };
         table.iter().enumerate().filter(|(_, h)| !h.is_empty()).map(|(nr, _)| nr as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::Sysno;
+
+    /// A hook as a user would write one: refuses `unlink` of one path
+    /// (by address, for the test), and counts the `read`s that failed.
+    #[derive(Default)]
+    struct Guarded {
+        failed_reads: AtomicUsize,
+    }
+
+    const PROTECTED: u64 = 0x1000;
+
+    impl Hook for Guarded {
+        fn enter(&self, call: &mut SyscallInfo) -> Action {
+            if call.is(Sysno::unlink) && call.args[0] == PROTECTED {
+                return Action::errno(Errno::EPERM);
+            }
+            Action::Run
+        }
+
+        fn exit(&self, call: &mut SyscallInfo) {
+            if call.is(Sysno::read) && call.errno() == Some(Errno::EINTR) {
+                self.failed_reads.fetch_add(1, Ordering::Relaxed);
+                // Make the program retry rather than see EINTR.
+                call.set_errno(Errno::EAGAIN);
+            }
+        }
+    }
+
+    fn call(sysno: Sysno, args: [u64; 6]) -> SyscallInfo {
+        SyscallInfo::entry(Abi::X86_64, sysno.id() as u64, args)
+    }
+
+    #[test]
+    fn hooks_are_tested_on_made_up_calls() {
+        let hook = Arc::new(Guarded::default());
+        let mut unlink = call(Sysno::unlink, [PROTECTED, 0, 0, 0, 0, 0]);
+        assert_eq!(hook.enter(&mut unlink), Action::errno(Errno::EPERM));
+        assert_eq!(Action::errno(Errno::EPERM), Action::Emulate(Return::Errno(Errno::EPERM)));
+        assert_eq!(Return::Errno(Errno::EPERM).raw(), -(libc::EPERM as i64));
+        let mut other = call(Sysno::unlink, [PROTECTED + 1, 0, 0, 0, 0, 0]);
+        assert_eq!(hook.enter(&mut other), Action::Run);
+        // The same number in the i386 table is another call.
+        let mut i386 = SyscallInfo::entry(Abi::I386, Sysno::unlink.id() as u64, [PROTECTED; 6]);
+        assert_eq!(hook.enter(&mut i386), Action::Run);
+
+        let read = call(Sysno::read, [3, 0, 10, 0, 0, 0]);
+        let mut interrupted = read.at_exit(raw::error_return(Errno::EINTR));
+        assert!(interrupted.is_error());
+        hook.exit(&mut interrupted);
+        assert_eq!(interrupted.errno(), Some(Errno::EAGAIN));
+        assert_eq!(interrupted.rval, -(libc::EAGAIN as i64));
+        let mut done = read.at_exit(10);
+        hook.exit(&mut done);
+        assert_eq!((done.rval, done.errno()), (10, None));
+        assert_eq!(hook.failed_reads.load(Ordering::Relaxed), 1);
     }
 }

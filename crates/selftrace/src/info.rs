@@ -1,7 +1,8 @@
 //! The typed view of a trapped call, modelled on `PTRACE_GET_SYSCALL_INFO`
 //! (ptrace(2), `struct ptrace_syscall_info`).
 
-use crate::sys::arch;
+use crate::sys::{arch, raw};
+use crate::Errno;
 
 /// Which side of the call a hook is looking at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,11 +86,45 @@ impl SyscallInfo {
     /// Call `nr` of `abi` at entry, as a hook would see it: for testing
     /// hooks and rules without trapping anything. The caller's ids are
     /// read when first asked for, as in a trapped call.
+    ///
+    /// A hook is a plain value, so a test can hand it made-up calls:
+    ///
+    /// ```
+    /// use selftrace::{Abi, Action, Errno, Hook, SyscallInfo, Sysno};
+    ///
+    /// /// Refuses to open files for writing.
+    /// struct ReadOnly;
+    ///
+    /// impl Hook for ReadOnly {
+    ///     fn enter(&self, call: &mut SyscallInfo) -> Action {
+    ///         let flags = call.args[2] as i32;
+    ///         if call.is(Sysno::openat) && flags & libc::O_ACCMODE != libc::O_RDONLY {
+    ///             return Action::errno(Errno::EROFS);
+    ///         }
+    ///         Action::Run
+    ///     }
+    /// }
+    ///
+    /// let nr = Sysno::openat.id() as u64;
+    /// let openat = |f: i32| SyscallInfo::entry(Abi::X86_64, nr, [0, 0, f as u64, 0, 0, 0]);
+    /// assert_eq!(ReadOnly.enter(&mut openat(libc::O_WRONLY)), Action::errno(Errno::EROFS));
+    /// assert_eq!(ReadOnly.enter(&mut openat(libc::O_RDONLY)), Action::Run);
+    /// ```
     pub const fn entry(abi: Abi, nr: u64, args: [u64; 6]) -> SyscallInfo {
         SyscallInfo { abi, nr, args, ..SyscallInfo::BLANK }
     }
 
-    /// The same call at exit, having returned `rval` (`-errno` for errors).
+    /// The same call at exit, having returned `rval` (`-errno` for errors),
+    /// to test exit hooks:
+    ///
+    /// ```
+    /// use selftrace::{raw, Abi, Errno, SyscallInfo, Sysno};
+    ///
+    /// let call = SyscallInfo::entry(Abi::X86_64, Sysno::kill.id() as u64, [1, 0, 0, 0, 0, 0]);
+    /// let failed = call.at_exit(raw::error_return(Errno::ESRCH));
+    /// assert_eq!(failed.errno(), Some(Errno::ESRCH));
+    /// assert_eq!(call.at_exit(0).errno(), None);
+    /// ```
     pub const fn at_exit(self, rval: i64) -> SyscallInfo {
         SyscallInfo { op: Op::Exit, rval, ..self }
     }
@@ -111,8 +146,13 @@ impl SyscallInfo {
     }
 
     /// At exit: the errno of a failed call.
-    pub fn errno(&self) -> Option<i32> {
-        self.is_error().then(|| -self.rval as i32)
+    pub fn errno(&self) -> Option<Errno> {
+        self.is_error().then(|| Errno::new(-self.rval as i32))
+    }
+
+    /// At exit: make the call fail with `errno` (`rval` becomes `-errno`).
+    pub fn set_errno(&mut self, errno: Errno) {
+        self.rval = raw::error_return(errno);
     }
 
     /// Thread id of the task that made the call (gettid(2)), read once per

@@ -63,6 +63,7 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Collects hooks, then installs the runtime once for the process.
 #[derive(Default)]
+#[must_use = "a Builder does nothing until `.install()` is called"]
 pub struct Builder {
     hooks: Vec<(Target, HookRef)>,
     threads_off: bool,
@@ -346,25 +347,27 @@ fn take_over_sigsys() -> Result<KernelSigaction, Error> {
         restorer: arch::restorer() as u64,
         mask: !signals::SIGSYS_BIT,
     };
-    let r = arch::gate_native(
-        arch::nr::RT_SIGACTION,
-        [sigsys, &raw const ours as u64, &raw mut previous as u64, 8, 0, 0],
-    );
+    let (new_at, old_at) = (&raw const ours as u64, &raw mut previous as u64);
+    // SAFETY: `ours` and `previous` are live locals; the handler is our
+    // entry with our restorer, ready before any trap (the filter comes
+    // after).
+    let r = unsafe { arch::gate_native(arch::nr::RT_SIGACTION, [sigsys, new_at, old_at, 8, 0, 0]) };
     raw::check(r).map_err(Error::SignalHandler)?;
     signals::set_virtual_sigsys(&previous);
-    let unblock = signals::SIGSYS_BIT;
     let mut old_mask = 0u64;
-    arch::gate_native(
-        arch::nr::RT_SIGPROCMASK,
-        [libc::SIG_UNBLOCK as u64, &raw const unblock as u64, &raw mut old_mask as u64, 8, 0, 0],
-    );
+    raw::sigprocmask(libc::SIG_UNBLOCK, Some(&signals::SIGSYS_BIT), Some(&mut old_mask));
     thread::set_sigsys_blocked(old_mask & signals::SIGSYS_BIT != 0);
     Ok(previous)
 }
 
 fn restore_sigsys(previous: &KernelSigaction) {
-    arch::gate_native(
-        arch::nr::RT_SIGACTION,
-        [libc::SIGSYS as u64, previous as *const KernelSigaction as u64, 0, 8, 0, 0],
-    );
+    let sigsys = libc::SIGSYS as u64;
+    // SAFETY: puts back the disposition the kernel gave `take_over_sigsys`,
+    // read from a live reference; no filter sends SIGSYS to ours yet.
+    unsafe {
+        arch::gate_native(
+            arch::nr::RT_SIGACTION,
+            [sigsys, previous as *const KernelSigaction as u64, 0, 8, 0, 0],
+        )
+    };
 }

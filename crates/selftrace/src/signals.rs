@@ -13,12 +13,11 @@ use crate::info::{Abi, SyscallInfo};
 use crate::sys::arch::{self, compat_nr, nr, Frame};
 use crate::sys::mem;
 use crate::sys::raw;
+use crate::sys::raw::fail::{EFAULT, EINTR, EINVAL, EPERM};
 use crate::task::thread;
 use crate::Sysno;
 
-const EFAULT: i64 = -(libc::EFAULT as i64);
 const PTRACE_TRACEME: u64 = 0;
-const EINVAL: i64 = -(libc::EINVAL as i64);
 
 const fn bit(sig: i32) -> u64 {
     1 << (sig - 1)
@@ -45,12 +44,16 @@ impl KernelSigaction {
         Ok(KernelSigaction { handler: word(0), flags: word(1), restorer: word(2), mask: word(3) })
     }
 
-    fn write(&self, addr: u64) -> Result<(), i64> {
+    /// # Safety
+    /// `addr` must be where the program asked for a `struct sigaction` to
+    /// be stored (an `oldact`), as the kernel would store it.
+    unsafe fn write(&self, addr: u64) -> Result<(), i64> {
         let mut b = [0u8; 32];
         for (i, w) in [self.handler, self.flags, self.restorer, self.mask].iter().enumerate() {
             b[i * 8..i * 8 + 8].copy_from_slice(&w.to_ne_bytes());
         }
-        mem::write(addr, &b).map_err(|_| EFAULT)
+        // SAFETY: the caller's contract.
+        unsafe { mem::write(addr, &b) }.map_err(|_| EFAULT)
     }
 }
 
@@ -94,7 +97,7 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
         // start waiting: as far as the program knows the call was already
         // waiting, so the signal ended it. Waiting now could wait for a
         // signal that has come and gone (`pause` hanging forever).
-        return -(libc::EINTR as i64);
+        return EINTR;
     }
     crate::task::exec::traceme_before_own_signal(info);
     match (info.abi, info.nr) {
@@ -117,9 +120,11 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
             nr::EPOLL_PWAIT | nr::EPOLL_PWAIT2 => with_mask_stripped(info, 4, 5, Set::WaitMask),
             nr::SIGNALFD | nr::SIGNALFD4 => with_mask_stripped(info, 1, 2, Set::Signals),
             nr::PSELECT6 => pselect6(info),
-            _ => arch::gate(info.abi, info.nr, a),
+            // SAFETY: the program's call, as it made it.
+            _ => unsafe { arch::gate(info.abi, info.nr, a) },
         },
-        _ => arch::gate(info.abi, info.nr, a),
+        // SAFETY: as above.
+        _ => unsafe { arch::gate(info.abi, info.nr, a) },
     }
 }
 
@@ -128,10 +133,7 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
 /// `take_over_sigsys`), SIGSYS left open.
 pub(crate) fn unmask_for_handler(frame: &Frame) {
     let mask = frame.sigmask() & !SIGSYS_BIT;
-    arch::gate_native(
-        nr::RT_SIGPROCMASK,
-        [libc::SIG_SETMASK as u64, &raw const mask as u64, 0, 8, 0, 0],
-    );
+    raw::sigprocmask(libc::SIG_SETMASK, Some(&mask), None);
 }
 
 /// Calls that only return once a signal handler has run: `pause` and
@@ -166,11 +168,12 @@ fn with_mask_stripped(info: &SyscallInfo, mask_arg: usize, size_arg: usize, set:
             a[mask_arg] = &raw const local as u64;
         }
     }
+    // SAFETY: the program's call, with its mask pointer (if stripped)
+    // replaced by one to `local`, a copy that outlives the call.
+    let call = || unsafe { arch::gate(info.abi, info.nr, a) };
     match given {
-        Some(mask) if set == Set::WaitMask => {
-            with_wait_mask(mask & SIGSYS_BIT != 0, || arch::gate(info.abi, info.nr, a))
-        }
-        _ => arch::gate(info.abi, info.nr, a),
+        Some(mask) if set == Set::WaitMask => with_wait_mask(mask & SIGSYS_BIT != 0, call),
+        _ => call(),
     }
 }
 
@@ -184,7 +187,7 @@ fn with_wait_mask(sigsys_blocked: bool, call: impl FnOnce() -> i64) -> i64 {
     thread::set_sigsys_blocked(sigsys_blocked);
     let r = if !sigsys_blocked && thread::take_sigsys_pending() {
         raise_sigsys();
-        -(libc::EINTR as i64)
+        EINTR
     } else {
         call()
     };
@@ -222,10 +225,14 @@ fn pselect6(info: &SyscallInfo) -> i64 {
                 pair[0] = &raw const local as u64;
                 a[5] = &raw const pair as u64;
             }
-            return with_wait_mask(mask & SIGSYS_BIT != 0, || arch::gate(info.abi, info.nr, a));
+            // SAFETY: the program's call, its mask pair (if stripped)
+            // replaced by `pair` pointing at `local`, both outliving it.
+            let call = || unsafe { arch::gate(info.abi, info.nr, a) };
+            return with_wait_mask(mask & SIGSYS_BIT != 0, call);
         }
     }
-    arch::gate(info.abi, info.nr, a)
+    // SAFETY: the program's call, as it made it.
+    unsafe { arch::gate(info.abi, info.nr, a) }
 }
 
 /// The program's view of its mask: the real one, with SIGSYS as it believes.
@@ -262,7 +269,9 @@ fn sigprocmask(frame: &mut Frame, how: u64, set: u64, oldset: u64, size: u64, wi
     if new_view & SIGSYS_BIT == 0 && thread::take_sigsys_pending() {
         raise_sigsys();
     }
-    if oldset != 0 && mem::write(oldset, &old_view.to_ne_bytes()[..width]).is_err() {
+    // SAFETY: `oldset` is where the program asked the kernel to store its
+    // old mask, `width` bytes, as the kernel would have.
+    if oldset != 0 && unsafe { mem::write(oldset, &old_view.to_ne_bytes()[..width]) }.is_err() {
         return EFAULT;
     }
     0
@@ -290,14 +299,17 @@ fn sigaltstack(frame: &mut Frame, ss: u64, old_ss: u64) -> i64 {
     let old = libc::stack_t { ss_flags: mode | (saved.ss_flags & SS_AUTODISARM), ..saved };
     if ss != 0 {
         if on_it {
-            return -(libc::EPERM as i64);
+            return EPERM;
         }
-        let r = arch::gate_native(nr::SIGALTSTACK, [ss, 0, 0, 0, 0, 0]);
+        // SAFETY: the program's new altstack, as it passed it: the kernel
+        // reads the stack_t at `ss`.
+        let r = unsafe { arch::gate_native(nr::SIGALTSTACK, [ss, 0, 0, 0, 0, 0]) };
         if r < 0 {
             return r;
         }
         let mut now = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: 0, ss_size: 0 };
-        arch::gate_native(nr::SIGALTSTACK, [0, &raw mut now as u64, 0, 0, 0, 0]);
+        // SAFETY: only reads the altstack into the live `now`.
+        unsafe { arch::gate_native(nr::SIGALTSTACK, [0, &raw mut now as u64, 0, 0, 0, 0]) };
         // Our handler does not run on it: the reading says enabled or not.
         now.ss_flags &= !SS_ONSTACK;
         frame.set_altstack(now);
@@ -307,7 +319,9 @@ fn sigaltstack(frame: &mut Frame, ss: u64, old_ss: u64) -> i64 {
         let bytes = unsafe {
             std::slice::from_raw_parts((&raw const old).cast::<u8>(), size_of::<libc::stack_t>())
         };
-        if mem::write(old_ss, bytes).is_err() {
+        // SAFETY: `old_ss` is where the program asked for its old
+        // stack_t, as the kernel would have written it.
+        if unsafe { mem::write(old_ss, bytes) }.is_err() {
             return EFAULT;
         }
     }
@@ -318,13 +332,15 @@ fn sigaltstack(frame: &mut Frame, ss: u64, old_ss: u64) -> i64 {
 /// the program while it blocks SIGSYS (see [`deliver_foreign`]).
 fn sigpending(info: &SyscallInfo) -> i64 {
     let (set, size) = (info.args[0], info.args[1]);
-    let r = arch::gate(info.abi, info.nr, info.args);
+    // SAFETY: the program's call, as it made it.
+    let r = unsafe { arch::gate(info.abi, info.nr, info.args) };
     if r != 0 || size != 8 || !thread::take_sigsys_pending() {
         return r;
     }
     thread::set_sigsys_pending();
     match mem::read_u64(set) {
-        Ok(pending) => mem::write_u64(set, pending | SIGSYS_BIT).map_or(EFAULT, |_| 0),
+        // SAFETY: the 8-byte set the kernel just filled for the program.
+        Ok(pending) => unsafe { mem::write_u64(set, pending | SIGSYS_BIT) }.map_or(EFAULT, |_| 0),
         Err(_) => EFAULT,
     }
 }
@@ -353,7 +369,8 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
             }
         }
         if oldact != 0 {
-            if let Err(e) = previous.write(oldact) {
+            // SAFETY: `oldact` is the program's, for its old disposition.
+            if let Err(e) = unsafe { previous.write(oldact) } {
                 return e;
             }
         }
@@ -384,7 +401,9 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
     }
     let new_ptr = if act != 0 { &raw const new as u64 } else { 0 };
     let old_ptr = if oldact != 0 { &raw mut old as u64 } else { 0 };
-    let r = arch::gate_native(nr::RT_SIGACTION, [sig, new_ptr, old_ptr, 8, 0, 0]);
+    // SAFETY: `new` and `old` are live locals (or null pointers); the new
+    // handler is the program's own, or `wrapped_handler` in its place.
+    let r = unsafe { arch::gate_native(nr::RT_SIGACTION, [sig, new_ptr, old_ptr, 8, 0, 0]) };
     if r < 0 {
         return r;
     }
@@ -395,7 +414,8 @@ fn sigaction(sig: u64, act: u64, oldact: u64, size: u64) -> i64 {
         if MASKS_WITH_SIGSYS.load(Ordering::Acquire) & sig_bit != 0 {
             old.mask |= SIGSYS_BIT;
         }
-        if let Err(e) = old.write(oldact) {
+        // SAFETY: as above.
+        if let Err(e) = unsafe { old.write(oldact) } {
             return e;
         }
     }
@@ -479,8 +499,11 @@ fn invoke(
 fn memory_shared_with_parent() -> bool {
     const KCMP_VM: u64 = 1;
     let pid = raw::getpid() as u64;
-    let ppid = arch::gate_native(Sysno::getppid.id() as u64, [0; 6]) as u64;
-    arch::gate_native(Sysno::kcmp.id() as u64, [pid, ppid, KCMP_VM, 0, 0, 0]) == 0
+    // SAFETY: getppid and kcmp(KCMP_VM) take and change no memory.
+    unsafe {
+        let ppid = arch::gate_native(Sysno::getppid.id() as u64, [0; 6]) as u64;
+        arch::gate_native(Sysno::kcmp.id() as u64, [pid, ppid, KCMP_VM, 0, 0, 0]) == 0
+    }
 }
 
 /// A signal a call sends to its own thread (`raise`, `abort`), held
@@ -489,6 +512,7 @@ fn memory_shared_with_parent() -> bool {
 /// gate, and a fatal one would end the process before its exit hooks saw
 /// the call (the tracer's `tgkill(...) = 0` line). Released when dropped:
 /// the signal is then delivered, as it would have been on return.
+#[must_use = "the signal is released when the guard is dropped"]
 pub(crate) struct HeldSignal {
     old: u64,
 }
@@ -509,36 +533,29 @@ pub(crate) fn hold_own_signal(info: &SyscallInfo) -> Option<HeldSignal> {
     }
     let block = bit(sig as i32);
     let mut old = 0u64;
-    let r = arch::gate_native(
-        nr::RT_SIGPROCMASK,
-        [libc::SIG_BLOCK as u64, &raw const block as u64, &raw mut old as u64, 8, 0, 0],
-    );
+    let r = raw::sigprocmask(libc::SIG_BLOCK, Some(&block), Some(&mut old));
     (r == 0).then_some(HeldSignal { old })
 }
 
 impl Drop for HeldSignal {
     fn drop(&mut self) {
-        arch::gate_native(
-            nr::RT_SIGPROCMASK,
-            [libc::SIG_SETMASK as u64, &raw const self.old as u64, 0, 8, 0, 0],
-        );
+        raw::sigprocmask(libc::SIG_SETMASK, Some(&self.old), None);
     }
 }
 
 fn raise_sigsys() {
     let (pid, tid) = (raw::getpid() as u64, raw::gettid() as u64);
-    arch::gate_native(nr::TGKILL, [pid, tid, libc::SIGSYS as u64, 0, 0, 0]);
+    // SAFETY: tgkill takes no pointers; SIGSYS reaches our own handler.
+    unsafe { arch::gate_native(nr::TGKILL, [pid, tid, libc::SIGSYS as u64, 0, 0, 0]) };
 }
 
 /// Die of SIGSYS as the program would without us: default action, raised.
 fn die_of_sigsys() -> ! {
     let dfl = KernelSigaction::default();
-    arch::gate_native(nr::RT_SIGACTION, [libc::SIGSYS as u64, &raw const dfl as u64, 0, 8, 0, 0]);
-    let unblock = SIGSYS_BIT;
-    arch::gate_native(
-        nr::RT_SIGPROCMASK,
-        [libc::SIG_UNBLOCK as u64, &raw const unblock as u64, 0, 8, 0, 0],
-    );
+    let dfl_at = &raw const dfl as u64;
+    // SAFETY: the kernel reads the live `dfl`: SIG_DFL, no handler to run.
+    unsafe { arch::gate_native(nr::RT_SIGACTION, [libc::SIGSYS as u64, dfl_at, 0, 8, 0, 0]) };
+    raw::sigprocmask(libc::SIG_UNBLOCK, Some(&SIGSYS_BIT), None);
     raise_sigsys();
     // SAFETY: unreachable in practice: the default action of SIGSYS ends
     // the process; abort is the fallback if something held it off.
@@ -588,16 +605,10 @@ fn call_program_handler(
     let hook_span = thread::suspend_hook_span();
     let block = act.mask & !SIGSYS_BIT;
     let mut saved = 0u64;
-    arch::gate_native(
-        nr::RT_SIGPROCMASK,
-        [libc::SIG_BLOCK as u64, &raw const block as u64, &raw mut saved as u64, 8, 0, 0],
-    );
+    raw::sigprocmask(libc::SIG_BLOCK, Some(&block), Some(&mut saved));
     invoke(handler, act.flags, signo, si, uc);
     thread::resume_hooks(hook_span);
-    arch::gate_native(
-        nr::RT_SIGPROCMASK,
-        [libc::SIG_SETMASK as u64, &raw const saved as u64, 0, 8, 0, 0],
-    );
+    raw::sigprocmask(libc::SIG_SETMASK, Some(&saved), None);
     // A SIGSYS the handler raised while it held SIGSYS blocked runs now.
     end_sigsys_blocked(was_blocked);
 }

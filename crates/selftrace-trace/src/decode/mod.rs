@@ -388,7 +388,7 @@ fn arg_count(info: &SyscallInfo) -> usize {
 pub fn write_return(out: &mut Out, info: &SyscallInfo, rendered: &Rendered, cx: &Context) {
     if let Some(errno) = info.errno() {
         out.str("-1 ");
-        crate::errno::write(out, errno);
+        crate::errno::write(out, errno.into_raw());
         return;
     }
     match rendered.ret {

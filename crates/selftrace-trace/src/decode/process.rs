@@ -1123,7 +1123,7 @@ fn clock(w: &mut Writer, v: u64) {
 
 /// A remaining-time output: shown only when a sleep was interrupted.
 fn remaining(o: &mut Out, i: &SyscallInfo, addr: u64) {
-    if i.errno() == Some(libc::EINTR) {
+    if i.errno() == Some(selftrace::Errno::EINTR) {
         at(o, addr, timespec);
     } else {
         o.ptr(addr);

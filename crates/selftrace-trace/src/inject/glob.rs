@@ -2,26 +2,30 @@
 //! runs on the trap path): `*` and `?` stay within one path component,
 //! `**` crosses `/`, `[a-z]` and `[!a-z]` are classes.
 
+use crate::inject::InjectError;
+
 /// A checked pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Glob(Vec<u8>);
 
 impl Glob {
     /// Check `pattern`: every `[` needs its `]`.
-    pub fn new(pattern: &str) -> Result<Glob, String> {
+    pub fn new(pattern: &str) -> Result<Glob, InjectError> {
         let p = pattern.as_bytes();
         let mut i = 0;
         while i < p.len() {
             if p[i] == b'[' {
                 match class_end(p, i) {
                     Some(end) => i = end,
-                    None => return Err(format!("unclosed '[' in pattern '{pattern}'")),
+                    None => {
+                        return Err(InjectError::UnclosedClass { pattern: pattern.to_string() })
+                    }
                 }
             }
             i += 1;
         }
         if pattern.is_empty() {
-            return Err("empty path pattern".into());
+            return Err(InjectError::EmptyPattern);
         }
         Ok(Glob(p.to_vec()))
     }

@@ -5,14 +5,15 @@
 //!
 //! ```no_run
 //! use selftrace_trace::inject::{Injector, Rule, When};
-//! use selftrace::{Builder, Sysno};
+//! use selftrace::{Builder, Errno, Sysno};
 //!
 //! // Every second write to descriptor 3 fails with ENOSPC.
 //! let injector = Injector::new()
-//!     .rule(Rule::new([Sysno::write]).error(libc::ENOSPC).when(When::parse("2+2").unwrap()).only_if(|c| c.args[0] == 3));
+//!     .rule(Rule::new([Sysno::write]).error(Errno::ENOSPC).when(When::parse("2+2").unwrap()).only_if(|c| c.args[0] == 3));
 //! injector.hook_into(Builder::new()).install().unwrap();
 //! ```
 
+mod error;
 pub mod glob;
 pub mod paths;
 pub mod rule;
@@ -23,12 +24,14 @@ use std::time::Duration;
 
 use selftrace::thread::ThreadLocal;
 
+pub use error::InjectError;
 pub use glob::Glob;
 pub use rule::{Effect, Rewrite, Rule, When};
 
 use crate::select::Selection;
 use selftrace::hook::{Action, Hook};
 use selftrace::info::SyscallInfo;
+use selftrace::Errno;
 
 /// What happened to the current call, for the tracer's `(INJECTED)` and
 /// `(DELAYED)` marks.
@@ -65,6 +68,7 @@ struct Armed {
 
 /// The hook that applies rules and rewrites.
 #[derive(Default)]
+#[must_use = "an Injector does nothing until hooked into a Builder that is installed"]
 pub struct Injector {
     rules: Vec<Armed>,
     rewrites: Vec<Rewrite>,
@@ -130,7 +134,7 @@ impl Injector {
     pub fn parse<'a>(
         texts: impl IntoIterator<Item = &'a str>,
         seed: u64,
-    ) -> Result<Injector, String> {
+    ) -> Result<Injector, InjectError> {
         let mut inj = Injector::new().seed(seed);
         for t in texts {
             inj = if t.starts_with("rewrite=") {
@@ -149,7 +153,7 @@ impl Injector {
         }
     }
 
-    fn rewrite_paths(&self, info: &mut SyscallInfo) -> Result<(), i32> {
+    fn rewrite_paths(&self, info: &mut SyscallInfo) -> Result<(), Errno> {
         if self.rewrites.is_empty() {
             return Ok(());
         }
@@ -159,7 +163,7 @@ impl Injector {
             let path = &buf[..n];
             if let Some(rw) = self.rewrites.iter().find(|rw| rw.rest(path).is_some()) {
                 let rest = rw.rest(path).unwrap_or(b"");
-                let staged = paths::stage([&rw.to, rest]).ok_or(libc::ENAMETOOLONG)?;
+                let staged = paths::stage([&rw.to, rest]).ok_or(Errno::ENAMETOOLONG)?;
                 info.args[arg.index] = staged;
             }
         }

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::inject::glob::Glob;
+use crate::inject::InjectError;
 use crate::select::Selection;
 use selftrace::info::SyscallInfo;
+use selftrace::Errno;
 
 /// What an injected call returns instead of running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +17,7 @@ pub enum Effect {
     /// The call runs (a rule that only delays or signals).
     Run,
     /// Fail with this errno.
-    Error(i32),
+    Error(Errno),
     /// Succeed with this value.
     Retval(i64),
 }
@@ -53,10 +55,8 @@ impl When {
             && (n - self.first).is_multiple_of(self.step)
     }
 
-    pub fn parse(s: &str) -> Result<When, String> {
-        let bad = || {
-            format!("invalid when= expression '{s}' (FIRST, FIRST+, FIRST+STEP, FIRST..LAST or FIRST..LAST+STEP)")
-        };
+    pub fn parse(s: &str) -> Result<When, InjectError> {
+        let bad = || InjectError::When { expr: s.to_string() };
         let num = |t: &str| t.parse::<u64>().ok().filter(|&n| n >= 1).ok_or_else(bad);
         let (range, step) = match s.split_once('+') {
             Some((r, "")) => (r, None),
@@ -81,6 +81,7 @@ pub type Predicate = Arc<dyn Fn(&SyscallInfo) -> bool + Send + Sync>;
 
 /// One injection rule: which calls, under which conditions, what happens.
 #[derive(Clone)]
+#[must_use = "a Rule does nothing until given to an Injector"]
 pub struct Rule {
     pub calls: Selection,
     pub effect: Effect,
@@ -132,7 +133,7 @@ impl Rule {
         }
     }
 
-    pub fn error(mut self, errno: i32) -> Rule {
+    pub fn error(mut self, errno: Errno) -> Rule {
         self.effect = Effect::Error(errno);
         self
     }
@@ -181,23 +182,26 @@ impl Rule {
 
     /// Parse one rule: `inject=SET:...`, `fault=SET:...` (ENOSYS unless an
     /// error is given) or `deny=SET:...` (EPERM unless an error is given).
-    pub fn parse(text: &str) -> Result<Rule, String> {
-        let (kind, rest) = text.split_once('=').ok_or_else(|| format!("invalid rule '{text}'"))?;
+    pub fn parse(text: &str) -> Result<Rule, InjectError> {
+        let (kind, rest) =
+            text.split_once('=').ok_or_else(|| InjectError::Rule { text: text.to_string() })?;
         let mut parts = rest.split(':');
         let set = parts.next().unwrap_or("");
-        let calls = Selection::parse([set]).map_err(|e| e.to_string())?;
+        let calls = Selection::parse([set])?;
         let mut rule = Rule::new([]);
         rule.calls = calls;
         rule.source = Some(text.to_string());
         for part in parts {
-            let (key, value) = part
-                .split_once('=')
-                .ok_or_else(|| format!("invalid {kind} option '{part}' (expected KEY=VALUE)"))?;
+            let (key, value) = part.split_once('=').ok_or_else(|| InjectError::OptionSyntax {
+                kind: kind.to_string(),
+                option: part.to_string(),
+            })?;
             match key {
                 "error" => rule.effect = Effect::Error(parse_errno(value)?),
                 "retval" => {
-                    let v =
-                        value.parse::<i64>().map_err(|_| format!("invalid retval '{value}'"))?;
+                    let v = value
+                        .parse::<i64>()
+                        .map_err(|_| InjectError::Retval { value: value.to_string() })?;
                     rule.effect = Effect::Retval(v);
                 }
                 "signal" => rule.signal = Some(parse_signal(value)?),
@@ -207,12 +211,13 @@ impl Rule {
                 "prob" => {
                     let p = value.parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p));
                     rule.prob =
-                        Some(p.ok_or_else(|| {
-                            format!("invalid prob '{value}' (a number from 0 to 1)")
-                        })?);
+                        Some(p.ok_or_else(|| InjectError::Prob { value: value.to_string() })?);
                 }
                 "path" => rule.path = Some(Glob::new(value)?),
-                _ => return Err(format!("invalid {kind} option '{key}'")),
+                _ => {
+                    let (kind, key) = (kind.to_string(), key.to_string());
+                    return Err(InjectError::UnknownOption { kind, key });
+                }
             }
         }
         match (kind, rule.effect) {
@@ -221,37 +226,37 @@ impl Rule {
                     && rule.delay_enter.is_none()
                     && rule.delay_exit.is_none() =>
             {
-                return Err(format!(
-                    "'{text}': inject needs error=, retval=, signal=, delay_enter= or delay_exit="
-                ));
+                return Err(InjectError::NoEffect { text: text.to_string() });
             }
             ("inject", _) => {}
-            ("fault", Effect::Run) => rule.effect = Effect::Error(libc::ENOSYS),
-            ("deny", Effect::Run) => rule.effect = Effect::Error(libc::EPERM),
+            ("fault", Effect::Run) => rule.effect = Effect::Error(Errno::ENOSYS),
+            ("deny", Effect::Run) => rule.effect = Effect::Error(Errno::EPERM),
             ("fault" | "deny", Effect::Retval(_)) => {
-                return Err(format!("'{text}': {kind} takes error=, not retval="))
+                let (text, kind) = (text.to_string(), kind.to_string());
+                return Err(InjectError::RetvalNotTaken { text, kind });
             }
             ("fault" | "deny", _) => {}
-            _ => return Err(format!("invalid rule kind '{kind}' (inject, fault or deny)")),
+            _ => return Err(InjectError::UnknownKind { kind: kind.to_string() }),
         }
         Ok(rule)
     }
 }
 
 /// `ENOSPC` or `28`.
-pub fn parse_errno(s: &str) -> Result<i32, String> {
+pub fn parse_errno(s: &str) -> Result<Errno, InjectError> {
     if let Ok(n) = s.parse::<i32>() {
         if (1..4096).contains(&n) {
-            return Ok(n);
+            return Ok(Errno::new(n));
         }
     }
     (1..4096)
         .find(|&e| crate::errno::name(e) == Some(s))
-        .ok_or_else(|| format!("invalid error '{s}'"))
+        .map(Errno::new)
+        .ok_or_else(|| InjectError::Errno { value: s.to_string() })
 }
 
 /// `SIGUSR1`, `USR1` or `10`.
-pub fn parse_signal(s: &str) -> Result<i32, String> {
+pub fn parse_signal(s: &str) -> Result<i32, InjectError> {
     if let Ok(n) = s.parse::<i32>() {
         if (1..=64).contains(&n) {
             return Ok(n);
@@ -260,13 +265,13 @@ pub fn parse_signal(s: &str) -> Result<i32, String> {
     let name = if s.starts_with("SIG") { s.to_string() } else { format!("SIG{s}") };
     (1..=64)
         .find(|&n| crate::decode::signal_name(n) == Some(name.as_str()))
-        .ok_or_else(|| format!("invalid signal '{s}'"))
+        .ok_or_else(|| InjectError::Signal { value: s.to_string() })
 }
 
 /// strace's delays: a number of microseconds, or with a unit (`s`, `ms`,
 /// `us`, `ns`).
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let bad = || format!("invalid delay '{s}' (microseconds, or a number with s, ms, us or ns)");
+pub fn parse_duration(s: &str) -> Result<Duration, InjectError> {
+    let bad = || InjectError::Delay { value: s.to_string() };
     let split = s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let v = num.parse::<f64>().map_err(|_| bad())?;
@@ -289,15 +294,12 @@ pub struct Rewrite {
 }
 
 impl Rewrite {
-    pub fn parse(text: &str) -> Result<Rewrite, String> {
-        let spec = text
-            .strip_prefix("rewrite=path:")
-            .ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
-        let (from, to) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("invalid rewrite '{text}' (expected rewrite=path:FROM=TO)"))?;
+    pub fn parse(text: &str) -> Result<Rewrite, InjectError> {
+        let bad = || InjectError::Rewrite { text: text.to_string() };
+        let spec = text.strip_prefix("rewrite=path:").ok_or_else(bad)?;
+        let (from, to) = spec.split_once('=').ok_or_else(bad)?;
         if from.is_empty() || to.is_empty() {
-            return Err(format!("invalid rewrite '{text}': FROM and TO must not be empty"));
+            return Err(InjectError::EmptyRewrite { text: text.to_string() });
         }
         let trim =
             |s: &str| if s.len() > 1 { s.trim_end_matches('/').to_string() } else { s.to_string() };
@@ -340,10 +342,10 @@ mod tests {
     fn rules_parse_and_refuse() {
         crate::errno::prepare();
         let r = Rule::parse("inject=openat:error=EACCES:when=2+:path=/etc/*").unwrap();
-        assert_eq!(r.effect, Effect::Error(libc::EACCES));
+        assert_eq!(r.effect, Effect::Error(Errno::EACCES));
         assert!(r.calls.contains(selftrace::Sysno::openat));
-        assert_eq!(Rule::parse("fault=write").unwrap().effect, Effect::Error(libc::ENOSYS));
-        assert_eq!(Rule::parse("deny=%network").unwrap().effect, Effect::Error(libc::EPERM));
+        assert_eq!(Rule::parse("fault=write").unwrap().effect, Effect::Error(Errno::ENOSYS));
+        assert_eq!(Rule::parse("deny=%network").unwrap().effect, Effect::Error(Errno::EPERM));
         assert_eq!(Rule::parse("inject=read:retval=7").unwrap().effect, Effect::Retval(7));
         assert_eq!(Rule::parse("inject=read:signal=USR1").unwrap().signal, Some(libc::SIGUSR1));
         assert_eq!(
@@ -364,6 +366,51 @@ mod tests {
         ] {
             assert!(Rule::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn refusals_read_as_the_command_line_prints_them() {
+        crate::errno::prepare();
+        let message = |text: &str| match text.strip_prefix("glob:") {
+            Some(p) => Glob::new(p).unwrap_err().to_string(),
+            None if text.starts_with("rewrite=") => Rewrite::parse(text).unwrap_err().to_string(),
+            None => Rule::parse(text).unwrap_err().to_string(),
+        };
+        for (text, expected) in [
+            ("glob:/x[", "unclosed '[' in pattern '/x['"),
+            ("glob:", "empty path pattern"),
+            (
+                "inject=read:when=0",
+                "invalid when= expression '0' (FIRST, FIRST+, FIRST+STEP, FIRST..LAST or FIRST..LAST+STEP)",
+            ),
+            ("inject", "invalid rule 'inject'"),
+            ("inject=nosuch", "invalid system call 'nosuch'"),
+            ("inject=read:error", "invalid inject option 'error' (expected KEY=VALUE)"),
+            ("deny=read:colour=1", "invalid deny option 'colour'"),
+            ("inject=read:retval=x", "invalid retval 'x'"),
+            ("inject=read:prob=2", "invalid prob '2' (a number from 0 to 1)"),
+            ("inject=read:error=EWHAT", "invalid error 'EWHAT'"),
+            ("inject=read:signal=SIGFOO", "invalid signal 'SIGFOO'"),
+            (
+                "inject=read:delay_exit=5min",
+                "invalid delay '5min' (microseconds, or a number with s, ms, us or ns)",
+            ),
+            (
+                "inject=read",
+                "'inject=read': inject needs error=, retval=, signal=, delay_enter= or delay_exit=",
+            ),
+            ("fault=read:retval=1", "'fault=read:retval=1': fault takes error=, not retval="),
+            ("poke=read", "invalid rule kind 'poke' (inject, fault or deny)"),
+            ("rewrite=/a=/b", "invalid rewrite 'rewrite=/a=/b' (expected rewrite=path:FROM=TO)"),
+            (
+                "rewrite=path:=/b",
+                "invalid rewrite 'rewrite=path:=/b': FROM and TO must not be empty",
+            ),
+        ] {
+            assert_eq!(message(text), expected, "{text}");
+        }
+        assert_eq!(parse_errno("ENOSPC"), Ok(Errno::ENOSPC));
+        assert_eq!(parse_errno("28"), Ok(Errno::ENOSPC));
     }
 
     #[test]

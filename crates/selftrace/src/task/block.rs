@@ -139,7 +139,8 @@ fn current_slow(gs: u64) -> Option<&'static Header> {
     }
     let block = allocate()?;
     claim(block, tid, fs);
-    arch::set_gs_base(block as *const Header as u64);
+    // SAFETY: a block of this thread's, mapped until the thread exits.
+    unsafe { arch::set_gs_base(block as *const Header as u64) };
     Some(block)
 }
 
@@ -167,9 +168,8 @@ fn is_libc_thread_pointer(fs: u64) -> bool {
 fn allocate() -> Option<&'static Header> {
     const PROT_NONE: u64 = 0;
     const PROT_RW: u64 = 3;
-    const FLAGS: u64 =
-        (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK) as u64;
-    let base = arch::gate_native(arch::nr::MMAP, [0, MAPPING_LEN, PROT_RW, FLAGS, u64::MAX, 0]);
+    const FLAGS: u64 = (libc::MAP_NORESERVE | libc::MAP_STACK) as u64;
+    let base = crate::sys::raw::map_anonymous(MAPPING_LEN, PROT_RW, FLAGS);
     if (-4095..0).contains(&base) {
         return None;
     }
@@ -177,7 +177,9 @@ fn allocate() -> Option<&'static Header> {
     for k in 0..STACKS {
         // The guard below stack k.
         let guard = base + (STACKS - 1 - k) * STACK_STRIDE;
-        arch::gate_native(arch::nr::MPROTECT, [guard, GUARD, PROT_NONE, 0, 0, 0]);
+        // SAFETY: the guard pages lie inside the mapping just made, which
+        // nothing uses yet.
+        unsafe { arch::gate_native(arch::nr::MPROTECT, [guard, GUARD, PROT_NONE, 0, 0, 0]) };
     }
     let stack_hi = base + STACKS * STACK_STRIDE;
     let header = stack_hi as *mut Header;

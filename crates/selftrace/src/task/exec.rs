@@ -24,7 +24,8 @@ use std::sync::OnceLock;
 
 use crate::info::{Abi, SyscallInfo};
 use crate::sys::arch::{self, nr};
-use crate::sys::mem;
+use crate::sys::raw::fail::{E2BIG, EFAULT};
+use crate::sys::{mem, raw};
 use crate::task::block::ThreadLocal;
 
 /// `ADDR_NO_RANDOMIZE` (personality(2)).
@@ -85,7 +86,8 @@ pub fn traceme_pending() -> bool {
 /// Make the deferred `PTRACE_TRACEME` now.
 fn make_deferred_traceme() {
     const PTRACE_TRACEME: u64 = 0;
-    arch::gate_native(nr::PTRACE, [PTRACE_TRACEME, 0, 0, 0, 0, 0]);
+    // SAFETY: PTRACE_TRACEME takes no pointers; it names the parent tracer.
+    unsafe { arch::gate_native(nr::PTRACE, [PTRACE_TRACEME, 0, 0, 0, 0, 0]) };
     let _ = TRACEME.with(|t| t.set(0));
 }
 
@@ -115,14 +117,15 @@ pub(crate) fn traceme_before_own_signal(info: &SyscallInfo) {
 /// the personality the program set.
 pub(crate) fn perform(info: &SyscallInfo) -> i64 {
     let envp_arg = if info.nr == nr::EXECVE { 2 } else { 3 };
-    let persona = arch::gate_native(nr::PERSONALITY, [0xffff_ffff, 0, 0, 0, 0, 0]);
+    let persona = raw::personality(0xffff_ffff);
     let keep = KEEP.get().map_or(&[][..], |k| &k[..]);
     let traceme = traceme_pending();
     let untraced = traceme
         || (!keep.is_empty() && !crate::task::image::target_loader(info).loads_glibc_libraries());
     let flip = !untraced && persona >= 0 && persona as u64 & ADDR_NO_RANDOMIZE != 0;
     if !flip && keep.is_empty() {
-        return with_sigsys_as_seen(traceme, || arch::gate_native(info.nr, info.args));
+        // SAFETY: the program's exec, as it made it.
+        return with_sigsys_as_seen(traceme, || unsafe { arch::gate_native(info.nr, info.args) });
     }
     let mut args = info.args;
     let built = if untraced {
@@ -138,11 +141,13 @@ pub(crate) fn perform(info: &SyscallInfo) -> i64 {
         args[envp_arg] = env.array();
     }
     if flip {
-        arch::gate_native(nr::PERSONALITY, [persona as u64 & !ADDR_NO_RANDOMIZE, 0, 0, 0, 0, 0]);
+        raw::personality(persona as u64 & !ADDR_NO_RANDOMIZE);
     }
-    let r = with_sigsys_as_seen(traceme, || arch::gate_native(info.nr, args));
+    // SAFETY: the program's exec, its environment replaced by one in `env`,
+    // which lives until after the call.
+    let r = with_sigsys_as_seen(traceme, || unsafe { arch::gate_native(info.nr, args) });
     if flip {
-        arch::gate_native(nr::PERSONALITY, [persona as u64, 0, 0, 0, 0, 0]);
+        raw::personality(persona as u64);
     }
     drop(env);
     r
@@ -162,7 +167,7 @@ fn with_sigsys_as_seen(traceme: bool, exec: impl FnOnce() -> i64) -> i64 {
     }
     let bit = crate::signals::SIGSYS_BIT;
     let mask = |how: i32| {
-        arch::gate_native(nr::RT_SIGPROCMASK, [how as u64, &raw const bit as u64, 0, 8, 0, 0]);
+        raw::sigprocmask(how, Some(&bit), None);
     };
     mask(libc::SIG_BLOCK);
     let r = exec();
@@ -178,9 +183,9 @@ pub fn restore_personality() {
     if std::env::var_os(NO_RANDOMIZE_VAR).is_none() {
         return;
     }
-    let persona = arch::gate_native(nr::PERSONALITY, [0xffff_ffff, 0, 0, 0, 0, 0]);
+    let persona = raw::personality(0xffff_ffff);
     if persona >= 0 {
-        arch::gate_native(nr::PERSONALITY, [persona as u64 | ADDR_NO_RANDOMIZE, 0, 0, 0, 0, 0]);
+        raw::personality(persona as u64 | ADDR_NO_RANDOMIZE);
     }
     remove_marker();
 }
@@ -235,8 +240,6 @@ struct Environment {
 
 /// Longest `LD_PRELOAD`-style list we rebuild.
 const LIST_MAX: usize = 4096;
-const EFAULT: i64 = -(libc::EFAULT as i64);
-const E2BIG: i64 = -(libc::E2BIG as i64);
 
 /// Where the kept entries stand in the program's environment.
 struct Found {
@@ -443,7 +446,9 @@ impl Environment {
 
 impl Drop for Environment {
     fn drop(&mut self) {
-        arch::gate_native(nr::MUNMAP, [self.base, self.len, 0, 0, 0, 0]);
+        // SAFETY: the mapping is this value's own; the exec that read it
+        // (the only user of pointers into it) has returned.
+        unsafe { arch::gate_native(nr::MUNMAP, [self.base, self.len, 0, 0, 0, 0]) };
     }
 }
 
@@ -465,8 +470,7 @@ fn count_entries(envp: u64) -> Result<usize, i64> {
 
 fn map(len: u64) -> Result<u64, i64> {
     let prot = (libc::PROT_READ | libc::PROT_WRITE) as u64;
-    let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64;
-    let r = arch::gate_native(nr::MMAP, [0, len, prot, flags, u64::MAX, 0]);
+    let r = raw::map_anonymous(len, prot, 0);
     if (-4095..0).contains(&r) {
         Err(r)
     } else {

@@ -58,8 +58,12 @@ pub fn open_target(info: &SyscallInfo, path: &mut [u8; 4096]) -> (Option<u64>, u
 }
 
 /// Close a descriptor from [`open_target`].
-pub fn close(fd: u64) {
-    // SAFETY: closing a descriptor of ours.
+///
+/// # Safety
+/// `fd` must be a descriptor [`open_target`] returned, not closed since:
+/// closing one that other code owns lets the number be reused under it.
+pub unsafe fn close(fd: u64) {
+    // SAFETY: the caller gives up a descriptor of ours.
     let _ = unsafe { raw::syscall(Sysno::close, &[fd]) };
 }
 
@@ -69,7 +73,8 @@ pub fn target_loader(info: &SyscallInfo) -> Loader {
     match open_target(info, &mut path) {
         (Some(fd), _) => {
             let loader = loader_of(fd);
-            close(fd);
+            // SAFETY: just opened by `open_target`, closed once.
+            unsafe { close(fd) };
             loader
         }
         (None, _) => Loader::Unknown,

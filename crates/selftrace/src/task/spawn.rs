@@ -27,12 +27,11 @@ use std::mem::MaybeUninit;
 use crate::info::{Abi, Op, SyscallInfo};
 use crate::sys::arch::{self, nr, Frame, ResumePoint};
 use crate::sys::mem;
+use crate::sys::raw::fail::{EAGAIN, EFAULT};
 use crate::task::block::{ThreadLocal, Zeroed};
 use crate::trap::handler::Hooked;
 
 const CLONE_VM: u64 = 0x100;
-const EFAULT: i64 = -(libc::EFAULT as i64);
-const EAGAIN: i64 = -(libc::EAGAIN as i64);
 /// `CLONE_ARGS_SIZE_VER0`: the smallest `struct clone_args`.
 const CLONE_ARGS_MIN: u64 = 64;
 
@@ -126,7 +125,9 @@ fn on_new_stack(frame: &Frame, info: &SyscallInfo, top: u64) -> i64 {
     };
     // A stack the child could not even start on: fail as the child would
     // have faulted, rather than start it.
-    if mem::write(at, bytes).is_err() {
+    // SAFETY: `at` is below the top of the stack the program gave the
+    // child, which nothing uses before the child starts on it.
+    if unsafe { mem::write(at, bytes) }.is_err() {
         return EFAULT;
     }
     // SAFETY: the point lies below the child's stack top, in memory the

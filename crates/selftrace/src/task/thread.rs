@@ -170,6 +170,7 @@ pub(crate) fn hooks_apply(sp: u64) -> bool {
 }
 
 /// Marks the span in which a hook runs; calls made inside skip hooks.
+#[must_use = "the hook's span ends when the guard is dropped"]
 pub(crate) struct InHook(());
 
 impl InHook {

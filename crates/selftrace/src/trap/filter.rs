@@ -277,17 +277,18 @@ pub(crate) fn install(program: &[libc::sock_filter]) -> Result<(), Error> {
     const FLAG_TSYNC: u64 = 1;
     const FLAG_SPEC_ALLOW: u64 = 4;
 
-    let r = arch::gate_native(arch::nr::PRCTL, [PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0]);
+    // SAFETY: PR_SET_NO_NEW_PRIVS takes values only.
+    let r = unsafe { arch::gate_native(arch::nr::PRCTL, [PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0]) };
     crate::sys::raw::check(r).map_err(Error::NoNewPrivs)?;
     let prog = libc::sock_fprog { len: program.len() as u16, filter: program.as_ptr() as *mut _ };
-    let load = |flags: u64| {
-        arch::gate_native(
-            arch::nr::SECCOMP,
-            [SET_MODE_FILTER, flags, &raw const prog as u64, 0, 0, 0],
-        )
+    let prog_at = &raw const prog as u64;
+    // SAFETY: the kernel copies the program `prog` describes, a live slice;
+    // the SIGSYS handler its traps need is in place before this.
+    let load = |flags: u64| unsafe {
+        arch::gate_native(arch::nr::SECCOMP, [SET_MODE_FILTER, flags, prog_at, 0, 0, 0])
     };
     let mut r = load(FLAG_TSYNC | FLAG_SPEC_ALLOW);
-    if r == -(libc::EINVAL as i64) {
+    if r == crate::sys::raw::fail::EINVAL {
         r = load(FLAG_TSYNC);
     }
     match r {

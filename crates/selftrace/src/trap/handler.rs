@@ -97,7 +97,7 @@ pub(crate) extern "C" fn on_sigsys(
             };
             dispatch(&mut frame, info, Trap { depth, handler_runs, level })
         }
-        None => -(libc::ENOSYS as i64),
+        None => crate::sys::raw::fail::ENOSYS,
     };
     thread::leave_trap(depth);
     frame.set_return(rval);

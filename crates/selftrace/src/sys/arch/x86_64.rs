@@ -696,20 +696,28 @@ pub fn fs_base() -> u64 {
 /// where the CPU or kernel does not allow `rdfsbase`/`rdgsbase`.
 fn base_by_arch_prctl(code: u64) -> u64 {
     let mut v = 0u64;
-    gate_native(nr::ARCH_PRCTL, [code, &raw mut v as u64, 0, 0, 0, 0]);
+    // SAFETY: ARCH_GET_FS / ARCH_GET_GS store one u64 at the live `v`.
+    unsafe { gate_native(nr::ARCH_PRCTL, [code, &raw mut v as u64, 0, 0, 0, 0]) };
     v
 }
 
 /// Point `%gs` at `base` for this thread.
-pub fn set_gs_base(base: u64) {
+///
+/// # Safety
+/// The SIGSYS entry reads a non-zero `%gs` base as this thread's runtime
+/// block: `base` must be 0 or a block that stays mapped while it is the
+/// base (see `task::block`).
+pub unsafe fn set_gs_base(base: u64) {
     if fsgsbase() {
         // SAFETY: wrgsbase changes only this thread's %gs base, which the
-        // program does not use (see `task::block`).
+        // program does not use (see `task::block`); the caller vouches for
+        // the block.
         unsafe {
             core::arch::asm!("wrgsbase {}", in(reg) base, options(nomem, nostack, preserves_flags))
         };
     } else {
-        gate_native(nr::ARCH_PRCTL, [ARCH_SET_GS, base, 0, 0, 0, 0]);
+        // SAFETY: as above; ARCH_SET_GS takes the base as a value.
+        unsafe { gate_native(nr::ARCH_PRCTL, [ARCH_SET_GS, base, 0, 0, 0, 0]) };
     }
 }
 
@@ -741,16 +749,27 @@ pub unsafe fn exit_thread(base: u64, len: u64, status: u64) -> ! {
 }
 
 /// Issue a native call through the gate. Never trapped by our filter.
+///
+/// # Safety
+/// The call is made exactly as given, as with `libc::syscall`: each
+/// pointer argument must be valid for what call `nr` does through it, and
+/// the call must not break what the program or the runtime relies on
+/// (memory in use unmapped or remapped, a signal handler or the `%gs` base
+/// replaced, the thread ended).
 #[inline]
-pub fn gate_native(nr: u64, a: [u64; 6]) -> i64 {
-    // SAFETY: the gate is a plain syscall trampoline; what the call does to
-    // memory is the caller's responsibility, as with any raw syscall.
+pub unsafe fn gate_native(nr: u64, a: [u64; 6]) -> i64 {
+    // SAFETY: the gate is a plain syscall trampoline that touches no
+    // memory itself; the caller answers for what the call does.
     unsafe { selftrace_gate_native(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
 }
 
 /// Issue an i386 call through the `int 0x80` gate.
+///
+/// # Safety
+/// As for [`gate_native`], with i386 numbering; pointers are truncated to
+/// 32 bits, so they must point below 4 GiB.
 #[inline]
-pub fn gate_compat(nr: u64, a: [u64; 6]) -> i64 {
+pub unsafe fn gate_compat(nr: u64, a: [u64; 6]) -> i64 {
     // SAFETY: as in `gate_native`.
     unsafe { selftrace_gate_compat(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
 }
@@ -773,10 +792,18 @@ pub unsafe fn gate_spawn(nr: u64, a: [u64; 6], point: *const ResumePoint, shared
 }
 
 /// Issue a call of any ABI through its gate. x32 calls keep their bit.
-pub fn gate(abi: Abi, nr: u64, a: [u64; 6]) -> i64 {
-    match abi {
-        Abi::X86_64 | Abi::X32 => gate_native(nr, a),
-        Abi::I386 => gate_compat(nr, a),
+///
+/// # Safety
+/// As for [`gate_native`] (or [`gate_compat`] for i386) with `abi`'s
+/// numbering. A call the program made, with its own arguments, meets it:
+/// the kernel would have run it as given without the trap.
+pub unsafe fn gate(abi: Abi, nr: u64, a: [u64; 6]) -> i64 {
+    // SAFETY: the caller's contract, for the gate of `abi`.
+    unsafe {
+        match abi {
+            Abi::X86_64 | Abi::X32 => gate_native(nr, a),
+            Abi::I386 => gate_compat(nr, a),
+        }
     }
 }
 
