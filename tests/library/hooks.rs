@@ -245,8 +245,10 @@ fn entry_info_matches_the_calling_instruction() {
             .unwrap();
         let marker = 0u64;
         let sp_here = &marker as *const u64 as u64;
-        // SAFETY: getppid with six ignored arguments.
-        unsafe { libc::syscall(libc::SYS_getppid, 1, 2, 3, 4, 5, 6) };
+        // SAFETY: getppid with six ignored arguments, each a full register
+        // (an i32 passed through varargs leaves the upper half of its
+        // stack slot undefined, and the sixth goes on the stack).
+        unsafe { libc::syscall(libc::SYS_getppid, 1i64, 2i64, 3i64, 4i64, 5i64, 6i64) };
         let info = seen.lock().unwrap().expect("hook ran");
         assert_eq!(info.op, Op::Entry);
         assert_eq!(info.abi, Abi::X86_64);
