@@ -5,7 +5,7 @@
 //! strace's non-verbose mode is the model: structures show the fields
 //! strace shows without `-v`, followed by `...`.
 
-use super::{fd as write_fd, read_struct, Context, Decoder, Ret, Writer};
+use super::{fd as write_fd, read_struct, Context, Decoder, Plain, Ret, Writer};
 use crate::out::Out;
 use selftrace::info::SyscallInfo;
 use selftrace::Sysno;
@@ -99,25 +99,10 @@ pub fn decoder(sysno: Sysno) -> Option<Decoder> {
 
 type Table = [(u64, &'static str)];
 
-/// A flag set as strace prints it for most calls: `0` when empty, known
-/// names with a hex remainder, and `0x.. /* X_??? */` when no bit is known.
-fn flags_or(o: &mut Out, v: u64, table: &Table, unknown: &str) {
-    o.flags_or_unknown(v, table, unknown);
-}
-
 /// A flag set where strace prints nothing at all for 0 (termios fields).
 fn flags_or_empty(o: &mut Out, v: u64, table: &Table) {
     if v != 0 {
         o.flags(v, table);
-    }
-}
-
-/// `%#x`: `0` for zero, `0x..` otherwise.
-fn hex0(o: &mut Out, v: u64) {
-    if v == 0 {
-        o.byte(b'0');
-    } else {
-        o.hex(v);
     }
 }
 
@@ -146,7 +131,7 @@ fn quoted_mem(o: &mut Out, addr: u64, len: u64, limit: usize) {
 /// An array of `count` `T`s at `addr`, as `[a, b, ...]`: at most `limit`
 /// elements (strace cuts arrays at `-s` too), each rendered by `each`.
 /// An element that cannot be read ends the array with `...`.
-fn array<T: Copy>(
+fn array<T: Plain>(
     o: &mut Out,
     addr: u64,
     count: u64,
@@ -179,12 +164,12 @@ fn array<T: Copy>(
 
 /// Whether `array` can show anything at `addr`: NULL and unreadable
 /// arrays print as their address.
-fn array_readable<T: Copy>(addr: u64, count: u64) -> bool {
+fn array_readable<T: Plain>(addr: u64, count: u64) -> bool {
     addr != 0 && (count == 0 || read_struct::<T>(addr).is_some())
 }
 
 /// Write an array argument, or its address when it cannot be read.
-fn array_arg<T: Copy>(
+fn array_arg<T: Plain>(
     w: &mut Writer,
     name: &'static str,
     addr: u64,
@@ -200,7 +185,7 @@ fn array_arg<T: Copy>(
 
 /// An output structure: shown when the call succeeded and it can be read,
 /// otherwise its address (`NULL` for 0), as strace does.
-fn out_struct<T: Copy>(
+fn out_struct<T: Plain>(
     w: &mut Writer,
     info: &SyscallInfo,
     name: &'static str,
@@ -214,7 +199,7 @@ fn out_struct<T: Copy>(
 }
 
 /// An input structure: shown whenever it can be read.
-fn in_struct<T: Copy>(
+fn in_struct<T: Plain>(
     w: &mut Writer,
     name: &'static str,
     addr: u64,
@@ -256,12 +241,7 @@ fn field_udec(o: &mut Out, name: &str, v: u64) {
 
 const ACCMODE: u64 = libc::O_ACCMODE as u64;
 
-const ACCESS_MODES: [(u64, &str); 4] = [
-    (libc::O_RDONLY as u64, "O_RDONLY"),
-    (libc::O_WRONLY as u64, "O_WRONLY"),
-    (libc::O_RDWR as u64, "O_RDWR"),
-    (libc::O_ACCMODE as u64, "O_ACCMODE"),
-];
+const ACCESS_MODES: [(u64, &str); 4] = flags![O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE];
 
 /// Bits of `O_SYNC` and `O_TMPFILE` not shared with `O_DSYNC` and
 /// `O_DIRECTORY` (glibc's `__O_SYNC`, `__O_TMPFILE`).
@@ -270,25 +250,25 @@ const O_TMPFILE_ONLY: u64 = (libc::O_TMPFILE & !libc::O_DIRECTORY) as u64;
 /// The kernel's `O_LARGEFILE` (glibc defines it as 0 on x86_64).
 const O_LARGEFILE: u64 = 0o100000;
 
-const OPEN_FLAGS: [(u64, &str); 19] = [
-    (libc::O_CREAT as u64, "O_CREAT"),
-    (libc::O_EXCL as u64, "O_EXCL"),
-    (libc::O_NOCTTY as u64, "O_NOCTTY"),
-    (libc::O_TRUNC as u64, "O_TRUNC"),
-    (libc::O_APPEND as u64, "O_APPEND"),
-    (libc::O_NONBLOCK as u64, "O_NONBLOCK"),
-    (libc::O_SYNC as u64, "O_SYNC"),
-    (libc::O_DSYNC as u64, "O_DSYNC"),
+const OPEN_FLAGS: [(u64, &str); 19] = flags![
+    O_CREAT,
+    O_EXCL,
+    O_NOCTTY,
+    O_TRUNC,
+    O_APPEND,
+    O_NONBLOCK,
+    O_SYNC,
+    O_DSYNC,
     (O_SYNC_ONLY, "__O_SYNC"),
-    (libc::O_DIRECT as u64, "O_DIRECT"),
+    O_DIRECT,
     (O_LARGEFILE, "O_LARGEFILE"),
-    (libc::O_NOFOLLOW as u64, "O_NOFOLLOW"),
-    (libc::O_NOATIME as u64, "O_NOATIME"),
-    (libc::O_CLOEXEC as u64, "O_CLOEXEC"),
-    (libc::O_PATH as u64, "O_PATH"),
-    (libc::O_TMPFILE as u64, "O_TMPFILE"),
+    O_NOFOLLOW,
+    O_NOATIME,
+    O_CLOEXEC,
+    O_PATH,
+    O_TMPFILE,
     (O_TMPFILE_ONLY, "__O_TMPFILE"),
-    (libc::O_DIRECTORY as u64, "O_DIRECTORY"),
+    O_DIRECTORY,
     (libc::O_ASYNC as u64, "FASYNC"),
 ];
 
@@ -309,15 +289,8 @@ fn mode(o: &mut Out, v: u64) {
 
 const S_IFMT: u64 = libc::S_IFMT as u64;
 
-const FILE_TYPES: [(u64, &str); 7] = [
-    (libc::S_IFREG as u64, "S_IFREG"),
-    (libc::S_IFSOCK as u64, "S_IFSOCK"),
-    (libc::S_IFIFO as u64, "S_IFIFO"),
-    (libc::S_IFLNK as u64, "S_IFLNK"),
-    (libc::S_IFDIR as u64, "S_IFDIR"),
-    (libc::S_IFBLK as u64, "S_IFBLK"),
-    (libc::S_IFCHR as u64, "S_IFCHR"),
-];
+const FILE_TYPES: [(u64, &str); 7] =
+    flags![S_IFREG, S_IFSOCK, S_IFIFO, S_IFLNK, S_IFDIR, S_IFBLK, S_IFCHR];
 
 /// A mode with its file type: `S_IFREG|S_ISUID|0755`; octal when the type
 /// is missing or unknown.
@@ -345,33 +318,33 @@ fn file_mode(o: &mut Out, m: u64) {
 /// `makedev(0x88, 0)`.
 fn makedev(o: &mut Out, dev: u64) {
     o.str("makedev(");
-    hex0(o, libc::major(dev) as u64);
+    o.hex0(libc::major(dev) as u64);
     o.str(", ");
-    hex0(o, libc::minor(dev) as u64);
+    o.hex0(libc::minor(dev) as u64);
     o.byte(b')');
 }
 
-const AT_FLAGS: [(u64, &str); 6] = [
-    (libc::AT_SYMLINK_NOFOLLOW as u64, "AT_SYMLINK_NOFOLLOW"),
-    (libc::AT_REMOVEDIR as u64, "AT_REMOVEDIR"),
-    (libc::AT_SYMLINK_FOLLOW as u64, "AT_SYMLINK_FOLLOW"),
-    (libc::AT_NO_AUTOMOUNT as u64, "AT_NO_AUTOMOUNT"),
-    (libc::AT_EMPTY_PATH as u64, "AT_EMPTY_PATH"),
-    (libc::AT_RECURSIVE as u64, "AT_RECURSIVE"),
+const AT_FLAGS: [(u64, &str); 6] = flags![
+    AT_SYMLINK_NOFOLLOW,
+    AT_REMOVEDIR,
+    AT_SYMLINK_FOLLOW,
+    AT_NO_AUTOMOUNT,
+    AT_EMPTY_PATH,
+    AT_RECURSIVE,
 ];
 
 /// The flags of faccessat2: `AT_EACCESS` shares its value with `AT_REMOVEDIR`.
-const ACCESS_AT_FLAGS: [(u64, &str); 6] = [
-    (libc::AT_SYMLINK_NOFOLLOW as u64, "AT_SYMLINK_NOFOLLOW"),
-    (libc::AT_EACCESS as u64, "AT_EACCESS"),
-    (libc::AT_SYMLINK_FOLLOW as u64, "AT_SYMLINK_FOLLOW"),
-    (libc::AT_NO_AUTOMOUNT as u64, "AT_NO_AUTOMOUNT"),
-    (libc::AT_EMPTY_PATH as u64, "AT_EMPTY_PATH"),
-    (libc::AT_RECURSIVE as u64, "AT_RECURSIVE"),
+const ACCESS_AT_FLAGS: [(u64, &str); 6] = flags![
+    AT_SYMLINK_NOFOLLOW,
+    AT_EACCESS,
+    AT_SYMLINK_FOLLOW,
+    AT_NO_AUTOMOUNT,
+    AT_EMPTY_PATH,
+    AT_RECURSIVE,
 ];
 
 fn at_flags(w: &mut Writer, name: &'static str, v: u64) {
-    w.text(name, v, |o| flags_or(o, uint(v), &AT_FLAGS, "AT_???"));
+    w.text(name, v, |o| o.flags_or_unknown(uint(v), &AT_FLAGS, "AT_???"));
 }
 
 const ACCESS_OK: [(u64, &str); 3] =
@@ -383,14 +356,14 @@ fn access_mode(w: &mut Writer, v: u64) {
         if v == 0 {
             o.str("F_OK");
         } else {
-            flags_or(o, v, &ACCESS_OK, "?_OK");
+            o.flags_or_unknown(v, &ACCESS_OK, "?_OK");
         }
     });
 }
 
 /// Flags of pipe2 and dup3: open(2)'s flags, `O_???` when none is known.
 fn fd_flags(w: &mut Writer, v: u64) {
-    w.text("flags", v, |o| flags_or(o, uint(v), &OPEN_FLAGS, "O_???"));
+    w.text("flags", v, |o| o.flags_or_unknown(uint(v), &OPEN_FLAGS, "O_???"));
 }
 
 // ---------------------------------------------------------------------------
@@ -586,15 +559,15 @@ fn newfstatat(w: &mut Writer, info: &SyscallInfo) {
 
 const STATX_SYNC_TYPE: u64 = libc::AT_STATX_SYNC_TYPE as u64;
 
-const STATX_AT_FLAGS: [(u64, &str); 8] = [
-    (libc::AT_STATX_FORCE_SYNC as u64, "AT_STATX_FORCE_SYNC"),
-    (libc::AT_STATX_DONT_SYNC as u64, "AT_STATX_DONT_SYNC"),
-    (libc::AT_SYMLINK_NOFOLLOW as u64, "AT_SYMLINK_NOFOLLOW"),
-    (libc::AT_REMOVEDIR as u64, "AT_REMOVEDIR"),
-    (libc::AT_SYMLINK_FOLLOW as u64, "AT_SYMLINK_FOLLOW"),
-    (libc::AT_NO_AUTOMOUNT as u64, "AT_NO_AUTOMOUNT"),
-    (libc::AT_EMPTY_PATH as u64, "AT_EMPTY_PATH"),
-    (libc::AT_RECURSIVE as u64, "AT_RECURSIVE"),
+const STATX_AT_FLAGS: [(u64, &str); 8] = flags![
+    AT_STATX_FORCE_SYNC,
+    AT_STATX_DONT_SYNC,
+    AT_SYMLINK_NOFOLLOW,
+    AT_REMOVEDIR,
+    AT_SYMLINK_FOLLOW,
+    AT_NO_AUTOMOUNT,
+    AT_EMPTY_PATH,
+    AT_RECURSIVE,
 ];
 
 /// statx's flags always name the sync type, `AT_STATX_SYNC_AS_STAT` for 0.
@@ -613,35 +586,35 @@ fn statx_flags(o: &mut Out, v: u64) {
 /// `STATX_DIOALIGN` (Linux 6.1), not in every libc.
 const STATX_DIOALIGN: u64 = 0x2000;
 
-const STATX_MASK: [(u64, &str); 16] = [
-    (libc::STATX_ALL as u64, "STATX_ALL"),
-    (libc::STATX_BASIC_STATS as u64, "STATX_BASIC_STATS"),
-    (libc::STATX_TYPE as u64, "STATX_TYPE"),
-    (libc::STATX_MODE as u64, "STATX_MODE"),
-    (libc::STATX_NLINK as u64, "STATX_NLINK"),
-    (libc::STATX_UID as u64, "STATX_UID"),
-    (libc::STATX_GID as u64, "STATX_GID"),
-    (libc::STATX_ATIME as u64, "STATX_ATIME"),
-    (libc::STATX_MTIME as u64, "STATX_MTIME"),
-    (libc::STATX_CTIME as u64, "STATX_CTIME"),
-    (libc::STATX_INO as u64, "STATX_INO"),
-    (libc::STATX_SIZE as u64, "STATX_SIZE"),
-    (libc::STATX_BLOCKS as u64, "STATX_BLOCKS"),
-    (libc::STATX_BTIME as u64, "STATX_BTIME"),
-    (libc::STATX_MNT_ID as u64, "STATX_MNT_ID"),
+const STATX_MASK: [(u64, &str); 16] = flags![
+    STATX_ALL,
+    STATX_BASIC_STATS,
+    STATX_TYPE,
+    STATX_MODE,
+    STATX_NLINK,
+    STATX_UID,
+    STATX_GID,
+    STATX_ATIME,
+    STATX_MTIME,
+    STATX_CTIME,
+    STATX_INO,
+    STATX_SIZE,
+    STATX_BLOCKS,
+    STATX_BTIME,
+    STATX_MNT_ID,
     (STATX_DIOALIGN, "STATX_DIOALIGN"),
 ];
 
-const STATX_ATTRS: [(u64, &str); 9] = [
-    (libc::STATX_ATTR_COMPRESSED as u64, "STATX_ATTR_COMPRESSED"),
-    (libc::STATX_ATTR_IMMUTABLE as u64, "STATX_ATTR_IMMUTABLE"),
-    (libc::STATX_ATTR_APPEND as u64, "STATX_ATTR_APPEND"),
-    (libc::STATX_ATTR_NODUMP as u64, "STATX_ATTR_NODUMP"),
-    (libc::STATX_ATTR_ENCRYPTED as u64, "STATX_ATTR_ENCRYPTED"),
-    (libc::STATX_ATTR_AUTOMOUNT as u64, "STATX_ATTR_AUTOMOUNT"),
-    (libc::STATX_ATTR_MOUNT_ROOT as u64, "STATX_ATTR_MOUNT_ROOT"),
-    (libc::STATX_ATTR_VERITY as u64, "STATX_ATTR_VERITY"),
-    (libc::STATX_ATTR_DAX as u64, "STATX_ATTR_DAX"),
+const STATX_ATTRS: [(u64, &str); 9] = flags![
+    STATX_ATTR_COMPRESSED,
+    STATX_ATTR_IMMUTABLE,
+    STATX_ATTR_APPEND,
+    STATX_ATTR_NODUMP,
+    STATX_ATTR_ENCRYPTED,
+    STATX_ATTR_AUTOMOUNT,
+    STATX_ATTR_MOUNT_ROOT,
+    STATX_ATTR_VERITY,
+    STATX_ATTR_DAX,
 ];
 
 fn statx_body(o: &mut Out, st: &libc::statx) {
@@ -661,7 +634,7 @@ fn statx(w: &mut Writer, info: &SyscallInfo) {
     w.dirfd("dirfd", dirfd);
     w.path("pathname", path);
     w.text("flags", flags, |o| statx_flags(o, uint(flags)));
-    w.text("mask", mask, |o| flags_or(o, uint(mask), &STATX_MASK, "STATX_???"));
+    w.text("mask", mask, |o| o.flags_or_unknown(uint(mask), &STATX_MASK, "STATX_???"));
     out_struct(w, info, "statxbuf", buf, statx_body);
 }
 
@@ -682,6 +655,9 @@ struct StatFs {
     f_flags: i64,
     f_spare: [i64; 4],
 }
+
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for StatFs {}
 
 /// Magic numbers of common file systems (<linux/magic.h>).
 const FS_MAGIC: [(u64, &str); 28] = [
@@ -736,7 +712,7 @@ fn statfs_body(o: &mut Out, s: &StatFs) {
     o.str("{f_type=");
     match FS_MAGIC.iter().find(|&&(m, _)| m == s.f_type as u64) {
         Some(&(_, name)) => o.str(name),
-        None => hex0(o, s.f_type as u64),
+        None => o.hex0(s.f_type as u64),
     }
     for (name, v) in [
         ("f_bsize", s.f_bsize as u64),
@@ -750,9 +726,9 @@ fn statfs_body(o: &mut Out, s: &StatFs) {
         field_udec(o, name, v);
     }
     o.str(", f_fsid={val=[");
-    hex0(o, s.f_fsid[0] as u32 as u64);
+    o.hex0(s.f_fsid[0] as u32 as u64);
     o.str(", ");
-    hex0(o, s.f_fsid[1] as u32 as u64);
+    o.hex0(s.f_fsid[1] as u32 as u64);
     o.str("]}, ");
     field_dec(o, "f_namelen", s.f_namelen);
     o.str(", ");
@@ -777,13 +753,7 @@ fn fstatfs(w: &mut Writer, info: &SyscallInfo) {
 // ---------------------------------------------------------------------------
 // Descriptors: lseek, access, dup, pipe, fcntl, ioctl, getdents
 
-const WHENCE: [(u64, &str); 5] = [
-    (libc::SEEK_SET as u64, "SEEK_SET"),
-    (libc::SEEK_CUR as u64, "SEEK_CUR"),
-    (libc::SEEK_END as u64, "SEEK_END"),
-    (libc::SEEK_DATA as u64, "SEEK_DATA"),
-    (libc::SEEK_HOLE as u64, "SEEK_HOLE"),
-];
+const WHENCE: [(u64, &str); 5] = flags![SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE];
 
 fn lseek(w: &mut Writer, info: &SyscallInfo) {
     let [fd, offset, whence, ..] = info.args;
@@ -808,7 +778,7 @@ fn faccessat(w: &mut Writer, info: &SyscallInfo) {
 fn faccessat2(w: &mut Writer, info: &SyscallInfo) {
     faccessat(w, info);
     let flags = info.args[3];
-    w.text("flags", flags, |o| flags_or(o, uint(flags), &ACCESS_AT_FLAGS, "AT_???"));
+    w.text("flags", flags, |o| o.flags_or_unknown(uint(flags), &ACCESS_AT_FLAGS, "AT_???"));
 }
 
 fn dup(w: &mut Writer, info: &SyscallInfo) {
@@ -848,27 +818,17 @@ fn pipe2(w: &mut Writer, info: &SyscallInfo) {
     fd_flags(w, info.args[1]);
 }
 
-const FD_FLAGS: [(u64, &str); 1] = [(libc::FD_CLOEXEC as u64, "FD_CLOEXEC")];
+const FD_FLAGS: [(u64, &str); 1] = flags![FD_CLOEXEC];
 
-const LOCK_TYPES: [(u64, &str); 5] = [
-    (libc::F_RDLCK as u64, "F_RDLCK"),
-    (libc::F_WRLCK as u64, "F_WRLCK"),
-    (libc::F_UNLCK as u64, "F_UNLCK"),
-    (4, "F_EXLCK"),
-    (8, "F_SHLCK"),
-];
+const LOCK_TYPES: [(u64, &str); 5] =
+    flags![F_RDLCK, F_WRLCK, F_UNLCK, (4, "F_EXLCK"), (8, "F_SHLCK")];
 
 /// `F_OWNER_TID`, `F_OWNER_PID`, `F_OWNER_PGRP` (<fcntl.h>).
 const F_OWNER_TYPES: [(u64, &str); 3] =
     [(0, "F_OWNER_TID"), (1, "F_OWNER_PID"), (2, "F_OWNER_PGRP")];
 
-const SEALS: [(u64, &str); 5] = [
-    (libc::F_SEAL_SEAL as u64, "F_SEAL_SEAL"),
-    (libc::F_SEAL_SHRINK as u64, "F_SEAL_SHRINK"),
-    (libc::F_SEAL_GROW as u64, "F_SEAL_GROW"),
-    (libc::F_SEAL_WRITE as u64, "F_SEAL_WRITE"),
-    (libc::F_SEAL_FUTURE_WRITE as u64, "F_SEAL_FUTURE_WRITE"),
-];
+const SEALS: [(u64, &str); 5] =
+    flags![F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE];
 
 /// `DN_*` (<fcntl.h>).
 const DN_FLAGS: [(u64, &str); 7] = [
@@ -887,32 +847,32 @@ const F_GETSIG: i32 = 11;
 const F_GETOWN_EX: i32 = 16;
 const F_SETOWN_EX: i32 = 15;
 
-const FCNTL_CMDS: [(u64, &str); 27] = [
-    (libc::F_DUPFD as u64, "F_DUPFD"),
-    (libc::F_GETFD as u64, "F_GETFD"),
-    (libc::F_SETFD as u64, "F_SETFD"),
-    (libc::F_GETFL as u64, "F_GETFL"),
-    (libc::F_SETFL as u64, "F_SETFL"),
-    (libc::F_GETLK as u64, "F_GETLK"),
-    (libc::F_SETLK as u64, "F_SETLK"),
-    (libc::F_SETLKW as u64, "F_SETLKW"),
-    (libc::F_SETOWN as u64, "F_SETOWN"),
-    (libc::F_GETOWN as u64, "F_GETOWN"),
+const FCNTL_CMDS: [(u64, &str); 27] = flags![
+    F_DUPFD,
+    F_GETFD,
+    F_SETFD,
+    F_GETFL,
+    F_SETFL,
+    F_GETLK,
+    F_SETLK,
+    F_SETLKW,
+    F_SETOWN,
+    F_GETOWN,
     (F_SETSIG as u64, "F_SETSIG"),
     (F_GETSIG as u64, "F_GETSIG"),
     (F_SETOWN_EX as u64, "F_SETOWN_EX"),
     (F_GETOWN_EX as u64, "F_GETOWN_EX"),
-    (libc::F_OFD_GETLK as u64, "F_OFD_GETLK"),
-    (libc::F_OFD_SETLK as u64, "F_OFD_SETLK"),
-    (libc::F_OFD_SETLKW as u64, "F_OFD_SETLKW"),
-    (libc::F_SETLEASE as u64, "F_SETLEASE"),
-    (libc::F_GETLEASE as u64, "F_GETLEASE"),
-    (libc::F_NOTIFY as u64, "F_NOTIFY"),
-    (libc::F_DUPFD_CLOEXEC as u64, "F_DUPFD_CLOEXEC"),
-    (libc::F_SETPIPE_SZ as u64, "F_SETPIPE_SZ"),
-    (libc::F_GETPIPE_SZ as u64, "F_GETPIPE_SZ"),
-    (libc::F_ADD_SEALS as u64, "F_ADD_SEALS"),
-    (libc::F_GET_SEALS as u64, "F_GET_SEALS"),
+    F_OFD_GETLK,
+    F_OFD_SETLK,
+    F_OFD_SETLKW,
+    F_SETLEASE,
+    F_GETLEASE,
+    F_NOTIFY,
+    F_DUPFD_CLOEXEC,
+    F_SETPIPE_SZ,
+    F_GETPIPE_SZ,
+    F_ADD_SEALS,
+    F_GET_SEALS,
     (1035, "F_GET_RW_HINT"),
     (1036, "F_SET_RW_HINT"),
 ];
@@ -954,7 +914,7 @@ fn fcntl(w: &mut Writer, info: &SyscallInfo) {
             w.int("arg", int(arg));
             w.returns(Ret::Fd);
         }
-        libc::F_SETFD => w.text("arg", arg, |o| flags_or(o, uint(arg), &FD_FLAGS, "FD_???")),
+        libc::F_SETFD => w.text("arg", arg, |o| o.flags_or_unknown(uint(arg), &FD_FLAGS, "FD_???")),
         libc::F_SETFL => w.text("arg", arg, |o| open_flags(o, arg)),
         libc::F_SETOWN | libc::F_SETPIPE_SZ => w.int("arg", int(arg)),
         F_SETSIG => {
@@ -965,8 +925,12 @@ fn fcntl(w: &mut Writer, info: &SyscallInfo) {
             })
         }
         libc::F_SETLEASE => w.text("arg", arg, |o| o.value(uint(arg), &LOCK_TYPES, "F_???")),
-        libc::F_NOTIFY => w.text("arg", arg, |o| flags_or(o, uint(arg), &DN_FLAGS, "DN_???")),
-        libc::F_ADD_SEALS => w.text("arg", arg, |o| flags_or(o, uint(arg), &SEALS, "F_SEAL_???")),
+        libc::F_NOTIFY => {
+            w.text("arg", arg, |o| o.flags_or_unknown(uint(arg), &DN_FLAGS, "DN_???"))
+        }
+        libc::F_ADD_SEALS => {
+            w.text("arg", arg, |o| o.flags_or_unknown(uint(arg), &SEALS, "F_SEAL_???"))
+        }
         libc::F_SETLK | libc::F_SETLKW | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => {
             in_struct::<libc::flock>(w, "arg", arg, |o, l| flock_body(o, l, false))
         }
@@ -999,7 +963,7 @@ fn ret_getfd(o: &mut Out, info: &SyscallInfo, _: &Context) {
 /// `0x8002 (flags O_RDWR|O_LARGEFILE)`, `0 (flags O_RDONLY)`.
 fn ret_getfl(o: &mut Out, info: &SyscallInfo, _: &Context) {
     let v = info.rval as u64;
-    hex0(o, v);
+    o.hex0(v);
     o.str(" (flags ");
     open_flags(o, v);
     o.byte(b')');
@@ -1008,7 +972,7 @@ fn ret_getfl(o: &mut Out, info: &SyscallInfo, _: &Context) {
 /// `0x2 (F_UNLCK)`.
 fn ret_getlease(o: &mut Out, info: &SyscallInfo, _: &Context) {
     let v = info.rval as u64;
-    hex0(o, v);
+    o.hex0(v);
     o.str(" (");
     o.value(v, &LOCK_TYPES, "F_???");
     o.byte(b')');
@@ -1070,34 +1034,15 @@ struct TermiosFlags {
     lflag: u32,
 }
 
-const IFLAGS: [(u64, &str); 15] = [
-    (libc::IGNBRK as u64, "IGNBRK"),
-    (libc::BRKINT as u64, "BRKINT"),
-    (libc::IGNPAR as u64, "IGNPAR"),
-    (libc::PARMRK as u64, "PARMRK"),
-    (libc::INPCK as u64, "INPCK"),
-    (libc::ISTRIP as u64, "ISTRIP"),
-    (libc::INLCR as u64, "INLCR"),
-    (libc::IGNCR as u64, "IGNCR"),
-    (libc::ICRNL as u64, "ICRNL"),
-    (libc::IUCLC as u64, "IUCLC"),
-    (libc::IXON as u64, "IXON"),
-    (libc::IXANY as u64, "IXANY"),
-    (libc::IXOFF as u64, "IXOFF"),
-    (libc::IMAXBEL as u64, "IMAXBEL"),
-    (libc::IUTF8 as u64, "IUTF8"),
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for TermiosFlags {}
+
+const IFLAGS: [(u64, &str); 15] = flags![
+    IGNBRK, BRKINT, IGNPAR, PARMRK, INPCK, ISTRIP, INLCR, IGNCR, ICRNL, IUCLC, IXON, IXANY, IXOFF,
+    IMAXBEL, IUTF8,
 ];
 
-const OFLAGS: [(u64, &str); 8] = [
-    (libc::OPOST as u64, "OPOST"),
-    (libc::OLCUC as u64, "OLCUC"),
-    (libc::ONLCR as u64, "ONLCR"),
-    (libc::OCRNL as u64, "OCRNL"),
-    (libc::ONOCR as u64, "ONOCR"),
-    (libc::ONLRET as u64, "ONLRET"),
-    (libc::OFILL as u64, "OFILL"),
-    (libc::OFDEL as u64, "OFDEL"),
-];
+const OFLAGS: [(u64, &str); 8] = flags![OPOST, OLCUC, ONLCR, OCRNL, ONOCR, ONLRET, OFILL, OFDEL];
 
 /// The output delays: a mask and the names of its values.
 const ODELAYS: [(u64, [&str; 4]); 6] = [
@@ -1116,34 +1061,12 @@ const BAUDS: [&str; 32] = [
     "B3000000", "B3500000", "B4000000",
 ];
 
-const CFLAGS: [(u64, &str); 8] = [
-    (libc::CSTOPB as u64, "CSTOPB"),
-    (libc::CREAD as u64, "CREAD"),
-    (libc::PARENB as u64, "PARENB"),
-    (libc::PARODD as u64, "PARODD"),
-    (libc::HUPCL as u64, "HUPCL"),
-    (libc::CLOCAL as u64, "CLOCAL"),
-    (libc::CMSPAR as u64, "CMSPAR"),
-    (libc::CRTSCTS as u64, "CRTSCTS"),
-];
+const CFLAGS: [(u64, &str); 8] =
+    flags![CSTOPB, CREAD, PARENB, PARODD, HUPCL, CLOCAL, CMSPAR, CRTSCTS];
 
-const LFLAGS: [(u64, &str); 16] = [
-    (libc::ISIG as u64, "ISIG"),
-    (libc::ICANON as u64, "ICANON"),
-    (libc::XCASE as u64, "XCASE"),
-    (libc::ECHO as u64, "ECHO"),
-    (libc::ECHOE as u64, "ECHOE"),
-    (libc::ECHOK as u64, "ECHOK"),
-    (libc::ECHONL as u64, "ECHONL"),
-    (libc::NOFLSH as u64, "NOFLSH"),
-    (libc::IEXTEN as u64, "IEXTEN"),
-    (libc::ECHOCTL as u64, "ECHOCTL"),
-    (libc::ECHOPRT as u64, "ECHOPRT"),
-    (libc::ECHOKE as u64, "ECHOKE"),
-    (libc::FLUSHO as u64, "FLUSHO"),
-    (libc::PENDIN as u64, "PENDIN"),
-    (libc::TOSTOP as u64, "TOSTOP"),
-    (libc::EXTPROC as u64, "EXTPROC"),
+const LFLAGS: [(u64, &str); 16] = flags![
+    ISIG, ICANON, XCASE, ECHO, ECHOE, ECHOK, ECHONL, NOFLSH, IEXTEN, ECHOCTL, ECHOPRT, ECHOKE,
+    FLUSHO, PENDIN, TOSTOP, EXTPROC,
 ];
 
 /// A baud rate field (`CBAUD` bits) by name.
@@ -1152,7 +1075,7 @@ fn baud(o: &mut Out, v: u64) {
     let idx = (v & 0xf) | if v & libc::CBAUDEX as u64 != 0 { 0x10 } else { 0 };
     match BAUDS.get(idx as usize) {
         Some(name) => o.str(name),
-        None => hex0(o, v & cbaud),
+        None => o.hex0(v & cbaud),
     }
 }
 
@@ -1209,11 +1132,7 @@ fn winsize_body(o: &mut Out, ws: &libc::winsize) {
     o.byte(b'}');
 }
 
-const TCFLSH_ARGS: [(u64, &str); 3] = [
-    (libc::TCIFLUSH as u64, "TCIFLUSH"),
-    (libc::TCOFLUSH as u64, "TCOFLUSH"),
-    (libc::TCIOFLUSH as u64, "TCIOFLUSH"),
-];
+const TCFLSH_ARGS: [(u64, &str); 3] = flags![TCIFLUSH, TCOFLUSH, TCIOFLUSH];
 
 /// The requests decoded here, by strace's names (it names a few terminal
 /// requests after the OSS sequencer ones that share their numbers).
@@ -1242,11 +1161,11 @@ fn ioc(o: &mut Out, req: u64) {
     o.str("_IOC(");
     o.str(DIRS.get(((req >> 30) & 3) as usize).copied().unwrap_or(""));
     o.str(", ");
-    hex0(o, (req >> 8) & 0xff);
+    o.hex0((req >> 8) & 0xff);
     o.str(", ");
-    hex0(o, req & 0xff);
+    o.hex0(req & 0xff);
     o.str(", ");
-    hex0(o, (req >> 16) & 0x3fff);
+    o.hex0((req >> 16) & 0x3fff);
     o.byte(b')');
 }
 
@@ -1275,7 +1194,7 @@ fn ioctl(w: &mut Writer, info: &SyscallInfo) {
             w.text("argp", arg, |o| o.value(uint(arg), &TCFLSH_ARGS, "TC???"))
         }
         r if r == libc::TIOCSCTTY => w.int("argp", int(arg)),
-        _ => w.text("argp", arg, |o| hex0(o, arg)),
+        _ => w.text("argp", arg, |o| o.hex0(arg)),
     }
 }
 
@@ -1332,16 +1251,12 @@ fn renameat(w: &mut Writer, info: &SyscallInfo) {
     w.path("newpath", new);
 }
 
-const RENAME_FLAGS: [(u64, &str); 3] = [
-    (libc::RENAME_NOREPLACE as u64, "RENAME_NOREPLACE"),
-    (libc::RENAME_EXCHANGE as u64, "RENAME_EXCHANGE"),
-    (libc::RENAME_WHITEOUT as u64, "RENAME_WHITEOUT"),
-];
+const RENAME_FLAGS: [(u64, &str); 3] = flags![RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT];
 
 fn renameat2(w: &mut Writer, info: &SyscallInfo) {
     renameat(w, info);
     let flags = info.args[4];
-    w.text("flags", flags, |o| flags_or(o, uint(flags), &RENAME_FLAGS, "RENAME_??"));
+    w.text("flags", flags, |o| o.flags_or_unknown(uint(flags), &RENAME_FLAGS, "RENAME_??"));
 }
 
 fn linkat(w: &mut Writer, info: &SyscallInfo) {
@@ -1410,13 +1325,13 @@ fn ftruncate(w: &mut Writer, info: &SyscallInfo) {
     w.int("length", length as i64);
 }
 
-const FADVICE: [(u64, &str); 6] = [
-    (libc::POSIX_FADV_NORMAL as u64, "POSIX_FADV_NORMAL"),
-    (libc::POSIX_FADV_RANDOM as u64, "POSIX_FADV_RANDOM"),
-    (libc::POSIX_FADV_SEQUENTIAL as u64, "POSIX_FADV_SEQUENTIAL"),
-    (libc::POSIX_FADV_WILLNEED as u64, "POSIX_FADV_WILLNEED"),
-    (libc::POSIX_FADV_DONTNEED as u64, "POSIX_FADV_DONTNEED"),
-    (libc::POSIX_FADV_NOREUSE as u64, "POSIX_FADV_NOREUSE"),
+const FADVICE: [(u64, &str); 6] = flags![
+    POSIX_FADV_NORMAL,
+    POSIX_FADV_RANDOM,
+    POSIX_FADV_SEQUENTIAL,
+    POSIX_FADV_WILLNEED,
+    POSIX_FADV_DONTNEED,
+    POSIX_FADV_NOREUSE,
 ];
 
 fn fadvise64(w: &mut Writer, info: &SyscallInfo) {
@@ -1427,19 +1342,19 @@ fn fadvise64(w: &mut Writer, info: &SyscallInfo) {
     w.text("advice", advice, |o| o.value(uint(advice), &FADVICE, "POSIX_FADV_???"));
 }
 
-const FALLOC_FLAGS: [(u64, &str); 6] = [
-    (libc::FALLOC_FL_KEEP_SIZE as u64, "FALLOC_FL_KEEP_SIZE"),
-    (libc::FALLOC_FL_PUNCH_HOLE as u64, "FALLOC_FL_PUNCH_HOLE"),
-    (libc::FALLOC_FL_COLLAPSE_RANGE as u64, "FALLOC_FL_COLLAPSE_RANGE"),
-    (libc::FALLOC_FL_ZERO_RANGE as u64, "FALLOC_FL_ZERO_RANGE"),
-    (libc::FALLOC_FL_INSERT_RANGE as u64, "FALLOC_FL_INSERT_RANGE"),
-    (libc::FALLOC_FL_UNSHARE_RANGE as u64, "FALLOC_FL_UNSHARE_RANGE"),
+const FALLOC_FLAGS: [(u64, &str); 6] = flags![
+    FALLOC_FL_KEEP_SIZE,
+    FALLOC_FL_PUNCH_HOLE,
+    FALLOC_FL_COLLAPSE_RANGE,
+    FALLOC_FL_ZERO_RANGE,
+    FALLOC_FL_INSERT_RANGE,
+    FALLOC_FL_UNSHARE_RANGE,
 ];
 
 fn fallocate(w: &mut Writer, info: &SyscallInfo) {
     let [fd, m, offset, len, ..] = info.args;
     w.fd("fd", fd);
-    w.text("mode", m, |o| flags_or(o, uint(m), &FALLOC_FLAGS, "FALLOC_FL_???"));
+    w.text("mode", m, |o| o.flags_or_unknown(uint(m), &FALLOC_FLAGS, "FALLOC_FL_???"));
     w.int("offset", offset as i64);
     w.int("len", len as i64);
 }
@@ -1510,11 +1425,11 @@ fn utimensat(w: &mut Writer, info: &SyscallInfo) {
     at_flags(w, "flags", flags);
 }
 
-const LOCK_OPS: [(u64, &str); 8] = [
-    (libc::LOCK_SH as u64, "LOCK_SH"),
-    (libc::LOCK_EX as u64, "LOCK_EX"),
-    (libc::LOCK_NB as u64, "LOCK_NB"),
-    (libc::LOCK_UN as u64, "LOCK_UN"),
+const LOCK_OPS: [(u64, &str); 8] = flags![
+    LOCK_SH,
+    LOCK_EX,
+    LOCK_NB,
+    LOCK_UN,
     (0x20, "LOCK_MAND"),
     (0xc0, "LOCK_RW"),
     (0x40, "LOCK_READ"),
@@ -1524,7 +1439,7 @@ const LOCK_OPS: [(u64, &str); 8] = [
 fn flock(w: &mut Writer, info: &SyscallInfo) {
     let [fd, op, ..] = info.args;
     w.fd("fd", fd);
-    w.text("operation", op, |o| flags_or(o, uint(op), &LOCK_OPS, "LOCK_???"));
+    w.text("operation", op, |o| o.flags_or_unknown(uint(op), &LOCK_OPS, "LOCK_???"));
 }
 
 fn sendfile(w: &mut Writer, info: &SyscallInfo) {
@@ -1576,34 +1491,33 @@ fn moved_offset(w: &mut Writer, name: &'static str, addr: u64, by: i64) {
     }
 }
 
-const CLOSE_RANGE_FLAGS: [(u64, &str); 2] = [
-    (libc::CLOSE_RANGE_UNSHARE as u64, "CLOSE_RANGE_UNSHARE"),
-    (libc::CLOSE_RANGE_CLOEXEC as u64, "CLOSE_RANGE_CLOEXEC"),
-];
+const CLOSE_RANGE_FLAGS: [(u64, &str); 2] = flags![CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC];
 
 fn close_range(w: &mut Writer, info: &SyscallInfo) {
     let [first, last, flags, ..] = info.args;
     w.uint("first", uint(first));
     w.uint("last", uint(last));
-    w.text("flags", flags, |o| flags_or(o, uint(flags), &CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???"));
+    w.text("flags", flags, |o| {
+        o.flags_or_unknown(uint(flags), &CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???")
+    });
 }
 
 // ---------------------------------------------------------------------------
 // poll, epoll, eventfd, inotify
 
-const POLL_EVENTS: [(u64, &str); 12] = [
-    (libc::POLLIN as u64, "POLLIN"),
-    (libc::POLLPRI as u64, "POLLPRI"),
-    (libc::POLLOUT as u64, "POLLOUT"),
-    (libc::POLLERR as u64, "POLLERR"),
-    (libc::POLLHUP as u64, "POLLHUP"),
-    (libc::POLLNVAL as u64, "POLLNVAL"),
-    (libc::POLLRDNORM as u64, "POLLRDNORM"),
-    (libc::POLLRDBAND as u64, "POLLRDBAND"),
-    (libc::POLLWRNORM as u64, "POLLWRNORM"),
-    (libc::POLLWRBAND as u64, "POLLWRBAND"),
+const POLL_EVENTS: [(u64, &str); 12] = flags![
+    POLLIN,
+    POLLPRI,
+    POLLOUT,
+    POLLERR,
+    POLLHUP,
+    POLLNVAL,
+    POLLRDNORM,
+    POLLRDBAND,
+    POLLWRNORM,
+    POLLWRBAND,
     (0x400, "POLLMSG"),
-    (libc::POLLRDHUP as u64, "POLLRDHUP"),
+    POLLRDHUP,
 ];
 
 fn poll(w: &mut Writer, info: &SyscallInfo) {
@@ -1679,11 +1593,7 @@ const EPOLL_EVENTS: [(u64, &str); 16] = [
     (libc::EPOLLET as u32 as u64, "EPOLLET"),
 ];
 
-const EPOLL_OPS: [(u64, &str); 3] = [
-    (libc::EPOLL_CTL_ADD as u64, "EPOLL_CTL_ADD"),
-    (libc::EPOLL_CTL_DEL as u64, "EPOLL_CTL_DEL"),
-    (libc::EPOLL_CTL_MOD as u64, "EPOLL_CTL_MOD"),
-];
+const EPOLL_OPS: [(u64, &str); 3] = flags![EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD];
 
 /// `{events=EPOLLIN, data={u32=4660, u64=4660}}`.
 fn epoll_event_body(o: &mut Out, ev: &libc::epoll_event) {
@@ -1707,7 +1617,11 @@ fn epoll_create(w: &mut Writer, info: &SyscallInfo) {
 fn epoll_create1(w: &mut Writer, info: &SyscallInfo) {
     let flags = info.args[0];
     w.text("flags", flags, |o| {
-        flags_or(o, uint(flags), &[(libc::EPOLL_CLOEXEC as u64, "EPOLL_CLOEXEC")], "EPOLL_???")
+        o.flags_or_unknown(
+            uint(flags),
+            &[(libc::EPOLL_CLOEXEC as u64, "EPOLL_CLOEXEC")],
+            "EPOLL_???",
+        )
     });
     w.returns(Ret::Fd);
 }
@@ -1732,16 +1646,12 @@ fn epoll_wait(w: &mut Writer, info: &SyscallInfo) {
     w.int("timeout", int(timeout));
 }
 
-const EFD_FLAGS: [(u64, &str); 3] = [
-    (libc::EFD_SEMAPHORE as u64, "EFD_SEMAPHORE"),
-    (libc::EFD_CLOEXEC as u64, "EFD_CLOEXEC"),
-    (libc::EFD_NONBLOCK as u64, "EFD_NONBLOCK"),
-];
+const EFD_FLAGS: [(u64, &str); 3] = flags![EFD_SEMAPHORE, EFD_CLOEXEC, EFD_NONBLOCK];
 
 fn eventfd2(w: &mut Writer, info: &SyscallInfo) {
     let [initval, flags, ..] = info.args;
     w.uint("initval", uint(initval));
-    w.text("flags", flags, |o| flags_or(o, uint(flags), &EFD_FLAGS, "EFD_???"));
+    w.text("flags", flags, |o| o.flags_or_unknown(uint(flags), &EFD_FLAGS, "EFD_???"));
     w.returns(Ret::Fd);
 }
 
@@ -1750,39 +1660,39 @@ const IN_INIT_FLAGS: [(u64, &str); 2] =
 
 fn inotify_init1(w: &mut Writer, info: &SyscallInfo) {
     let flags = info.args[0];
-    w.text("flags", flags, |o| flags_or(o, uint(flags), &IN_INIT_FLAGS, "IN_???"));
+    w.text("flags", flags, |o| o.flags_or_unknown(uint(flags), &IN_INIT_FLAGS, "IN_???"));
     w.returns(Ret::Fd);
 }
 
-const IN_MASK: [(u64, &str); 21] = [
-    (libc::IN_ACCESS as u64, "IN_ACCESS"),
-    (libc::IN_MODIFY as u64, "IN_MODIFY"),
-    (libc::IN_ATTRIB as u64, "IN_ATTRIB"),
-    (libc::IN_CLOSE_WRITE as u64, "IN_CLOSE_WRITE"),
-    (libc::IN_CLOSE_NOWRITE as u64, "IN_CLOSE_NOWRITE"),
-    (libc::IN_OPEN as u64, "IN_OPEN"),
-    (libc::IN_MOVED_FROM as u64, "IN_MOVED_FROM"),
-    (libc::IN_MOVED_TO as u64, "IN_MOVED_TO"),
-    (libc::IN_CREATE as u64, "IN_CREATE"),
-    (libc::IN_DELETE as u64, "IN_DELETE"),
-    (libc::IN_DELETE_SELF as u64, "IN_DELETE_SELF"),
-    (libc::IN_MOVE_SELF as u64, "IN_MOVE_SELF"),
+const IN_MASK: [(u64, &str); 21] = flags![
+    IN_ACCESS,
+    IN_MODIFY,
+    IN_ATTRIB,
+    IN_CLOSE_WRITE,
+    IN_CLOSE_NOWRITE,
+    IN_OPEN,
+    IN_MOVED_FROM,
+    IN_MOVED_TO,
+    IN_CREATE,
+    IN_DELETE,
+    IN_DELETE_SELF,
+    IN_MOVE_SELF,
     (0x2000, "IN_UNMOUNT"),
     (0x4000, "IN_Q_OVERFLOW"),
     (0x8000, "IN_IGNORED"),
-    (libc::IN_ONLYDIR as u64, "IN_ONLYDIR"),
-    (libc::IN_DONT_FOLLOW as u64, "IN_DONT_FOLLOW"),
-    (libc::IN_EXCL_UNLINK as u64, "IN_EXCL_UNLINK"),
-    (libc::IN_MASK_CREATE as u64, "IN_MASK_CREATE"),
-    (libc::IN_MASK_ADD as u64, "IN_MASK_ADD"),
-    (libc::IN_ISDIR as u64, "IN_ISDIR"),
+    IN_ONLYDIR,
+    IN_DONT_FOLLOW,
+    IN_EXCL_UNLINK,
+    IN_MASK_CREATE,
+    IN_MASK_ADD,
+    IN_ISDIR,
 ];
 
 fn inotify_add_watch(w: &mut Writer, info: &SyscallInfo) {
     let [fd, path, mask, ..] = info.args;
     w.fd("fd", fd);
     w.path("pathname", path);
-    w.text("mask", mask, |o| flags_or(o, uint(mask), &IN_MASK, "IN_???"));
+    w.text("mask", mask, |o| o.flags_or_unknown(uint(mask), &IN_MASK, "IN_???"));
 }
 
 fn inotify_rm_watch(w: &mut Writer, info: &SyscallInfo) {

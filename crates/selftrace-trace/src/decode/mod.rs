@@ -8,6 +8,16 @@
 //! program read only through [`selftrace::mem`], so a bad pointer prints as an
 //! address instead of faulting.
 
+/// A table of named values for [`Out::flags`] and [`Out::value`]:
+/// `flags![O_CREAT, (O_LARGEFILE, "O_LARGEFILE")]` is
+/// `[(libc::O_CREAT as u64, "O_CREAT"), (O_LARGEFILE, "O_LARGEFILE")]`; values
+/// the libc crate lacks are written as pairs.
+macro_rules! flags {
+    (@one ($v:expr, $n:expr)) => { ($v, $n) };
+    (@one $n:ident) => { (libc::$n as u64, stringify!($n)) };
+    ($($item:tt),* $(,)?) => { [$(flags!(@one $item)),*] };
+}
+
 mod file;
 mod net;
 mod process;
@@ -334,12 +344,42 @@ fn read_fd_link(fd: i32, buf: &mut [u8]) -> Option<usize> {
     Some(n as usize)
 }
 
+/// Plain C data: a type for which every pattern of `size_of::<Self>()`
+/// bytes is a valid value, so that it can be read from program memory.
+///
+/// # Safety
+///
+/// Implement only for types without invalid bit patterns: integers, raw
+/// pointers, and arrays and `#[repr(C)]` structures of those (no `bool`,
+/// `char`, enums, references, `NonNull` or function pointers).
+pub unsafe trait Plain: Copy {}
+
+/// `Plain` for C structures and integers: each is integers, raw pointers
+/// or arrays of those.
+macro_rules! plain {
+    ($($t:ty),* $(,)?) => {
+        $(
+            // SAFETY: the type holds only integers, raw pointers and arrays
+            // of those, for which every bit pattern is valid.
+            unsafe impl Plain for $t {}
+        )*
+    };
+}
+
+plain!(u8, u16, u32, u64, i32, i64);
+plain!(libc::stat, libc::statx, libc::iovec, libc::pollfd, libc::epoll_event, libc::flock);
+plain!(libc::winsize, libc::timespec, libc::timeval, libc::rusage, libc::utsname);
+plain!(libc::sysinfo, libc::msghdr, libc::stack_t);
+
+// SAFETY: an array of plain values is plain: its bytes are the elements'.
+unsafe impl<T: Plain, const N: usize> Plain for [T; N] {}
+
 /// Read a `T` from program memory; `None` when the pointer is bad.
-pub fn read_struct<T: Copy>(addr: u64) -> Option<T> {
+pub fn read_struct<T: Plain>(addr: u64) -> Option<T> {
     let mut v = std::mem::MaybeUninit::<T>::uninit();
     // SAFETY: the slice covers exactly the bytes of `v`, which is only
-    // assumed initialised after `mem::read` filled all of them; callers use
-    // plain C structs, for which every bit pattern is valid.
+    // assumed initialised after `mem::read` filled all of them; `T: Plain`
+    // makes any bytes a valid `T`.
     unsafe {
         let bytes =
             std::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, std::mem::size_of::<T>());

@@ -1,8 +1,7 @@
 //! Sockets: creation, addresses, data and options, as strace 6.1 prints
 //! them (checked against runs on small C programs; the tests say which).
 
-use super::signal::{flags, value};
-use super::{read_struct, Context, Decoder, Ret, Writer};
+use super::{read_struct, Context, Decoder, Plain, Ret, Writer};
 use crate::out::Out;
 use selftrace::info::SyscallInfo;
 use selftrace::Sysno;
@@ -148,28 +147,28 @@ const ETH_P: &[(u64, &str)] =
     &[(3, "ETH_P_ALL"), (0x800, "ETH_P_IP"), (0x806, "ETH_P_ARP"), (0x86dd, "ETH_P_IPV6")];
 
 fn family(o: &mut Out, f: u64) {
-    value(o, f, AF, "AF_???");
+    o.value(f, AF, "AF_???");
 }
 
 /// `SOCK_STREAM|SOCK_CLOEXEC`: the type, then its flags.
 fn sock_type(o: &mut Out, v: u64) {
     let v = v as u32 as u64;
-    value(o, v & 0xf, SOCK_TYPES, "SOCK_???");
+    o.value(v & 0xf, SOCK_TYPES, "SOCK_???");
     let rest = v & !0xf;
     if rest != 0 {
         o.byte(b'|');
-        flags(o, rest, SOCK_FLAGS, "SOCK_???");
+        o.flags_or_unknown(rest, SOCK_FLAGS, "SOCK_???");
     }
 }
 
 fn protocol(o: &mut Out, domain: u64, p: u64) {
     let p = p as u32 as u64;
     match domain {
-        2 | 10 => value(o, p, IPPROTO, "IPPROTO_???"),
-        16 => value(o, p, NETLINK, "NETLINK_???"),
+        2 | 10 => o.value(p, IPPROTO, "IPPROTO_???"),
+        16 => o.value(p, NETLINK, "NETLINK_???"),
         17 => {
             o.str("htons(");
-            value(o, u16::from_be(p as u16) as u64, ETH_P, "ETH_P_???");
+            o.value(u16::from_be(p as u16) as u64, ETH_P, "ETH_P_???");
             o.byte(b')');
         }
         _ => o.udec(p),
@@ -409,7 +408,7 @@ fn accept(w: &mut Writer, i: &SyscallInfo) {
     w.text("addrlen", a[2], |o| len_at(o, a[2]));
     if i.is(Sysno::accept4) {
         let f = a[3] as u32 as u64;
-        w.text("flags", f, |o| flags(o, f, SOCK_FLAGS, "SOCK_???"));
+        w.text("flags", f, |o| o.flags_or_unknown(f, SOCK_FLAGS, "SOCK_???"));
     }
     w.returns(Ret::Fd);
 }
@@ -448,7 +447,7 @@ const MSG: &[(u64, &str)] = &[
 ];
 
 fn msg_flags(o: &mut Out, v: u64) {
-    flags(o, v as u32 as u64, MSG, "MSG_???");
+    o.flags_or_unknown(v as u32 as u64, MSG, "MSG_???");
 }
 
 /// `len` bytes at `addr` quoted and cut at `-s`, or the address.
@@ -494,6 +493,9 @@ struct Iovec {
     base: u64,
     len: u64,
 }
+
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for Iovec {}
 
 /// `[{iov_base="abc", iov_len=3}, ...]`, showing at most `budget` bytes of
 /// data over all entries (what was sent or received).
@@ -570,7 +572,7 @@ fn shutdown(w: &mut Writer, i: &SyscallInfo) {
     w.fd("sockfd", i.args[0]);
     let how = i.args[1] as u32 as u64;
     w.text("how", how, |o| {
-        value(o, how, &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")], "SHUT_???")
+        o.value(how, &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")], "SHUT_???")
     });
 }
 
@@ -691,11 +693,11 @@ fn sockopt(w: &mut Writer, i: &SyscallInfo) {
     let get = i.is(Sysno::getsockopt);
     w.fd("sockfd", a[0]);
     let level = a[1] as u32 as u64;
-    w.text("level", level, |o| value(o, level, SOL, "SOL_???"));
+    w.text("level", level, |o| o.value(level, SOL, "SOL_???"));
     let name = a[2] as u32 as u64;
     w.text("optname", name, |o| match level {
-        1 => value(o, name, SO, "SO_???"),
-        6 => value(o, name, TCP, "TCP_???"),
+        1 => o.value(name, SO, "SO_???"),
+        6 => o.value(name, TCP, "TCP_???"),
         _ => o.udec(name),
     });
     // The value is shown as `[int]` when it is an int, else by address.

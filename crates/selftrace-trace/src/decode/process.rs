@@ -6,10 +6,9 @@
 //! as its address.
 
 use super::signal::{
-    flags, value, write_sigaction_at, write_siginfo_at, write_signal, write_sigset_at,
-    write_stack_at, SIG_HOW,
+    write_sigaction_at, write_siginfo_at, write_signal, write_sigset_at, write_stack_at, SIG_HOW,
 };
-use super::{read_struct, Context, Decoder, Ret, Writer};
+use super::{read_struct, Context, Decoder, Plain, Ret, Writer};
 use crate::out::Out;
 use selftrace::info::SyscallInfo;
 use selftrace::Sysno;
@@ -81,22 +80,13 @@ pub fn decoder(sysno: Sysno) -> Option<Decoder> {
 
 // ---- shared pieces ------------------------------------------------------
 
-/// strace's `%#x`: `0` for zero, else `0x...`.
-fn xhex(o: &mut Out, v: u64) {
-    if v == 0 {
-        o.byte(b'0');
-    } else {
-        o.hex(v);
-    }
-}
-
 /// Whether what the kernel wrote to output pointers can be shown.
 fn wrote(info: &SyscallInfo) -> bool {
     !info.is_error()
 }
 
 /// `T` at `addr` through `f`, `NULL`, or the address if unreadable.
-fn at<T: Copy>(o: &mut Out, addr: u64, f: impl FnOnce(&mut Out, &T)) {
+fn at<T: Plain>(o: &mut Out, addr: u64, f: impl FnOnce(&mut Out, &T)) {
     if addr == 0 {
         return o.str("NULL");
     }
@@ -107,7 +97,7 @@ fn at<T: Copy>(o: &mut Out, addr: u64, f: impl FnOnce(&mut Out, &T)) {
 }
 
 /// An output pointer: decoded when the call succeeded, else its address.
-fn out_at<T: Copy>(o: &mut Out, info: &SyscallInfo, addr: u64, f: impl FnOnce(&mut Out, &T)) {
+fn out_at<T: Plain>(o: &mut Out, info: &SyscallInfo, addr: u64, f: impl FnOnce(&mut Out, &T)) {
     if wrote(info) {
         at(o, addr, f);
     } else {
@@ -159,46 +149,36 @@ fn id(o: &mut Out, v: u64) {
 
 // ---- memory -------------------------------------------------------------
 
-const PROT: &[(u64, &str)] = &[
-    (libc::PROT_READ as u64, "PROT_READ"),
-    (libc::PROT_WRITE as u64, "PROT_WRITE"),
-    (libc::PROT_EXEC as u64, "PROT_EXEC"),
-    (0x8, "PROT_SEM"),
-    (libc::PROT_GROWSDOWN as u64, "PROT_GROWSDOWN"),
-    (libc::PROT_GROWSUP as u64, "PROT_GROWSUP"),
-];
+const PROT: &[(u64, &str)] =
+    &flags![PROT_READ, PROT_WRITE, PROT_EXEC, (0x8, "PROT_SEM"), PROT_GROWSDOWN, PROT_GROWSUP];
 
 fn prot(o: &mut Out, v: u64) {
     if v == 0 {
         o.str("PROT_NONE");
     } else {
-        flags(o, v, PROT, "PROT_???");
+        o.flags_or_unknown(v, PROT, "PROT_???");
     }
 }
 
-const MAP_TYPES: &[(u64, &str)] = &[
-    (0, "MAP_FILE"),
-    (libc::MAP_SHARED as u64, "MAP_SHARED"),
-    (libc::MAP_PRIVATE as u64, "MAP_PRIVATE"),
-    (libc::MAP_SHARED_VALIDATE as u64, "MAP_SHARED_VALIDATE"),
-];
+const MAP_TYPES: &[(u64, &str)] =
+    &flags![(0, "MAP_FILE"), MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE];
 
 /// mmap flags in strace's order (not by value).
-const MAP_FLAGS: &[(u64, &str)] = &[
-    (libc::MAP_FIXED as u64, "MAP_FIXED"),
-    (libc::MAP_ANONYMOUS as u64, "MAP_ANONYMOUS"),
-    (libc::MAP_32BIT as u64, "MAP_32BIT"),
-    (libc::MAP_NORESERVE as u64, "MAP_NORESERVE"),
-    (libc::MAP_POPULATE as u64, "MAP_POPULATE"),
-    (libc::MAP_NONBLOCK as u64, "MAP_NONBLOCK"),
-    (libc::MAP_GROWSDOWN as u64, "MAP_GROWSDOWN"),
-    (libc::MAP_DENYWRITE as u64, "MAP_DENYWRITE"),
-    (libc::MAP_EXECUTABLE as u64, "MAP_EXECUTABLE"),
-    (libc::MAP_LOCKED as u64, "MAP_LOCKED"),
-    (libc::MAP_STACK as u64, "MAP_STACK"),
-    (libc::MAP_HUGETLB as u64, "MAP_HUGETLB"),
-    (libc::MAP_SYNC as u64, "MAP_SYNC"),
-    (libc::MAP_FIXED_NOREPLACE as u64, "MAP_FIXED_NOREPLACE"),
+const MAP_FLAGS: &[(u64, &str)] = &flags![
+    MAP_FIXED,
+    MAP_ANONYMOUS,
+    MAP_32BIT,
+    MAP_NORESERVE,
+    MAP_POPULATE,
+    MAP_NONBLOCK,
+    MAP_GROWSDOWN,
+    MAP_DENYWRITE,
+    MAP_EXECUTABLE,
+    MAP_LOCKED,
+    MAP_STACK,
+    MAP_HUGETLB,
+    MAP_SYNC,
+    MAP_FIXED_NOREPLACE,
 ];
 
 const MAP_TYPE_MASK: u64 = 0xf;
@@ -209,7 +189,7 @@ const MAP_HUGE_MASK: u64 = 0x3f;
 /// flags, unknown bits, then the huge page size.
 fn map_flags(o: &mut Out, v: u64) {
     let v = v & 0xffff_ffff;
-    value(o, v & MAP_TYPE_MASK, MAP_TYPES, "MAP_???");
+    o.value(v & MAP_TYPE_MASK, MAP_TYPES, "MAP_???");
     let huge = (v >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
     let rest = v & !MAP_TYPE_MASK & !(MAP_HUGE_MASK << MAP_HUGE_SHIFT);
     if rest != 0 {
@@ -230,7 +210,7 @@ fn mmap(w: &mut Writer, i: &SyscallInfo) {
     w.text("prot", a[2], |o| prot(o, a[2]));
     w.text("flags", a[3], |o| map_flags(o, a[3]));
     w.fd("fd", a[4]);
-    w.text("offset", a[5], |o| xhex(o, a[5]));
+    w.text("offset", a[5], |o| o.hex0(a[5]));
     w.returns(Ret::Hex);
 }
 
@@ -258,7 +238,7 @@ fn mremap(w: &mut Writer, i: &SyscallInfo) {
     w.ptr("old_address", a[0]);
     w.uint("old_size", a[1]);
     w.uint("new_size", a[2]);
-    w.text("flags", a[3], |o| flags(o, a[3], MREMAP, "MREMAP_???"));
+    w.text("flags", a[3], |o| o.flags_or_unknown(a[3], MREMAP, "MREMAP_???"));
     if a[3] & 3 == 3 {
         w.ptr("new_address", a[4]);
     }
@@ -296,7 +276,7 @@ const MADV: &[(u64, &str)] = &[
 fn madvise(w: &mut Writer, i: &SyscallInfo) {
     addr_len(w, i);
     let v = i.args[2] as u32 as u64;
-    w.text("advice", v, |o| value(o, v, MADV, "MADV_???"));
+    w.text("advice", v, |o| o.value(v, MADV, "MADV_???"));
 }
 
 // ---- programs -----------------------------------------------------------
@@ -408,10 +388,7 @@ fn execve(w: &mut Writer, i: &SyscallInfo) {
     w.text("envp", a[2], |o| envp(o, a[2]));
 }
 
-const AT_EXEC_FLAGS: &[(u64, &str)] = &[
-    (libc::AT_SYMLINK_NOFOLLOW as u64, "AT_SYMLINK_NOFOLLOW"),
-    (libc::AT_EMPTY_PATH as u64, "AT_EMPTY_PATH"),
-];
+const AT_EXEC_FLAGS: &[(u64, &str)] = &flags![AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH];
 
 fn execveat(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
@@ -421,7 +398,7 @@ fn execveat(w: &mut Writer, i: &SyscallInfo) {
     w.text("argv", a[2], |o| write_argv(o, a[2], &cx));
     w.text("envp", a[3], |o| envp(o, a[3]));
     let f = a[4] as u32 as u64;
-    w.text("flags", f, |o| flags(o, f, AT_EXEC_FLAGS, "AT_???"));
+    w.text("flags", f, |o| o.flags_or_unknown(f, AT_EXEC_FLAGS, "AT_???"));
 }
 
 fn exit(w: &mut Writer, i: &SyscallInfo) {
@@ -433,15 +410,15 @@ fn no_args(_: &mut Writer, _: &SyscallInfo) {}
 // ---- waiting ------------------------------------------------------------
 
 /// Options of wait4 and waitid, in strace's order.
-const WAIT_OPTIONS: &[(u64, &str)] = &[
-    (libc::WNOHANG as u64, "WNOHANG"),
-    (libc::WEXITED as u64, "WEXITED"),
-    (libc::WSTOPPED as u64, "WSTOPPED"),
-    (libc::WCONTINUED as u64, "WCONTINUED"),
-    (libc::WNOWAIT as u64, "WNOWAIT"),
+const WAIT_OPTIONS: &[(u64, &str)] = &flags![
+    WNOHANG,
+    WEXITED,
+    WSTOPPED,
+    WCONTINUED,
+    WNOWAIT,
     (libc::__WCLONE as u32 as u64, "__WCLONE"),
-    (libc::__WALL as u64, "__WALL"),
-    (libc::__WNOTHREAD as u64, "__WNOTHREAD"),
+    __WALL,
+    __WNOTHREAD,
 ];
 
 /// `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]` and the other shapes.
@@ -469,7 +446,7 @@ fn wait_status(o: &mut Out, s: &i32) {
 }
 
 fn wait_options(o: &mut Out, v: u64) {
-    flags(o, v as u32 as u64, WAIT_OPTIONS, "W???");
+    o.flags_or_unknown(v as u32 as u64, WAIT_OPTIONS, "W???");
 }
 
 fn wait4(w: &mut Writer, i: &SyscallInfo) {
@@ -492,7 +469,7 @@ const IDTYPES: &[(u64, &str)] = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3,
 fn waitid(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let t = a[0] as u32 as u64;
-    w.text("idtype", t, |o| value(o, t, IDTYPES, "P_???"));
+    w.text("idtype", t, |o| o.value(t, IDTYPES, "P_???"));
     w.int("id", a[1] as i32 as i64);
     w.text("infop", a[2], |o| if wrote(i) { write_siginfo_at(o, a[2]) } else { o.ptr(a[2]) });
     w.text("options", a[3], |o| wait_options(o, a[3]));
@@ -611,6 +588,9 @@ struct CloneArgs {
     cgroup: u64,
 }
 
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for CloneArgs {}
+
 const CLONE_ARGS_SIZE_VER0: u64 = 64;
 const CLONE_ARGS_SIZE_VER1: u64 = 80;
 const CLONE_ARGS_SIZE_VER2: u64 = 88;
@@ -643,7 +623,7 @@ fn clone_args(o: &mut Out, i: &SyscallInfo, addr: u64, size: u64) {
         words;
     c.flags = flags;
     o.str("{flags=");
-    flags_plain(o, c.flags, CLONE_FLAGS);
+    o.flags(c.flags, CLONE_FLAGS);
     if flags & CLONE_PIDFD != 0 {
         o.str(", pidfd=");
         o.ptr(pidfd);
@@ -664,7 +644,7 @@ fn clone_args(o: &mut Out, i: &SyscallInfo, addr: u64, size: u64) {
     o.str(", stack=");
     o.ptr(stack);
     o.str(", stack_size=");
-    xhex(o, stack_size);
+    o.hex0(stack_size);
     if flags & CLONE_SETTLS != 0 {
         o.str(", tls=");
         o.ptr(tls);
@@ -696,11 +676,6 @@ fn clone_args(o: &mut Out, i: &SyscallInfo, addr: u64, size: u64) {
         }
         o.byte(b'}');
     }
-}
-
-/// Flags without the `/* X_??? */` comment (clone's style).
-fn flags_plain(o: &mut Out, v: u64, table: &[(u64, &str)]) {
-    o.flags(v, table);
 }
 
 /// `[1, 2]`: `n` ints at `addr`, or the address.
@@ -753,7 +728,7 @@ fn rt_sigaction(w: &mut Writer, i: &SyscallInfo) {
 fn rt_sigprocmask(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let how = a[0] as u32 as u64;
-    w.text("how", how, |o| value(o, how, SIG_HOW, "SIG_???"));
+    w.text("how", how, |o| o.value(how, SIG_HOW, "SIG_???"));
     w.text("set", a[1], |o| write_sigset_at(o, a[1], a[3]));
     w.text("oldset", a[2], |o| if wrote(i) { write_sigset_at(o, a[2], a[3]) } else { o.ptr(a[2]) });
     w.uint("sigsetsize", a[3]);
@@ -819,11 +794,11 @@ fn rseq(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     w.ptr("rseq", a[0]);
     let len = a[1] as u32 as u64;
-    w.text("rseq_len", len, |o| xhex(o, len));
+    w.text("rseq_len", len, |o| o.hex0(len));
     let f = a[2] as u32 as u64;
-    w.text("flags", f, |o| flags(o, f, &[(1, "RSEQ_FLAG_UNREGISTER")], "RSEQ_FLAG_???"));
+    w.text("flags", f, |o| o.flags_or_unknown(f, &[(1, "RSEQ_FLAG_UNREGISTER")], "RSEQ_FLAG_???"));
     let sig = a[3] as u32 as u64;
-    w.text("sig", sig, |o| xhex(o, sig));
+    w.text("sig", sig, |o| o.hex0(sig));
 }
 
 const ARCH_CODES: &[(u64, &str)] = &[
@@ -845,7 +820,7 @@ const ARCH_CODES: &[(u64, &str)] = &[
 fn arch_prctl(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let code = a[0] as u32 as u64;
-    w.text("code", code, |o| value(o, code, ARCH_CODES, "ARCH_???"));
+    w.text("code", code, |o| o.value(code, ARCH_CODES, "ARCH_???"));
     match code {
         0x1011 => {}
         0x1003 | 0x1004 => w.text("addr", a[1], |o| {
@@ -855,7 +830,7 @@ fn arch_prctl(w: &mut Writer, i: &SyscallInfo) {
                 o.byte(b']');
             })
         }),
-        _ => w.text("addr", a[1], |o| xhex(o, a[1])),
+        _ => w.text("addr", a[1], |o| o.hex0(a[1])),
     }
 }
 
@@ -885,6 +860,9 @@ struct Rlimit {
     max: u64,
 }
 
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for Rlimit {}
+
 /// `RLIM64_INFINITY`, `8192*1024`, or decimal.
 fn rlim(o: &mut Out, v: u64) {
     if v == u64::MAX {
@@ -907,7 +885,7 @@ fn rlimit(o: &mut Out, r: &Rlimit) {
 
 fn resource(w: &mut Writer, v: u64) {
     let r = v as u32 as u64;
-    w.text("resource", r, |o| value(o, r, RLIMITS, "RLIMIT_???"));
+    w.text("resource", r, |o| o.value(r, RLIMITS, "RLIMIT_???"));
 }
 
 fn getrlimit(w: &mut Writer, i: &SyscallInfo) {
@@ -961,7 +939,7 @@ fn getrandom(w: &mut Writer, i: &SyscallInfo) {
     });
     w.uint("buflen", a[1]);
     let f = a[2] as u32 as u64;
-    w.text("flags", f, |o| flags(o, f, GRND, "GRND_???"));
+    w.text("flags", f, |o| o.flags_or_unknown(f, GRND, "GRND_???"));
 }
 
 const FUTEX_CMDS: &[(u64, &str)] = &[
@@ -1031,7 +1009,7 @@ fn wake_op(o: &mut Out, v: u64) {
         None => o.udec(cmp as u64),
     }
     o.str("<<24|");
-    xhex(o, (v & 0xfff) as u64);
+    o.hex0((v & 0xfff) as u64);
 }
 
 fn futex(w: &mut Writer, i: &SyscallInfo) {
@@ -1095,7 +1073,7 @@ fn bitset(o: &mut Out, v: u64) {
     if v == u32::MAX as u64 {
         o.str("FUTEX_BITSET_MATCH_ANY");
     } else {
-        xhex(o, v);
+        o.hex0(v);
     }
 }
 
@@ -1118,7 +1096,7 @@ const CLOCKS: &[(u64, &str)] = &[
 
 fn clock(w: &mut Writer, v: u64) {
     let c = v as u32 as u64;
-    w.text("clockid", c, |o| value(o, c, CLOCKS, "CLOCK_???"));
+    w.text("clockid", c, |o| o.value(c, CLOCKS, "CLOCK_???"));
 }
 
 /// A remaining-time output: shown only when a sleep was interrupted.
@@ -1140,7 +1118,7 @@ fn clock_nanosleep(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     clock(w, a[0]);
     let f = a[1] as u32 as u64;
-    w.text("flags", f, |o| flags(o, f, &[(1, "TIMER_ABSTIME")], "TIMER_???"));
+    w.text("flags", f, |o| o.flags_or_unknown(f, &[(1, "TIMER_ABSTIME")], "TIMER_???"));
     w.text("request", a[2], |o| at(o, a[2], timespec));
     w.text("remain", a[3], |o| remaining(o, i, a[3]));
 }
@@ -1162,6 +1140,9 @@ struct Timezone {
     minuteswest: i32,
     dsttime: i32,
 }
+
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for Timezone {}
 
 fn timezone(o: &mut Out, t: &Timezone) {
     o.str("{tz_minuteswest=");
@@ -1244,7 +1225,7 @@ const RUSAGE_WHO: &[(u64, &str)] =
 fn getrusage(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let who = a[0] as u32 as u64;
-    w.text("who", who, |o| value(o, who, RUSAGE_WHO, "RUSAGE_???"));
+    w.text("who", who, |o| o.value(who, RUSAGE_WHO, "RUSAGE_???"));
     w.text("usage", a[1], |o| out_at(o, i, a[1], rusage));
 }
 
@@ -1362,7 +1343,7 @@ fn ret_dumpable(o: &mut Out, i: &SyscallInfo, _: &Context) {
 fn prctl(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let option = a[0] as u32 as u64;
-    w.text("option", option, |o| value(o, option, PR_OPTIONS, "PR_???"));
+    w.text("option", option, |o| o.value(option, PR_OPTIONS, "PR_???"));
     match option {
         // PR_SET_PDEATHSIG
         1 => {
@@ -1380,7 +1361,7 @@ fn prctl(w: &mut Writer, i: &SyscallInfo) {
         // PR_GET_DUMPABLE
         3 => w.returns(Ret::Custom(ret_dumpable)),
         // PR_SET_DUMPABLE
-        4 => w.text("arg2", a[1], |o| value(o, a[1], SUID_DUMP, "SUID_DUMP_???")),
+        4 => w.text("arg2", a[1], |o| o.value(a[1], SUID_DUMP, "SUID_DUMP_???")),
         // PR_GET_KEEPCAPS, PR_GET_SECCOMP, PR_GET_TIMERSLACK,
         // PR_GET_SECUREBITS, PR_GET_THP_DISABLE, PR_GET_IO_FLUSHER
         7 | 21 | 27 | 30 | 42 | 58 => {}
@@ -1400,8 +1381,7 @@ fn prctl(w: &mut Writer, i: &SyscallInfo) {
         22 => {
             let mode = a[1];
             w.text("arg2", mode, |o| {
-                value(
-                    o,
+                o.value(
                     mode,
                     &[
                         (0, "SECCOMP_MODE_DISABLED"),
@@ -1434,7 +1414,7 @@ fn prctl(w: &mut Writer, i: &SyscallInfo) {
         }
         _ => {
             for (name, v) in [("arg2", a[1]), ("arg3", a[2]), ("arg4", a[3]), ("arg5", a[4])] {
-                w.text(name, v, |o| xhex(o, v));
+                w.text(name, v, |o| o.hex0(v));
             }
         }
     }
