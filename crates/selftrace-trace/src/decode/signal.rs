@@ -3,8 +3,9 @@
 //! The renderers here are public: process.rs uses them for the signal
 //! calls, and the tracer for its `--- SIGCHLD {...} ---` lines.
 
-use crate::decode::{read_struct, Plain};
+use crate::decode::{read_struct, Context, Plain, Writer};
 use crate::out::Out;
+use selftrace::info::SyscallInfo;
 
 const NAMES: [&str; 31] = [
     "SIGHUP",
@@ -412,6 +413,78 @@ fn sigval(out: &mut Out, si: &RawSiginfo) {
     out.dec(si.lo(1) as i64);
     out.str(", si_ptr=");
     out.ptr(si.w(1));
+}
+
+// ---- the signal calls' arguments ----------------------------------------
+
+/// `= 12 (SIGUSR2)`: a returned signal number with its name.
+pub(crate) fn ret_signal(o: &mut Out, i: &SyscallInfo, _: &Context) {
+    o.dec(i.rval);
+    if let Some(name) = super::signal_name(i.rval as i32) {
+        o.str(" (");
+        o.str(name);
+        o.byte(b')');
+    }
+}
+
+/// The `sigsetsize` of the calls that take a set: their last argument.
+fn sigsetsize(i: &SyscallInfo) -> u64 {
+    match crate::table::by_number(i.nr & !selftrace::info::X32_SYSCALL_BIT) {
+        Some(c) if !c.args.is_empty() => super::arg(i, c.args.len() - 1),
+        _ => 0,
+    }
+}
+
+/// A signal set the program passes.
+pub(crate) fn sigset_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_sigset_at(o, a, sigsetsize(i)));
+}
+
+/// A signal set the kernel fills.
+pub(crate) fn sigset_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(
+        name,
+        a,
+        |o| {
+            if super::wrote(i) {
+                write_sigset_at(o, a, sigsetsize(i))
+            } else {
+                o.ptr(a)
+            }
+        },
+    );
+}
+
+pub(crate) fn sigaction_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_sigaction_at(o, a));
+}
+
+pub(crate) fn sigaction_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| if super::wrote(i) { write_sigaction_at(o, a) } else { o.ptr(a) });
+}
+
+pub(crate) fn siginfo_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_siginfo_at(o, a));
+}
+
+pub(crate) fn siginfo_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| if super::wrote(i) { write_siginfo_at(o, a) } else { o.ptr(a) });
+}
+
+pub(crate) fn stack_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_stack_at(o, a));
+}
+
+pub(crate) fn stack_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| if super::wrote(i) { write_stack_at(o, a) } else { o.ptr(a) });
 }
 
 #[cfg(test)]
