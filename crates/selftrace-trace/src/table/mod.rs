@@ -295,6 +295,7 @@ mod tests {
         let at = |dirfd, index| PathArg { index, dirfd: Some(dirfd) };
         assert_eq!(p(Sysno::open), [plain(0)]);
         assert_eq!(p(Sysno::chroot), [plain(0)]);
+        assert_eq!(p(Sysno::utime), [plain(0)]);
         assert_eq!(p(Sysno::lsetxattr), [plain(0)]);
         assert_eq!(p(Sysno::openat), [at(0, 1)]);
         assert_eq!(p(Sysno::openat2), [at(0, 1)]);

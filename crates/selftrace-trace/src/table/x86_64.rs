@@ -193,7 +193,7 @@ calls! {
     rt_sigqueueinfo(tgid: Int, sig: Signal, info: Custom(signal::siginfo_in)) PROCESS | SIGNAL;
     rt_sigsuspend(mask: Custom(signal::sigset_in), sigsetsize: ULong) SIGNAL;
     sigaltstack(ss: Custom(signal::stack_in), old_ss: Custom(signal::stack_out)) SIGNAL;
-    utime[2] FILE;
+    utime[filename: Path, times: Ptr] FILE;
     mknod(pathname: Path, mode: Custom(stat::file_mode_arg), dev: Custom(stat::mknod_dev)) FILE;
     uselib[1] FILE;
     personality[1] NONE;
