@@ -1,9 +1,9 @@
 //! The strace-compatible tracer and fault injection, built on the
-//! `selftrace` runtime: which calls to show ([`select`]), how to render
-//! them ([`decode`], [`out`]), the hook that writes one line per call
-//! ([`tracer`]), where lines go ([`sink`]), rules that fail, delay or
-//! rewrite calls ([`inject`]), and the preload's configuration from
-//! `SELFTRACE_*` variables ([`preload`]).
+//! `selftrace` runtime: what each call is ([`table`]), which calls to show
+//! ([`select`]), how to render them ([`decode`], [`out`]), the hook that
+//! writes one line per call ([`tracer`]), where lines go ([`sink`]),
+//! rules that fail, delay or rewrite calls ([`inject`]), and the preload's
+//! configuration from `SELFTRACE_*` variables ([`preload`]).
 
 pub mod classes;
 pub mod config;
@@ -17,6 +17,7 @@ pub mod preload;
 pub mod select;
 pub mod sink;
 pub mod summary;
+pub mod table;
 pub mod tracer;
 
 pub use tracer::Tracer;

@@ -90,6 +90,15 @@ impl<'a> Out<'a> {
         self.radix(v, 8, 2);
     }
 
+    /// C's `%#x`: `0` for zero, else `0x` and hex digits.
+    pub fn hex0(&mut self, v: u64) {
+        if v == 0 {
+            self.byte(b'0');
+        } else {
+            self.hex(v);
+        }
+    }
+
     /// A pointer argument: `NULL` or hex.
     pub fn ptr(&mut self, v: u64) {
         if v == 0 {
@@ -182,13 +191,13 @@ impl<'a> Out<'a> {
         }
     }
 
-    /// One of several values, or a number with `/* NAME_??? */` if unknown
-    /// (strace's style for unrecognised constants).
+    /// One of several values, or the number in `%#x` with `/* NAME_??? */`
+    /// if unknown (strace's style for unrecognised constants).
     pub fn value(&mut self, v: u64, table: &[(u64, &str)], unknown: &str) {
         match table.iter().find(|&&(x, _)| x == v) {
             Some(&(_, name)) => self.str(name),
             None => {
-                self.hex(v);
+                self.hex0(v);
                 self.str(" /* ");
                 self.str(unknown);
                 self.str(" */");

@@ -8,14 +8,33 @@
 //! program read only through [`selftrace::mem`], so a bad pointer prints as an
 //! address instead of faulting.
 
-mod file;
-mod net;
-mod process;
-mod signal;
+/// A table of named values for [`Out::flags`] and [`Out::value`]:
+/// `flags![O_CREAT, (O_LARGEFILE, "O_LARGEFILE")]` is
+/// `[(libc::O_CREAT as u64, "O_CREAT"), (O_LARGEFILE, "O_LARGEFILE")]`; values
+/// the libc crate lacks are written as pairs.
+macro_rules! flags {
+    (@one ($v:expr, $n:expr)) => { ($v, $n) };
+    (@one $n:ident) => { (libc::$n as u64, stringify!($n)) };
+    ($($item:tt),* $(,)?) => { [$(flags!(@one $item)),*] };
+}
+
+pub(crate) mod desc;
+pub(crate) mod fs;
+pub(crate) mod ioctl;
+pub(crate) mod mem;
+pub(crate) mod net;
+pub(crate) mod process;
+pub(crate) mod signal;
+pub(crate) mod stat;
+pub(crate) mod sys;
+#[cfg(test)]
+mod tests;
+pub(crate) mod time;
 
 pub use signal::{signal_name, write_siginfo, write_signal};
 
 use crate::out::Out;
+use crate::table::{self, Kind as ArgKind, Render};
 use selftrace::info::{Abi, SyscallInfo};
 
 /// The knobs of rendering that come from the user's options.
@@ -334,12 +353,42 @@ fn read_fd_link(fd: i32, buf: &mut [u8]) -> Option<usize> {
     Some(n as usize)
 }
 
+/// Plain C data: a type for which every pattern of `size_of::<Self>()`
+/// bytes is a valid value, so that it can be read from program memory.
+///
+/// # Safety
+///
+/// Implement only for types without invalid bit patterns: integers, raw
+/// pointers, and arrays and `#[repr(C)]` structures of those (no `bool`,
+/// `char`, enums, references, `NonNull` or function pointers).
+pub unsafe trait Plain: Copy {}
+
+/// `Plain` for C structures and integers: each is integers, raw pointers
+/// or arrays of those.
+macro_rules! plain {
+    ($($t:ty),* $(,)?) => {
+        $(
+            // SAFETY: the type holds only integers, raw pointers and arrays
+            // of those, for which every bit pattern is valid.
+            unsafe impl Plain for $t {}
+        )*
+    };
+}
+
+plain!(u8, u16, u32, u64, i32, i64);
+plain!(libc::stat, libc::statx, libc::iovec, libc::pollfd, libc::epoll_event, libc::flock);
+plain!(libc::winsize, libc::timespec, libc::timeval, libc::rusage, libc::utsname);
+plain!(libc::sysinfo, libc::msghdr, libc::stack_t);
+
+// SAFETY: an array of plain values is plain: its bytes are the elements'.
+unsafe impl<T: Plain, const N: usize> Plain for [T; N] {}
+
 /// Read a `T` from program memory; `None` when the pointer is bad.
-pub fn read_struct<T: Copy>(addr: u64) -> Option<T> {
+pub fn read_struct<T: Plain>(addr: u64) -> Option<T> {
     let mut v = std::mem::MaybeUninit::<T>::uninit();
     // SAFETY: the slice covers exactly the bytes of `v`, which is only
-    // assumed initialised after `mem::read` filled all of them; callers use
-    // plain C structs, for which every bit pattern is valid.
+    // assumed initialised after `mem::read` filled all of them; `T: Plain`
+    // makes any bytes a valid `T`.
     unsafe {
         let bytes =
             std::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, std::mem::size_of::<T>());
@@ -348,39 +397,251 @@ pub fn read_struct<T: Copy>(addr: u64) -> Option<T> {
     }
 }
 
-/// The decoder for a call, if one is written; `None` means the generic
-/// rendering (hex arguments).
-pub fn decoder(abi: Abi, nr: u64) -> Option<Decoder> {
-    if abi == Abi::I386 {
+/// The line of the table for `info`'s call, if the call is known and not
+/// in the i386 numbering.
+fn table_call(info: &SyscallInfo) -> Option<&'static table::Call> {
+    if info.abi == Abi::I386 {
         return None;
     }
-    let nr = nr & !selftrace::info::X32_SYSCALL_BIT;
-    let sysno = selftrace::Sysno::new(nr as usize)?;
-    file::decoder(sysno).or_else(|| process::decoder(sysno)).or_else(|| net::decoder(sysno))
+    table::by_number(info.nr & !selftrace::info::X32_SYSCALL_BIT)
 }
 
-/// Render the arguments of `info` into `out`: through its decoder, or as
-/// `count` hex values when it has none.
+/// Render the arguments of `info` into `out`: from the kinds of the
+/// table, through the call's decoder, or as hex values when it has none.
 pub fn render(out: &mut Out, info: &SyscallInfo, cx: Context) -> Rendered {
     let mut w = Writer::new(out, cx);
-    match decoder(info.abi, info.nr) {
-        Some(decode) => decode(&mut w, info),
-        None => {
-            for (i, &a) in info.args.iter().take(arg_count(info)).enumerate() {
-                w.hex(GENERIC_NAMES[i], a);
+    match table_call(info) {
+        Some(&table::Call { render: Render::Plain, args, ret, .. }) => {
+            w.returns(ret);
+            for (i, a) in args.iter().enumerate() {
+                plain(&mut w, info, a, i);
+            }
+        }
+        Some(&table::Call { render: Render::Code(decode), ret, .. }) => {
+            w.returns(ret);
+            decode(&mut w, info);
+        }
+        _ => {
+            for (i, a) in table::raw(arg_count(info)).iter().enumerate() {
+                w.hex(a.name, arg(info, i));
             }
         }
     }
     w.finish()
 }
 
-const GENERIC_NAMES: [&str; MAX_ARGS] = ["arg1", "arg2", "arg3", "arg4", "arg5", "arg6"];
+/// Argument `i` of the call (0 past the sixth).
+fn arg(info: &SyscallInfo, i: usize) -> u64 {
+    info.args.get(i).copied().unwrap_or(0)
+}
+
+/// Write argument `i` as its kind says.
+fn plain(w: &mut Writer, info: &SyscallInfo, a: &table::Arg, i: usize) {
+    let (name, v) = (a.name, arg(info, i));
+    match a.kind {
+        ArgKind::Fd => w.fd(name, v),
+        ArgKind::Dirfd => w.dirfd(name, v),
+        ArgKind::Path | ArgKind::Target => w.path(name, v),
+        ArgKind::Str => w.cstr(name, v),
+        ArgKind::Int => w.int(name, int(v)),
+        ArgKind::Long => w.int(name, v as i64),
+        ArgKind::UInt => w.uint(name, uint(v)),
+        ArgKind::ULong => w.uint(name, v),
+        ArgKind::Hex => w.hex(name, v),
+        ArgKind::Xint => w.text(name, uint(v), |o| o.hex0(uint(v))),
+        ArgKind::Xlong => w.text(name, v, |o| o.hex0(v)),
+        ArgKind::Ptr => w.ptr(name, v),
+        ArgKind::Mode => w.text(name, v, |o| o.oct(v & 0xffff)),
+        ArgKind::Id => w.text(name, v, |o| id(o, v)),
+        ArgKind::Signal => w.text(name, v, |o| write_signal(o, v as i32)),
+        ArgKind::Bytes => w.bytes(name, v, arg(info, i + 1)),
+        ArgKind::OutBytes if info.is_error() => w.ptr(name, v),
+        ArgKind::OutBytes => w.bytes(name, v, info.rval as u64),
+        ArgKind::Flags(t, unknown) => w.text(name, v, |o| o.flags_or_unknown(uint(v), t, unknown)),
+        ArgKind::Enum(t, unknown) => w.text(name, uint(v), |o| o.value(uint(v), t, unknown)),
+        ArgKind::Custom(f) => f(w, info, name, i),
+    }
+}
 
 /// How many arguments strace prints for a call it does not decode.
 fn arg_count(info: &SyscallInfo) -> usize {
-    match (info.abi, selftrace::Sysno::new(info.nr as usize)) {
-        (Abi::X86_64, Some(s)) => crate::classes::arg_count(s),
+    match (info.abi, table::by_number(info.nr)) {
+        (Abi::X86_64, Some(c)) => c.args.len(),
         _ => MAX_ARGS,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Renderings the decoders share
+
+/// An `int` argument given in a 64-bit register: strace uses the low half.
+fn int(v: u64) -> i64 {
+    v as i32 as i64
+}
+
+/// An `unsigned int` argument.
+fn uint(v: u64) -> u64 {
+    v as u32 as u64
+}
+
+/// `len` bytes at `addr` as a quoted string cut at `limit`; the address
+/// when unreadable.
+fn quoted_mem(o: &mut Out, addr: u64, len: u64, limit: usize) {
+    let mut buf = [0u8; PATH_MAX];
+    let shown = (len.min(limit as u64) as usize).min(buf.len());
+    let Some(b) = buf.get_mut(..shown) else { return o.ptr(addr) };
+    if addr == 0 && len > 0 || selftrace::mem::read(addr, b).is_err() {
+        return o.ptr(addr);
+    }
+    o.quoted(b, len > shown as u64);
+}
+
+/// An array of `count` `T`s at `addr`, as `[a, b, ...]`: at most `limit`
+/// elements (strace cuts arrays at `-s` too), each rendered by `each`.
+/// An element that cannot be read ends the array with `...`.
+fn array<T: Plain>(
+    o: &mut Out,
+    addr: u64,
+    count: u64,
+    limit: usize,
+    mut each: impl FnMut(&mut Out, u64, &T),
+) {
+    o.byte(b'[');
+    let size = std::mem::size_of::<T>() as u64;
+    let mut i = 0u64;
+    while i < count {
+        if i > 0 {
+            o.str(", ");
+        }
+        if i >= limit as u64 {
+            o.str("...");
+            break;
+        }
+        let at = addr.wrapping_add(i.wrapping_mul(size));
+        match read_struct::<T>(at) {
+            Some(v) => each(o, i, &v),
+            None => {
+                o.str("...");
+                break;
+            }
+        }
+        i += 1;
+    }
+    o.byte(b']');
+}
+
+/// Whether `array` can show anything at `addr`: NULL and unreadable
+/// arrays print as their address.
+fn array_readable<T: Plain>(addr: u64, count: u64) -> bool {
+    addr != 0 && (count == 0 || read_struct::<T>(addr).is_some())
+}
+
+/// Write an array argument, or its address when it cannot be read.
+fn array_arg<T: Plain>(
+    w: &mut Writer,
+    name: &'static str,
+    addr: u64,
+    count: u64,
+    each: impl FnMut(&mut Out, u64, &T),
+) {
+    if !array_readable::<T>(addr, count) {
+        return w.ptr(name, addr);
+    }
+    let limit = w.context().string_limit;
+    w.text(name, addr, |o| array(o, addr, count, limit, each));
+}
+
+/// An output structure: shown when the call succeeded and it can be read,
+/// otherwise its address (`NULL` for 0), as strace does.
+fn out_struct<T: Plain>(
+    w: &mut Writer,
+    info: &SyscallInfo,
+    name: &'static str,
+    addr: u64,
+    body: impl FnOnce(&mut Out, &T),
+) {
+    if info.is_error() {
+        return w.ptr(name, addr);
+    }
+    in_struct(w, name, addr, body);
+}
+
+/// An input structure: shown whenever it can be read.
+fn in_struct<T: Plain>(
+    w: &mut Writer,
+    name: &'static str,
+    addr: u64,
+    body: impl FnOnce(&mut Out, &T),
+) {
+    match (addr != 0).then(|| read_struct::<T>(addr)).flatten() {
+        Some(v) => w.text(name, addr, |o| body(o, &v)),
+        None => w.ptr(name, addr),
+    }
+}
+
+/// `[value]` of an `int` in memory (`FIONREAD`, `ioctl` arguments).
+fn int_ref(w: &mut Writer, name: &'static str, addr: u64, shown: bool) {
+    if !shown {
+        return w.ptr(name, addr);
+    }
+    in_struct::<i32>(w, name, addr, |o, v| {
+        o.byte(b'[');
+        o.dec(*v as i64);
+        o.byte(b']');
+    });
+}
+
+fn field_dec(o: &mut Out, name: &str, v: i64) {
+    o.str(name);
+    o.byte(b'=');
+    o.dec(v);
+}
+
+fn field_udec(o: &mut Out, name: &str, v: u64) {
+    o.str(name);
+    o.byte(b'=');
+    o.udec(v);
+}
+
+/// Whether what the kernel wrote to output pointers can be shown.
+fn wrote(info: &SyscallInfo) -> bool {
+    !info.is_error()
+}
+
+/// `T` at `addr` through `f`, `NULL`, or the address if unreadable.
+fn at<T: Plain>(o: &mut Out, addr: u64, f: impl FnOnce(&mut Out, &T)) {
+    if addr == 0 {
+        return o.str("NULL");
+    }
+    match read_struct::<T>(addr) {
+        Some(v) => f(o, &v),
+        None => o.hex(addr),
+    }
+}
+
+/// An output pointer: decoded when the call succeeded, else its address.
+fn out_at<T: Plain>(o: &mut Out, info: &SyscallInfo, addr: u64, f: impl FnOnce(&mut Out, &T)) {
+    if wrote(info) {
+        at(o, addr, f);
+    } else {
+        o.ptr(addr);
+    }
+}
+
+/// `[N]`: an `int` the kernel stored.
+fn int_in_brackets(o: &mut Out, v: &i32) {
+    o.byte(b'[');
+    o.dec(*v as i64);
+    o.byte(b']');
+}
+
+/// A uid or gid: `-1` for the "unchanged" value, else unsigned.
+fn id(o: &mut Out, v: u64) {
+    let v = v as u32;
+    if v == u32::MAX {
+        o.str("-1");
+    } else {
+        o.udec(v as u64);
     }
 }
 

@@ -1,30 +1,12 @@
 //! Sockets: creation, addresses, data and options, as strace 6.1 prints
 //! them (checked against runs on small C programs; the tests say which).
 
-use super::signal::{flags, value};
-use super::{read_struct, Context, Decoder, Ret, Writer};
+use super::{arg, read_struct, Context, Plain, Writer};
 use crate::out::Out;
 use selftrace::info::SyscallInfo;
 use selftrace::Sysno;
 
-pub fn decoder(sysno: Sysno) -> Option<Decoder> {
-    Some(match sysno {
-        Sysno::socket => socket,
-        Sysno::socketpair => socketpair,
-        Sysno::connect | Sysno::bind => connect,
-        Sysno::listen => listen,
-        Sysno::accept | Sysno::accept4 => accept,
-        Sysno::getsockname | Sysno::getpeername => getsockname,
-        Sysno::sendto => sendto,
-        Sysno::recvfrom => recvfrom,
-        Sysno::sendmsg | Sysno::recvmsg => msg,
-        Sysno::shutdown => shutdown,
-        Sysno::setsockopt | Sysno::getsockopt => sockopt,
-        _ => return None,
-    })
-}
-
-const AF: &[(u64, &str)] = &[
+pub(crate) const AF: &[(u64, &str)] = &[
     (0, "AF_UNSPEC"),
     (1, "AF_UNIX"),
     (2, "AF_INET"),
@@ -83,7 +65,7 @@ const SOCK_TYPES: &[(u64, &str)] = &[
     (10, "SOCK_PACKET"),
 ];
 
-const SOCK_FLAGS: &[(u64, &str)] =
+pub(crate) const SOCK_FLAGS: &[(u64, &str)] =
     &[(libc::SOCK_CLOEXEC as u64, "SOCK_CLOEXEC"), (libc::SOCK_NONBLOCK as u64, "SOCK_NONBLOCK")];
 
 const IPPROTO: &[(u64, &str)] = &[
@@ -147,60 +129,33 @@ const NETLINK: &[(u64, &str)] = &[
 const ETH_P: &[(u64, &str)] =
     &[(3, "ETH_P_ALL"), (0x800, "ETH_P_IP"), (0x806, "ETH_P_ARP"), (0x86dd, "ETH_P_IPV6")];
 
-fn family(o: &mut Out, f: u64) {
-    value(o, f, AF, "AF_???");
+fn write_family(o: &mut Out, f: u64) {
+    o.value(f, AF, "AF_???");
 }
 
 /// `SOCK_STREAM|SOCK_CLOEXEC`: the type, then its flags.
-fn sock_type(o: &mut Out, v: u64) {
+fn write_sock_type(o: &mut Out, v: u64) {
     let v = v as u32 as u64;
-    value(o, v & 0xf, SOCK_TYPES, "SOCK_???");
+    o.value(v & 0xf, SOCK_TYPES, "SOCK_???");
     let rest = v & !0xf;
     if rest != 0 {
         o.byte(b'|');
-        flags(o, rest, SOCK_FLAGS, "SOCK_???");
+        o.flags_or_unknown(rest, SOCK_FLAGS, "SOCK_???");
     }
 }
 
-fn protocol(o: &mut Out, domain: u64, p: u64) {
+fn write_protocol(o: &mut Out, domain: u64, p: u64) {
     let p = p as u32 as u64;
     match domain {
-        2 | 10 => value(o, p, IPPROTO, "IPPROTO_???"),
-        16 => value(o, p, NETLINK, "NETLINK_???"),
+        2 | 10 => o.value(p, IPPROTO, "IPPROTO_???"),
+        16 => o.value(p, NETLINK, "NETLINK_???"),
         17 => {
             o.str("htons(");
-            value(o, u16::from_be(p as u16) as u64, ETH_P, "ETH_P_???");
+            o.value(u16::from_be(p as u16) as u64, ETH_P, "ETH_P_???");
             o.byte(b')');
         }
         _ => o.udec(p),
     }
-}
-
-fn socket(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
-    let d = a[0] as u32 as u64;
-    w.text("domain", d, |o| family(o, d));
-    w.text("type", a[1], |o| sock_type(o, a[1]));
-    w.text("protocol", a[2], |o| protocol(o, d, a[2]));
-    w.returns(Ret::Fd);
-}
-
-fn socketpair(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
-    let d = a[0] as u32 as u64;
-    w.text("domain", d, |o| family(o, d));
-    w.text("type", a[1], |o| sock_type(o, a[1]));
-    w.text("protocol", a[2], |o| protocol(o, d, a[2]));
-    w.text("sv", a[3], |o| match read_struct::<[i32; 2]>(a[3]).filter(|_| !i.is_error()) {
-        Some([x, y]) => {
-            o.byte(b'[');
-            o.dec(x as i64);
-            o.str(", ");
-            o.dec(y as i64);
-            o.byte(b']');
-        }
-        None => o.ptr(a[3]),
-    });
 }
 
 // ---- addresses ----------------------------------------------------------
@@ -227,7 +182,7 @@ fn sockaddr(o: &mut Out, addr: u64, len: u64) {
     let fam = u16::from_ne_bytes([buf[0], buf[1]]) as u64;
     let data = sa.get(2..).unwrap_or(&[]);
     o.str("{sa_family=");
-    family(o, fam);
+    write_family(o, fam);
     match fam {
         1 => unix_path(o, data),
         2 if len >= 16 => {
@@ -365,21 +320,9 @@ impl HexWord for Out<'_> {
     }
 }
 
-fn connect(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
-    w.fd("sockfd", a[0]);
-    w.text("addr", a[1], |o| sockaddr(o, a[1], a[2]));
-    w.int("addrlen", a[2] as i32 as i64);
-}
-
-fn listen(w: &mut Writer, i: &SyscallInfo) {
-    w.fd("sockfd", i.args[0]);
-    w.int("backlog", i.args[1] as i32 as i64);
-}
-
 /// `[16]`: a length the program passed by pointer (read at exit, so after
 /// the kernel updated it).
-fn len_at(o: &mut Out, addr: u64) {
+fn write_len_at(o: &mut Out, addr: u64) {
     if addr == 0 {
         return o.str("NULL");
     }
@@ -394,7 +337,7 @@ fn len_at(o: &mut Out, addr: u64) {
 }
 
 /// An address the kernel filled in, with its length behind `len_addr`.
-fn sockaddr_out(o: &mut Out, i: &SyscallInfo, addr: u64, len_addr: u64) {
+fn write_sockaddr_out(o: &mut Out, i: &SyscallInfo, addr: u64, len_addr: u64) {
     let len = if len_addr == 0 { None } else { read_struct::<u32>(len_addr) };
     match len {
         Some(n) if !i.is_error() && n > 0 => sockaddr(o, addr, n as u64),
@@ -402,28 +345,9 @@ fn sockaddr_out(o: &mut Out, i: &SyscallInfo, addr: u64, len_addr: u64) {
     }
 }
 
-fn accept(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
-    w.fd("sockfd", a[0]);
-    w.text("addr", a[1], |o| sockaddr_out(o, i, a[1], a[2]));
-    w.text("addrlen", a[2], |o| len_at(o, a[2]));
-    if i.is(Sysno::accept4) {
-        let f = a[3] as u32 as u64;
-        w.text("flags", f, |o| flags(o, f, SOCK_FLAGS, "SOCK_???"));
-    }
-    w.returns(Ret::Fd);
-}
-
-fn getsockname(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
-    w.fd("sockfd", a[0]);
-    w.text("addr", a[1], |o| sockaddr_out(o, i, a[1], a[2]));
-    w.text("addrlen", a[2], |o| len_at(o, a[2]));
-}
-
 // ---- data ---------------------------------------------------------------
 
-const MSG: &[(u64, &str)] = &[
+pub(crate) const MSG: &[(u64, &str)] = &[
     (0x1, "MSG_OOB"),
     (0x2, "MSG_PEEK"),
     (0x4, "MSG_DONTROUTE"),
@@ -447,10 +371,6 @@ const MSG: &[(u64, &str)] = &[
     (0x40000000, "MSG_CMSG_CLOEXEC"),
 ];
 
-fn msg_flags(o: &mut Out, v: u64) {
-    flags(o, v as u32 as u64, MSG, "MSG_???");
-}
-
 /// `len` bytes at `addr` quoted and cut at `-s`, or the address.
 fn data(o: &mut Out, addr: u64, len: u64, cx: &Context) {
     if addr == 0 && len > 0 {
@@ -464,36 +384,15 @@ fn data(o: &mut Out, addr: u64, len: u64, cx: &Context) {
     }
 }
 
-fn sendto(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
-    w.fd("sockfd", a[0]);
-    w.bytes("buf", a[1], a[2]);
-    w.uint("len", a[2]);
-    w.text("flags", a[3], |o| msg_flags(o, a[3]));
-    w.text("dest_addr", a[4], |o| sockaddr(o, a[4], a[5]));
-    w.int("addrlen", a[5] as i32 as i64);
-}
-
-fn recvfrom(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
-    w.fd("sockfd", a[0]);
-    if i.is_error() {
-        w.ptr("buf", a[1]);
-    } else {
-        w.bytes("buf", a[1], i.rval as u64);
-    }
-    w.uint("len", a[2]);
-    w.text("flags", a[3], |o| msg_flags(o, a[3]));
-    w.text("src_addr", a[4], |o| sockaddr_out(o, i, a[4], a[5]));
-    w.text("addrlen", a[5], |o| len_at(o, a[5]));
-}
-
 #[derive(Clone, Copy)]
 #[repr(C)]
 struct Iovec {
     base: u64,
     len: u64,
 }
+
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for Iovec {}
 
 /// `[{iov_base="abc", iov_len=3}, ...]`, showing at most `budget` bytes of
 /// data over all entries (what was sent or received).
@@ -531,14 +430,13 @@ fn iovecs(o: &mut Out, addr: u64, count: u64, mut budget: u64, cx: &Context) {
     o.byte(b']');
 }
 
-/// sendmsg and recvmsg: `{msg_name=..., msg_iov=[...], ...}`.
-fn msg(w: &mut Writer, i: &SyscallInfo) {
-    let a = i.args;
+/// sendmsg's and recvmsg's message: `{msg_name=..., msg_iov=[...], ...}`.
+pub(crate) fn msghdr(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let addr = arg(i, idx);
     let cx = *w.context();
     let recv = i.is(Sysno::recvmsg);
-    w.fd("sockfd", a[0]);
-    w.text("msg", a[1], |o| {
-        let Some(m) = read_struct::<libc::msghdr>(a[1]) else { return o.ptr(a[1]) };
+    w.text(name, addr, |o| {
+        let Some(m) = read_struct::<libc::msghdr>(addr) else { return o.ptr(addr) };
         if recv && i.is_error() {
             o.str("{msg_namelen=");
             o.udec(m.msg_namelen as u64);
@@ -560,17 +458,8 @@ fn msg(w: &mut Writer, i: &SyscallInfo) {
         o.str(", msg_controllen=");
         o.udec(m.msg_controllen as u64);
         o.str(", msg_flags=");
-        msg_flags(o, m.msg_flags as u32 as u64);
+        o.flags_or_unknown(m.msg_flags as u32 as u64, MSG, "MSG_???");
         o.byte(b'}');
-    });
-    w.text("flags", a[2], |o| msg_flags(o, a[2]));
-}
-
-fn shutdown(w: &mut Writer, i: &SyscallInfo) {
-    w.fd("sockfd", i.args[0]);
-    let how = i.args[1] as u32 as u64;
-    w.text("how", how, |o| {
-        value(o, how, &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")], "SHUT_???")
     });
 }
 
@@ -686,16 +575,16 @@ const TCP: &[(u64, &str)] = &[
     (30, "TCP_FASTOPEN_CONNECT"),
 ];
 
-fn sockopt(w: &mut Writer, i: &SyscallInfo) {
+pub(crate) fn sockopt(w: &mut Writer, i: &SyscallInfo) {
     let a = i.args;
     let get = i.is(Sysno::getsockopt);
     w.fd("sockfd", a[0]);
     let level = a[1] as u32 as u64;
-    w.text("level", level, |o| value(o, level, SOL, "SOL_???"));
+    w.text("level", level, |o| o.value(level, SOL, "SOL_???"));
     let name = a[2] as u32 as u64;
     w.text("optname", name, |o| match level {
-        1 => value(o, name, SO, "SO_???"),
-        6 => value(o, name, TCP, "TCP_???"),
+        1 => o.value(name, SO, "SO_???"),
+        6 => o.value(name, TCP, "TCP_???"),
         _ => o.udec(name),
     });
     // The value is shown as `[int]` when it is an int, else by address.
@@ -717,10 +606,58 @@ fn sockopt(w: &mut Writer, i: &SyscallInfo) {
         _ => o.ptr(a[3]),
     });
     if get {
-        w.text("optlen", a[4], |o| len_at(o, a[4]));
+        w.text("optlen", a[4], |o| write_len_at(o, a[4]));
     } else {
         w.int("optlen", a[4] as i32 as i64);
     }
+}
+
+// ---- arguments -----------------------------------------------------------
+
+pub(crate) const SHUT: &[(u64, &str)] = &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")];
+
+pub(crate) fn sock_type(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let t = arg(i, idx);
+    w.text(name, t, |o| write_sock_type(o, t));
+}
+
+/// The protocol, named in the terms of the domain (the first argument).
+pub(crate) fn protocol(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let (d, p) = (arg(i, 0) as u32 as u64, arg(i, idx));
+    w.text(name, p, |o| write_protocol(o, d, p));
+}
+
+/// `[3, 4]`: the sockets socketpair made, or the address.
+pub(crate) fn socket_pair(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let sv = arg(i, idx);
+    w.text(name, sv, |o| match read_struct::<[i32; 2]>(sv).filter(|_| !i.is_error()) {
+        Some([x, y]) => {
+            o.byte(b'[');
+            o.dec(x as i64);
+            o.str(", ");
+            o.dec(y as i64);
+            o.byte(b']');
+        }
+        None => o.ptr(sv),
+    });
+}
+
+/// An address the program passes, as long as the next argument says.
+pub(crate) fn sockaddr_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let (addr, len) = (arg(i, idx), arg(i, idx + 1));
+    w.text(name, addr, |o| sockaddr(o, addr, len));
+}
+
+/// An address the kernel fills, its length behind the next argument.
+pub(crate) fn sockaddr_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let (addr, len_addr) = (arg(i, idx), arg(i, idx + 1));
+    w.text(name, addr, |o| write_sockaddr_out(o, i, addr, len_addr));
+}
+
+/// A length passed by pointer: `[16]`.
+pub(crate) fn len_at(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let addr = arg(i, idx);
+    w.text(name, addr, |o| write_len_at(o, addr));
 }
 
 #[cfg(test)]

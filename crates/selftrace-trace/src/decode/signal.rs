@@ -3,8 +3,9 @@
 //! The renderers here are public: process.rs uses them for the signal
 //! calls, and the tracer for its `--- SIGCHLD {...} ---` lines.
 
-use crate::decode::read_struct;
+use crate::decode::{read_struct, Context, Plain, Writer};
 use crate::out::Out;
+use selftrace::info::SyscallInfo;
 
 const NAMES: [&str; 31] = [
     "SIGHUP",
@@ -127,6 +128,9 @@ struct KernelSigaction {
     mask: u64,
 }
 
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for KernelSigaction {}
+
 const SA_RESTORER: u64 = 0x0400_0000;
 
 /// `sa_flags` in the order strace lists them.
@@ -160,7 +164,7 @@ pub fn write_sigaction_at(out: &mut Out, addr: u64) {
     out.str(", sa_mask=");
     write_sigset(out, sa.mask);
     out.str(", sa_flags=");
-    flags(out, sa.flags, SA_FLAGS, "SA_???");
+    out.flags_or_unknown(sa.flags, SA_FLAGS, "SA_???");
     if sa.flags & SA_RESTORER != 0 {
         out.str(", sa_restorer=");
         out.ptr(sa.restorer);
@@ -169,11 +173,7 @@ pub fn write_sigaction_at(out: &mut Out, addr: u64) {
 }
 
 /// `how` of `rt_sigprocmask`.
-pub const SIG_HOW: &[(u64, &str)] = &[
-    (libc::SIG_BLOCK as u64, "SIG_BLOCK"),
-    (libc::SIG_UNBLOCK as u64, "SIG_UNBLOCK"),
-    (libc::SIG_SETMASK as u64, "SIG_SETMASK"),
-];
+pub const SIG_HOW: &[(u64, &str)] = &flags![SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK];
 
 /// `ss_flags` of `stack_t`.
 const SS_FLAGS: &[(u64, &str)] =
@@ -190,29 +190,10 @@ pub fn write_stack_at(out: &mut Out, addr: u64) {
     out.str("{ss_sp=");
     out.ptr(ss.ss_sp as u64);
     out.str(", ss_flags=");
-    flags(out, ss.ss_flags as u32 as u64, SS_FLAGS, "SS_???");
+    out.flags_or_unknown(ss.ss_flags as u32 as u64, SS_FLAGS, "SS_???");
     out.str(", ss_size=");
     out.udec(ss.ss_size as u64);
     out.byte(b'}');
-}
-
-/// A flag set as strace's printflags does it: `0` for nothing, the names
-/// and trailing unknown bits, or only hex and a `/* X_??? */` comment when
-/// no bit is known.
-pub fn flags(out: &mut Out, v: u64, table: &[(u64, &str)], unknown: &str) {
-    out.flags_or_unknown(v, table, unknown);
-}
-
-/// One of several values, or `0x.. /* X_??? */`: [`Out::value`], except
-/// that an unknown zero prints as `0` (strace's `%#x`).
-pub fn value(out: &mut Out, v: u64, table: &[(u64, &str)], unknown: &str) {
-    if v == 0 && !table.iter().any(|&(x, _)| x == 0) {
-        out.str("0 /* ");
-        out.str(unknown);
-        out.str(" */");
-    } else {
-        out.value(v, table, unknown);
-    }
 }
 
 const SI_CODES: &[(i32, &str)] = &[
@@ -283,6 +264,9 @@ struct RawSiginfo {
     /// The union, as 8-byte words (offset 16 onwards).
     words: [u64; 14],
 }
+
+// SAFETY: integers only; every bit pattern is a valid value.
+unsafe impl Plain for RawSiginfo {}
 
 impl RawSiginfo {
     fn w(&self, i: usize) -> u64 {
@@ -429,6 +413,78 @@ fn sigval(out: &mut Out, si: &RawSiginfo) {
     out.dec(si.lo(1) as i64);
     out.str(", si_ptr=");
     out.ptr(si.w(1));
+}
+
+// ---- the signal calls' arguments ----------------------------------------
+
+/// `= 12 (SIGUSR2)`: a returned signal number with its name.
+pub(crate) fn ret_signal(o: &mut Out, i: &SyscallInfo, _: &Context) {
+    o.dec(i.rval);
+    if let Some(name) = super::signal_name(i.rval as i32) {
+        o.str(" (");
+        o.str(name);
+        o.byte(b')');
+    }
+}
+
+/// The `sigsetsize` of the calls that take a set: their last argument.
+fn sigsetsize(i: &SyscallInfo) -> u64 {
+    match crate::table::by_number(i.nr & !selftrace::info::X32_SYSCALL_BIT) {
+        Some(c) if !c.args.is_empty() => super::arg(i, c.args.len() - 1),
+        _ => 0,
+    }
+}
+
+/// A signal set the program passes.
+pub(crate) fn sigset_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_sigset_at(o, a, sigsetsize(i)));
+}
+
+/// A signal set the kernel fills.
+pub(crate) fn sigset_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(
+        name,
+        a,
+        |o| {
+            if super::wrote(i) {
+                write_sigset_at(o, a, sigsetsize(i))
+            } else {
+                o.ptr(a)
+            }
+        },
+    );
+}
+
+pub(crate) fn sigaction_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_sigaction_at(o, a));
+}
+
+pub(crate) fn sigaction_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| if super::wrote(i) { write_sigaction_at(o, a) } else { o.ptr(a) });
+}
+
+pub(crate) fn siginfo_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_siginfo_at(o, a));
+}
+
+pub(crate) fn siginfo_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| if super::wrote(i) { write_siginfo_at(o, a) } else { o.ptr(a) });
+}
+
+pub(crate) fn stack_in(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| write_stack_at(o, a));
+}
+
+pub(crate) fn stack_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, idx: usize) {
+    let a = super::arg(i, idx);
+    w.text(name, a, |o| if super::wrote(i) { write_stack_at(o, a) } else { o.ptr(a) });
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Path arguments: which arguments of which calls are paths (and relative
-//! to which directory descriptor), reading them, and giving the kernel a
+//! to which directory descriptor, from the call table), reading them, and giving the kernel a
 //! rewritten path from a per-thread buffer, never from program memory.
 
 use std::cell::UnsafeCell;
@@ -9,60 +9,15 @@ use selftrace::Sysno;
 
 pub const PATH_MAX: usize = 4096;
 
-/// A path argument: its index, and the index of its directory descriptor
-/// (`*at` calls) if any.
-#[derive(Clone, Copy)]
-pub struct PathArg {
-    pub index: usize,
-    pub dirfd: Option<usize>,
-}
+pub use crate::table::PathArg;
 
-const fn plain(index: usize) -> PathArg {
-    PathArg { index, dirfd: None }
-}
-
-const fn at(dirfd: usize, index: usize) -> PathArg {
-    PathArg { index, dirfd: Some(dirfd) }
-}
-
-/// The path arguments of an x86_64 call (at most two).
+/// The path arguments of an x86_64 call (at most two): the arguments of
+/// kind `Path` in the call table.
 pub fn path_args(info: &SyscallInfo) -> &'static [PathArg] {
-    use Sysno::*;
     if info.abi != selftrace::Abi::X86_64 {
         return &[];
     }
-    let Some(sysno) = Sysno::new(info.nr as usize) else { return &[] };
-    match sysno {
-        open | creat | stat | lstat | access | readlink | unlink | mkdir | rmdir | chdir
-        | chmod | chown | lchown | truncate | execve | statfs | mknod | chroot | utimes | utime
-        | getxattr | lgetxattr | setxattr | lsetxattr | listxattr | llistxattr | removexattr
-        | lremovexattr => {
-            const P: [PathArg; 1] = [plain(0)];
-            &P
-        }
-        symlink | inotify_add_watch => {
-            const P: [PathArg; 1] = [plain(1)];
-            &P
-        }
-        openat | openat2 | newfstatat | statx | faccessat | faccessat2 | readlinkat | unlinkat
-        | mkdirat | fchmodat | fchownat | utimensat | execveat | mknodat | futimesat => {
-            const P: [PathArg; 1] = [at(0, 1)];
-            &P
-        }
-        rename | link => {
-            const P: [PathArg; 2] = [plain(0), plain(1)];
-            &P
-        }
-        symlinkat => {
-            const P: [PathArg; 1] = [at(1, 2)];
-            &P
-        }
-        renameat | renameat2 | linkat => {
-            const P: [PathArg; 2] = [at(0, 1), at(2, 3)];
-            &P
-        }
-        _ => &[],
-    }
+    crate::table::path_args(info.nr)
 }
 
 /// Read the path of `arg` into `buf`; its length, or `None` if unreadable.
