@@ -129,6 +129,10 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         cmd.env("LD_PRELOAD", ld_preload(&preload));
     }
 
+    if !plan.config.quiet {
+        warn_hooks_only(&plan.config);
+    }
+    deny_from_the_start(&mut cmd, &plan.config)?;
     if plan.config.follow {
         // Orphaned descendants come to us, so we can wait for all of them.
         // SAFETY: prctl with integer arguments.
@@ -150,6 +154,52 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         eprintln!("selftrace: writing the trace failed: {e}");
     }
     Ok(ending)
+}
+
+/// The kernel's denials for the program from its first instruction, so
+/// that they hold for one that loads no preload (static, musl) too; the
+/// preload adds them again, with the exec of the program itself, which the
+/// denial must let through here.
+fn deny_from_the_start(
+    cmd: &mut Command,
+    config: &selftrace_trace::config::Config,
+) -> Result<(), Failure> {
+    let Some(injector) = config.injector() else { return Ok(()) };
+    let mut denials = injector.kernel_denials();
+    let exec = [selftrace::Sysno::execve, selftrace::Sysno::execveat];
+    denials.native.retain(|(s, _)| !exec.contains(s));
+    denials.i386.retain(|(s, _)| !s.name().starts_with("execve"));
+    if denials.native.is_empty() && denials.i386.is_empty() {
+        return Ok(());
+    }
+    let filter = selftrace::DenyFilter::new(&denials.native, &denials.i386)
+        .map_err(|e| fail(format!("cannot build the kernel's denials: {e}"), 1))?;
+    // SAFETY: between fork and exec the closure only loads a filter built
+    // beforehand: two system calls, no allocation, no locks.
+    unsafe {
+        cmd.pre_exec(move || {
+            filter.load().map_err(|_| std::io::Error::from_raw_os_error(libc::EPERM))
+        })
+    };
+    Ok(())
+}
+
+/// Rules the kernel does not enforce for all their calls reach only calls
+/// that trap: say so, one line each, before the program starts.
+fn warn_hooks_only(config: &selftrace_trace::config::Config) {
+    use selftrace_trace::inject::HooksOnly;
+    let Some(injector) = config.injector() else { return };
+    for (rule, why) in injector.hooks_only() {
+        let text = rule.source.as_deref().unwrap_or("a rule");
+        let which = match why {
+            HooksOnly::Decides => "it",
+            HooksOnly::RuntimeCalls(_) => "for those it",
+        };
+        eprintln!(
+            "selftrace: {text}: {why}, so {which} holds only in traced code, not in code loaded \
+             later (dlopen, JIT), dynamic loaders or programs without the preload (static, musl)"
+        );
+    }
 }
 
 /// A program that loads no preload prints nothing: say why, in the trace,

@@ -101,7 +101,7 @@ fn error_fails_the_open_of_the_matched_file_only() {
     let secret = d.write("secret.txt", "hidden\n");
     let other = d.write("other.dat", "visible\n");
     let rule = format!("inject=openat:error=EACCES:path={}/*.txt", d.as_str());
-    let (r, lines) = traced(&d, &["-e", "trace=openat", "-e", &rule, "cat", &secret, &other]);
+    let (r, lines) = traced(&d, &["-q", "-e", "trace=openat", "-e", &rule, "cat", &secret, &other]);
     assert_eq!(r.code(), Some(1), "{}", r.describe());
     assert_eq!(r.stderr, format!("cat: {secret}: Permission denied\n"));
     assert_eq!(r.stdout, "visible\n", "the other file is read");
@@ -125,7 +125,7 @@ fn a_relative_path_matches_through_the_working_directory() {
     let d = TempDir::new("inject");
     d.write("x.txt", "x\n");
     let rule = format!("inject=openat:error=EACCES:path={}/*.txt", d.as_str());
-    let (r, lines) = traced(&d, &["-e", "trace=openat", "-e", &rule, "cat", "x.txt"]);
+    let (r, lines) = traced(&d, &["-q", "-e", "trace=openat", "-e", &rule, "cat", "x.txt"]);
     assert_eq!(r.code(), Some(1), "{}", r.describe());
     assert_eq!(r.stderr, "cat: x.txt: Permission denied\n");
     assert_eq!(
@@ -160,7 +160,8 @@ fn when_counts_only_the_calls_whose_path_matches() {
         d.write(&format!("{n}.txt"), &format!("{n}\n"));
     }
     let rule = format!("inject=openat:error=EACCES:when=2:path={}/*.txt", d.as_str());
-    let r = run_in(&d.0, &["-e", "trace=none", "-e", &rule, "cat", "a.txt", "b.txt", "c.txt"]);
+    let r =
+        run_in(&d.0, &["-q", "-e", "trace=none", "-e", &rule, "cat", "a.txt", "b.txt", "c.txt"]);
     assert_eq!(r.code(), Some(1), "{}", r.describe());
     assert_eq!(r.stdout, "a\nc\n");
     assert!(r.stderr.starts_with("cat: b.txt: Permission denied\n"), "{}", r.describe());
@@ -170,8 +171,15 @@ fn when_counts_only_the_calls_whose_path_matches() {
 fn errors_may_be_given_by_number() {
     let d = TempDir::new("inject");
     let f = d.write("f.txt", "x\n");
-    let r =
-        run(&["-e", "trace=none", "-e", &format!("inject=openat:error=28:path={f}"), "cat", &f]);
+    let r = run(&[
+        "-q",
+        "-e",
+        "trace=none",
+        "-e",
+        &format!("inject=openat:error=28:path={f}"),
+        "cat",
+        &f,
+    ]);
     assert_eq!(r.code(), Some(1));
     assert!(
         r.stderr.starts_with(&format!("cat: {f}: No space left on device\n")),
@@ -251,8 +259,10 @@ fn the_first_rule_that_applies_decides() {
     d.write("b.txt", "b\n");
     let first = format!("inject=openat:error=ENOENT:path={}/a.txt", d.as_str());
     let second = format!("deny=openat:path={}/*.txt", d.as_str());
-    let (r, _) =
-        traced(&d, &["-e", "trace=none", "-e", &first, "-e", &second, "cat", "a.txt", "b.txt"]);
+    let (r, _) = traced(
+        &d,
+        &["-q", "-e", "trace=none", "-e", &first, "-e", &second, "cat", "a.txt", "b.txt"],
+    );
     assert_eq!(r.code(), Some(1));
     assert_eq!(
         r.stderr,
@@ -798,7 +808,8 @@ fn policy_rules_apply_in_file_order() {
             dir = d.as_str()
         ),
     );
-    let (r, _) = traced(&d, &["--policy", &policy, "-e", "trace=none", "cat", "a.txt", "b.txt"]);
+    let (r, _) =
+        traced(&d, &["-q", "--policy", &policy, "-e", "trace=none", "cat", "a.txt", "b.txt"]);
     assert_eq!(
         r.stderr,
         "cat: a.txt: No such file or directory\ncat: b.txt: Operation not permitted\n",

@@ -270,3 +270,67 @@ fn rule_texts_are_checked() {
     }
     assert!(!calls.contains(Sysno::write));
 }
+
+#[test]
+fn only_an_unconditional_error_on_calls_selftrace_does_not_make_goes_to_the_kernel() {
+    let counted = Rule::parse("inject=socket:error=EACCES:when=2").unwrap();
+    let e = counted.enforce_in_kernel().expect_err("a counted rule needs the hook");
+    assert_eq!(
+        e.to_string(),
+        "inject=socket:error=EACCES:when=2 cannot be enforced by the kernel: it decides call by call or does more than fail",
+        "{e}"
+    );
+    let own = Rule::new([Sysno::write]).error(Errno::EPERM).enforce_in_kernel();
+    assert!(own.err().is_some_and(|e| e.to_string().contains("selftrace makes write itself")));
+    let socket = Rule::new([Sysno::socket]).error(Errno::EACCES);
+    assert!(socket.hooks_only().is_none(), "an unconditional error on socket can be the kernel's");
+    assert!(socket.kernel_denials().is_empty(), "but a Rust rule is the hook's unless asked");
+    let kernel = socket.enforce_in_kernel().unwrap();
+    assert_eq!(kernel.kernel_denials(), vec![(Sysno::socket, Errno::EACCES)]);
+}
+
+/// socket(AF_UNIX, SOCK_STREAM, 0) through libc: the result or the errno.
+fn unix_socket() -> Result<i32, Errno> {
+    // SAFETY: socket takes integers only.
+    let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0) };
+    if fd < 0 {
+        Err(Errno::new(std::io::Error::last_os_error().raw_os_error().unwrap()))
+    } else {
+        close(fd);
+        Ok(fd)
+    }
+}
+
+#[test]
+fn a_kernel_rule_holds_where_hooks_are_off() {
+    common::in_child("a_kernel_rule_holds_where_hooks_are_off", || {
+        let rule = Rule::new([Sysno::socket]).error(Errno::EACCES).enforce_in_kernel().unwrap();
+        Injector::new()
+            .rule(rule)
+            .hook_into(Builder::new().threads_off_by_default())
+            .install()
+            .unwrap();
+        // Hooks are off on this thread: the trapped call is re-issued, and
+        // the kernel refuses it.
+        assert_eq!(unix_socket(), Err(Errno::EACCES));
+        let _on = selftrace::thread::enabled();
+        assert_eq!(unix_socket(), Err(Errno::EACCES), "and the hook refuses it too");
+        // A child process, exec'd without any preload, is refused as well.
+        let out = Command::new("sh")
+            .args(["-c", "exec 3<>/dev/null; python3 -c 'import socket; socket.socket(socket.AF_UNIX)' 2>&1; echo rc=$?"])
+            .env_remove("LD_PRELOAD")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("PermissionError") && text.contains("rc=1"), "{text}");
+    });
+}
+
+#[test]
+fn deny_in_kernel_refuses_a_call_the_runtime_makes() {
+    let e = Builder::new().deny_in_kernel(Sysno::write, Errno::EPERM).install().err();
+    assert_eq!(
+        e.map(|e| e.to_string()).as_deref(),
+        Some("cannot deny write in the kernel: selftrace makes this call itself")
+    );
+}

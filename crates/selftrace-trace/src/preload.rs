@@ -112,7 +112,7 @@ fn own_path() -> Option<String> {
 /// Hooks for the tracer: the calls it shows, the calls that end a process
 /// or its image (exit lines, `-c` hand-over), and the output's guard.
 pub fn builder(tracer: &Arc<Tracer>) -> Builder {
-    let mut b = Builder::new();
+    let mut b = tracer.deny_in_kernel(Builder::new());
     if tracer.config().follow {
         b = keep_for_exec(b);
     }

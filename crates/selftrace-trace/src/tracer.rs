@@ -108,6 +108,14 @@ impl Tracer {
         set
     }
 
+    /// The injector's rules the kernel is to enforce, on `builder`.
+    pub fn deny_in_kernel(&self, builder: selftrace::Builder) -> selftrace::Builder {
+        match &self.injector {
+            Some(inj) => inj.deny_in_kernel(builder),
+            None => builder,
+        }
+    }
+
     /// Whether the calling thread is traced.
     fn active(&self) -> bool {
         self.active_tid(selftrace::raw::gettid())

@@ -50,6 +50,7 @@ pub use error::Error;
 pub use hook::{Action, Hook, Return};
 pub use info::{Abi, Op, SyscallInfo};
 pub use syscalls::{x86 as i386, Errno, Sysno};
+pub use trap::deny::DenyFilter;
 
 use hook::{HookRef, OnEntry, OnExit, Registry, Target};
 use signals::KernelSigaction;

@@ -43,6 +43,9 @@ pub enum InjectError {
     RetvalNotTaken { text: String, kind: String },
     /// A rule kind other than `inject`, `fault` or `deny`.
     UnknownKind { kind: String },
+    /// [`super::Rule::enforce_in_kernel`] on a rule the kernel cannot
+    /// enforce on its own.
+    NotKernelEnforceable { rule: String, reason: String },
     /// A rewrite that is not `rewrite=path:FROM=TO`.
     Rewrite { text: String },
     /// A rewrite with an empty FROM or TO.
@@ -69,6 +72,9 @@ impl fmt::Display for InjectError {
             InjectError::Retval { value } => write!(f, "invalid retval '{value}'"),
             InjectError::Prob { value } => {
                 write!(f, "invalid prob '{value}' (a number from 0 to 1)")
+            }
+            InjectError::NotKernelEnforceable { rule, reason } => {
+                write!(f, "{rule} cannot be enforced by the kernel: {reason}")
             }
             InjectError::Errno { value } => write!(f, "invalid error '{value}'"),
             InjectError::Signal { value } => write!(f, "invalid signal '{value}'"),

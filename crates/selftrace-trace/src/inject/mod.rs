@@ -26,7 +26,7 @@ use selftrace::thread::ThreadLocal;
 
 pub use error::InjectError;
 pub use glob::Glob;
-pub use rule::{Effect, Rewrite, Rule, When};
+pub use rule::{Effect, Enforcement, HooksOnly, Rewrite, Rule, When};
 
 use crate::select::Selection;
 use selftrace::hook::{Action, Hook};
@@ -64,6 +64,13 @@ struct Armed {
     /// child starts from its parent's counts, as strace's per-process
     /// counters do not; see `reset_counts`).
     counts: Box<[AtomicU64]>,
+}
+
+/// Calls the kernel is to refuse, by ABI, with their errno.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KernelDenials {
+    pub native: Vec<(selftrace::Sysno, Errno)>,
+    pub i386: Vec<(selftrace::i386::Sysno, Errno)>,
 }
 
 /// The hook that applies rules and rewrites.
@@ -122,8 +129,39 @@ impl Injector {
         set
     }
 
-    /// Register this injector on `builder` for the calls it needs.
+    /// Rules not enforced by the kernel for all their calls, with why:
+    /// what the command line tells at start-up.
+    pub fn hooks_only(&self) -> Vec<(&Rule, HooksOnly)> {
+        self.rules.iter().filter_map(|a| Some((&a.rule, a.rule.hooks_only()?))).collect()
+    }
+
+    /// The denials the kernel is to enforce for these rules, in the
+    /// x86_64 (and x32) ABI and, by name, in the i386 one.
+    pub fn kernel_denials(&self) -> KernelDenials {
+        let native: Vec<_> = self.rules.iter().flat_map(|a| a.rule.kernel_denials()).collect();
+        let i386 = native
+            .iter()
+            .filter_map(|&(s, e)| Some((s.name().parse::<selftrace::i386::Sysno>().ok()?, e)))
+            .collect();
+        KernelDenials { native, i386 }
+    }
+
+    /// Have `builder` install the denials the kernel is to enforce.
+    pub fn deny_in_kernel(&self, mut builder: selftrace::Builder) -> selftrace::Builder {
+        let denials = self.kernel_denials();
+        for &(sysno, errno) in &denials.native {
+            builder = builder.deny_in_kernel(sysno, errno);
+        }
+        for &(sysno, errno) in &denials.i386 {
+            builder = builder.deny_in_kernel_i386(sysno, errno);
+        }
+        builder
+    }
+
+    /// Register this injector on `builder` for the calls it needs, and the
+    /// denials the kernel is to enforce.
     pub fn hook_into(self, builder: selftrace::Builder) -> selftrace::Builder {
+        let builder = self.deny_in_kernel(builder);
         let calls = self.calls();
         let me = std::sync::Arc::new(self);
         calls.iter().filter(|&s| selftrace::can_hook(s)).fold(builder, |b, s| b.hook(s, me.clone()))

@@ -76,6 +76,42 @@ impl When {
     }
 }
 
+/// Who enforces a rule's denial.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enforcement {
+    /// The injector's hook, for calls that trap (code traced at
+    /// installation): the default for rules built in Rust.
+    Hooks,
+    /// The kernel as well, for each call it can refuse on its own (see
+    /// [`Rule::kernel_denials`]), the hook for the rest: rules parsed from
+    /// text, as the command line and the preload take them.
+    KernelWherePossible,
+    /// The kernel, for every call of the rule ([`Rule::enforce_in_kernel`]).
+    Kernel,
+}
+
+/// Why a rule is not enforced by the kernel for all its calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HooksOnly {
+    /// It decides call by call (`when=`, `prob=`, `path=`, a predicate),
+    /// or does more than fail (`retval=`, `signal=`, delays).
+    Decides,
+    /// These calls of the rule are ones selftrace makes itself, which the
+    /// kernel would then refuse it too.
+    RuntimeCalls(Vec<&'static str>),
+}
+
+impl fmt::Display for HooksOnly {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HooksOnly::Decides => write!(f, "it decides call by call or does more than fail"),
+            HooksOnly::RuntimeCalls(names) => {
+                write!(f, "selftrace makes {} itself", names.join(", "))
+            }
+        }
+    }
+}
+
 /// A condition on a call written in Rust (library use only).
 pub type Predicate = Arc<dyn Fn(&SyscallInfo) -> bool + Send + Sync>;
 
@@ -96,6 +132,7 @@ pub struct Rule {
     pub predicate: Option<Predicate>,
     /// The text the rule was parsed from, for passing it on.
     pub source: Option<String>,
+    pub enforcement: Enforcement,
 }
 
 impl fmt::Debug for Rule {
@@ -130,7 +167,63 @@ impl Rule {
             path: None,
             predicate: None,
             source: None,
+            enforcement: Enforcement::Hooks,
         }
+    }
+
+    /// Have the kernel refuse this rule's calls from every origin: code
+    /// loaded after start, dynamic loaders, programs exec'd later (static
+    /// ones too), every thread (see `selftrace::Builder::deny_in_kernel`).
+    /// Only a rule that fails its calls with an error every time can be,
+    /// and only for calls selftrace does not make itself.
+    pub fn enforce_in_kernel(mut self) -> Result<Rule, InjectError> {
+        if let Some(why) = self.hooks_only() {
+            let rule = self.source.clone().unwrap_or_else(|| format!("{:?}", self.calls));
+            return Err(InjectError::NotKernelEnforceable { rule, reason: why.to_string() });
+        }
+        self.enforcement = Enforcement::Kernel;
+        Ok(self)
+    }
+
+    /// The errno this rule fails every one of its calls with, if that is
+    /// all it does: what the kernel can do on its own.
+    fn unconditional_error(&self) -> Option<Errno> {
+        let Effect::Error(errno) = self.effect else { return None };
+        let decides = self.when != When::default()
+            || self.prob.is_some()
+            || self.path.is_some()
+            || self.predicate.is_some();
+        let more = self.signal.is_some() || self.delay_enter.is_some() || self.delay_exit.is_some();
+        (!decides && !more).then_some(errno)
+    }
+
+    /// Why the kernel cannot enforce this rule for all of its calls, or
+    /// `None` when it can.
+    pub fn hooks_only(&self) -> Option<HooksOnly> {
+        if self.unconditional_error().is_none() {
+            return Some(HooksOnly::Decides);
+        }
+        let own: Vec<&'static str> = self
+            .calls
+            .iter()
+            .filter(|&s| !selftrace::can_deny_in_kernel(s))
+            .map(|s| s.name())
+            .collect();
+        (!own.is_empty()).then_some(HooksOnly::RuntimeCalls(own))
+    }
+
+    /// The calls the kernel is to refuse for this rule, with their errno:
+    /// none for a rule left to the hooks.
+    pub fn kernel_denials(&self) -> Vec<(selftrace::Sysno, Errno)> {
+        let Some(errno) = self.unconditional_error() else { return Vec::new() };
+        if self.enforcement == Enforcement::Hooks {
+            return Vec::new();
+        }
+        self.calls
+            .iter()
+            .filter(|&s| selftrace::can_deny_in_kernel(s))
+            .map(|s| (s, errno))
+            .collect()
     }
 
     pub fn error(mut self, errno: Errno) -> Rule {
@@ -191,6 +284,7 @@ impl Rule {
         let mut rule = Rule::new([]);
         rule.calls = calls;
         rule.source = Some(text.to_string());
+        rule.enforcement = Enforcement::KernelWherePossible;
         for part in parts {
             let (key, value) = part.split_once('=').ok_or_else(|| InjectError::OptionSyntax {
                 kind: kind.to_string(),

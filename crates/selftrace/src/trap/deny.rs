@@ -35,6 +35,41 @@ impl Denials {
     }
 }
 
+/// Kernel denials built ahead, to load later: in a child between fork and
+/// exec, say, to hold for a program that loads no runtime at all.
+#[derive(Clone, Debug)]
+pub struct DenyFilter {
+    program: Vec<libc::sock_filter>,
+}
+
+impl DenyFilter {
+    /// A filter that fails each x86_64 (and x32) call of `native` and
+    /// each i386 call of `i386` with its errno, from any code. Calls the
+    /// runtime makes for itself are refused (see
+    /// [`crate::can_deny_in_kernel`]).
+    pub fn new(
+        native: &[(crate::Sysno, crate::Errno)],
+        i386: &[(crate::i386::Sysno, crate::Errno)],
+    ) -> Result<DenyFilter, Error> {
+        if let Some((s, _)) = native.iter().find(|(s, _)| !crate::can_deny_in_kernel(*s)) {
+            return Err(Error::Undeniable { name: s.name() });
+        }
+        let raw = |id: i32, e: crate::Errno| (id as u32, e.into_raw() as u16);
+        let denials = Denials {
+            native: native.iter().map(|&(s, e)| raw(s.id(), e)).collect(),
+            i386: i386.iter().map(|&(s, e)| raw(s.id(), e)).collect(),
+        };
+        Ok(DenyFilter { program: build(&denials)? })
+    }
+
+    /// Load the filter for the calling process's threads (and everything
+    /// they start), setting `no_new_privs`. Allocates nothing: safe
+    /// between fork and exec.
+    pub fn load(&self) -> Result<(), Error> {
+        crate::trap::filter::install(&self.program)
+    }
+}
+
 /// Generate the kernel program for `denials`.
 pub(crate) fn build(denials: &Denials) -> Result<Vec<libc::sock_filter>, Error> {
     let mut a = Asm::default();

@@ -283,7 +283,8 @@ pub(crate) fn install(program: &[libc::sock_filter]) -> Result<(), Error> {
     let prog = libc::sock_fprog { len: program.len() as u16, filter: program.as_ptr() as *mut _ };
     let prog_at = &raw const prog as u64;
     // SAFETY: the kernel copies the program `prog` describes, a live slice;
-    // the SIGSYS handler its traps need is in place before this.
+    // a program that traps is loaded only once the SIGSYS handler is in
+    // place (a denial filter has no traps).
     let load = |flags: u64| unsafe {
         arch::gate_native(arch::nr::SECCOMP, [SET_MODE_FILTER, flags, prog_at, 0, 0, 0])
     };

@@ -3,7 +3,7 @@
 //! handler that decodes a trapped call, runs the hooks and performs it,
 //! and the filter of calls the kernel refuses whoever makes them.
 
-pub(crate) mod deny;
+pub mod deny;
 pub(crate) mod dispatch;
 pub(crate) mod filter;
 pub(crate) mod handler;
