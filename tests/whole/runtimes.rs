@@ -537,6 +537,20 @@ fn musl_dynamic_program_with_a_thread() {
     pair.assert_untraced("musl: written by a musl thread\n", 9).assert_same();
 }
 
+#[test]
+fn musl_child_of_a_program_traced_without_follow() {
+    // Without -f nothing is kept across exec, but the child inherits
+    // LD_PRELOAD; musl's loader must not be handed the glibc preload.
+    let script = format!("{}; echo rc=$?", musl_program().display());
+    let dir = TempDir::new("runtimes-musl-child");
+    let trace = dir.at("trace.txt");
+    let mut cmd = common::selftrace_command();
+    cmd.args(["-o", &trace, "--", "sh", "-c", &script]);
+    let run = common::Outcome::of(&mut cmd);
+    assert_eq!(run.stdout, "musl: written by a musl thread\nrc=9\n", "{}", run.describe());
+    assert_eq!(run.code(), Some(0), "{}", run.describe());
+}
+
 // ---- gdb ----
 
 /// `gdb -batch -nx ARGS`: no user settings, no debuginfod server.

@@ -115,6 +115,10 @@ pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     let mut b = tracer.deny_in_kernel(Builder::new());
     if tracer.config().follow {
         b = keep_for_exec(b);
+    } else if let Some(path) = own_path() {
+        // Untraced children inherit LD_PRELOAD; one with musl's loader
+        // would not start with this library in it.
+        b = b.drop_env_list_entry_for_other_loaders("LD_PRELOAD", &path);
     }
     for s in GUARDED {
         b = b.hook(s, sink::Guard);

@@ -183,7 +183,21 @@ impl Builder {
             return self;
         }
         let (name, entry) = (name.as_bytes().to_vec(), entry.as_bytes().to_vec());
-        self.keep.push(exec::Keep::ListEntry { name, entry });
+        self.keep.push(exec::Keep::ListEntry { name, entry, add: true });
+        self
+    }
+
+    /// Programs exec'd from here on whose loader cannot load a glibc
+    /// library (musl's) get `entry` taken out of the `:`-separated list
+    /// `NAME`, which they would otherwise fail to start with; others keep
+    /// the list as it is (nothing is added).
+    pub fn drop_env_list_entry_for_other_loaders(mut self, name: &str, entry: &str) -> Builder {
+        if name.contains(['=', '\0']) || entry.contains(['\0', ':']) {
+            self.error.get_or_insert(Error::InvalidEnvironment { name: name.to_string() });
+            return self;
+        }
+        let (name, entry) = (name.as_bytes().to_vec(), entry.as_bytes().to_vec());
+        self.keep.push(exec::Keep::ListEntry { name, entry, add: false });
         self
     }
 

@@ -40,8 +40,9 @@ pub(crate) enum Keep {
     /// `NAME=VALUE`, added where `NAME` is missing.
     Var { name: Vec<u8>, entry: CString },
     /// `entry` in the `:`-separated list `NAME` (`LD_PRELOAD`), added
-    /// in front of the program's own list where it is missing.
-    ListEntry { name: Vec<u8>, entry: Vec<u8> },
+    /// in front of the program's own list where it is missing (when
+    /// `add`), and taken out for a program whose loader cannot load it.
+    ListEntry { name: Vec<u8>, entry: Vec<u8>, add: bool },
 }
 
 impl Keep {
@@ -49,6 +50,11 @@ impl Keep {
         match self {
             Keep::Var { name, .. } | Keep::ListEntry { name, .. } => name,
         }
+    }
+
+    /// Whether an image that lacks the entry gets it.
+    fn adds(&self) -> bool {
+        !matches!(self, Keep::ListEntry { add: false, .. })
     }
 }
 
@@ -348,7 +354,7 @@ impl Environment {
         let found = find_kept(envp, count, keep)?;
         let keep = &keep[..keep.len().min(MAX_KEPT)];
         let adds_marker = marker && !found.marker;
-        let missing = (0..keep.len()).filter(|&k| !found.has(k)).count();
+        let missing = (0..keep.len()).filter(|&k| !found.has(k) && keep[k].adds()).count();
         if missing == 0 && !adds_marker {
             return Ok(None);
         }
@@ -363,10 +369,10 @@ impl Environment {
         for i in (0..count).filter(|&i| !found.replaces(i)) {
             push(entry_at(envp, i)?);
         }
-        for (k, kept) in keep.iter().enumerate().filter(|&(k, _)| !found.has(k)) {
+        for (k, kept) in keep.iter().enumerate().filter(|&(k, kept)| !found.has(k) && kept.adds()) {
             match kept {
                 Keep::Var { entry, .. } => push(entry.as_ptr() as u64),
-                Keep::ListEntry { name, entry } => {
+                Keep::ListEntry { name, entry, .. } => {
                     let theirs = found.at[k].map(|i| entry_at(envp, i)).transpose()?;
                     let (out, rest) = std::mem::take(&mut text).split_at_mut(LIST_MAX);
                     text = rest;
@@ -403,7 +409,8 @@ impl Environment {
         let mut at = 0;
         for i in 0..count {
             let mut value = entry_at(envp, i)?;
-            if let Some(Keep::ListEntry { name, entry: ours }) = listed_at(i).map(|k| &keep[k]) {
+            if let Some(Keep::ListEntry { name, entry: ours, .. }) = listed_at(i).map(|k| &keep[k])
+            {
                 let (out, rest) = std::mem::take(&mut text).split_at_mut(LIST_MAX);
                 text = rest;
                 if !list_without(out, name, ours, value)? {
