@@ -16,7 +16,7 @@
 
 use crate::error::Error;
 use crate::sys::arch;
-use crate::trap::filter::{search, Asm, Insn, Jump, OFF_ARCH, OFF_NR, RET_ALLOW};
+use crate::trap::filter::{by_arch, search, Asm, Insn, OFF_NR, RET_ALLOW};
 
 /// `SECCOMP_RET_ERRNO`; the errno goes in the low 16 bits.
 const RET_ERRNO: u32 = 0x0005_0000;
@@ -74,16 +74,7 @@ impl DenyFilter {
 pub(crate) fn build(denials: &Denials) -> Result<Vec<libc::sock_filter>, Error> {
     let mut a = Asm::default();
     let [native, compat, allow] = std::array::from_fn(|_| a.label());
-    a.emit(Insn::Load(OFF_ARCH));
-    let not_native = a.label();
-    a.emit(Insn::Jeq(arch::AUDIT_ARCH_NATIVE, Jump::Next, Jump::To(not_native)));
-    a.emit(Insn::Goto(native));
-    a.mark(not_native);
-    let not_compat = a.label();
-    a.emit(Insn::Jeq(arch::AUDIT_ARCH_COMPAT, Jump::Next, Jump::To(not_compat)));
-    a.emit(Insn::Goto(compat));
-    a.mark(not_compat);
-    a.emit(Insn::Goto(allow));
+    by_arch(&mut a, native, compat);
 
     a.mark(native);
     a.emit(Insn::Load(OFF_NR));

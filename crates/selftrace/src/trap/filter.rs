@@ -224,12 +224,9 @@ fn split_at_4g(ranges: &[(u64, u64)]) -> Vec<(u64, u64)> {
     out
 }
 
-/// Generate the kernel program for `spec`.
-pub(crate) fn build(spec: &Spec) -> Result<Vec<libc::sock_filter>, Error> {
-    let mut a = Asm::default();
-    let [native, x32, compat, origin_native, origin_compat, trap, allow] =
-        std::array::from_fn(|_| a.label());
-
+/// Jump on the arch word: x86_64 (and x32) calls to `native`, i386 ones
+/// to `compat`; a call of any other arch is allowed, never killed.
+pub(super) fn by_arch(a: &mut Asm, native: Label, compat: Label) {
     a.emit(Insn::Load(OFF_ARCH));
     let not_native = a.label();
     a.emit(Insn::Jeq(arch::AUDIT_ARCH_NATIVE, Jump::Next, Jump::To(not_native)));
@@ -240,6 +237,15 @@ pub(crate) fn build(spec: &Spec) -> Result<Vec<libc::sock_filter>, Error> {
     a.emit(Insn::Goto(compat));
     a.mark(not_compat);
     a.emit(Insn::Ret(RET_ALLOW));
+}
+
+/// Generate the kernel program for `spec`.
+pub(crate) fn build(spec: &Spec) -> Result<Vec<libc::sock_filter>, Error> {
+    let mut a = Asm::default();
+    let [native, x32, compat, origin_native, origin_compat, trap, allow] =
+        std::array::from_fn(|_| a.label());
+
+    by_arch(&mut a, native, compat);
 
     a.mark(native);
     a.emit(Insn::Load(OFF_NR));
