@@ -506,12 +506,16 @@ fn memory_shared_with_parent() -> bool {
     }
 }
 
-/// A signal a call sends to its own thread (`raise`, `abort`), held
-/// blocked on this thread from before the call until its exit hooks have
-/// run. Otherwise the kernel would deliver it as the call returns to the
-/// gate, and a fatal one would end the process before its exit hooks saw
-/// the call (the tracer's `tgkill(...) = 0` line). Released when dropped:
-/// the signal is then delivered, as it would have been on return.
+/// A signal a call sends to its own thread (`raise`, `abort`), or the
+/// SIGPIPE the kernel raises in a writer whose pipe or socket has no
+/// reader left, held blocked on this thread from before the call until
+/// its exit hooks have run. Otherwise the kernel would deliver it as the
+/// call returns to the gate, and a fatal one would end the process before
+/// its exit hooks saw the call (the tracer's `tgkill(...) = 0` or
+/// `write(...) = -1 EPIPE` line, `-c`'s count of it). Released when
+/// dropped: the signal is then delivered, as it would have been on
+/// return. (A SIGPIPE another process sends while the call blocks waits
+/// for the call to return, in a single-threaded program.)
 #[must_use = "the signal is released when the guard is dropped"]
 pub(crate) struct HeldSignal {
     old: u64,
@@ -525,6 +529,7 @@ pub(crate) fn hold_own_signal(info: &SyscallInfo) -> Option<HeldSignal> {
     let (tid, sig) = match info.nr {
         nr::TGKILL => (info.args[1], info.args[2]),
         TKILL => (info.args[0], info.args[1]),
+        _ if raises_sigpipe(info) => (raw::gettid() as u64, libc::SIGPIPE as u64),
         _ => return None,
     };
     let unblockable = [libc::SIGKILL as u64, libc::SIGSTOP as u64, libc::SIGSYS as u64];
@@ -535,6 +540,26 @@ pub(crate) fn hold_own_signal(info: &SyscallInfo) -> Option<HeldSignal> {
     let mut old = 0u64;
     let r = raw::sigprocmask(libc::SIG_BLOCK, Some(&block), Some(&mut old));
     (r == 0).then_some(HeldSignal { old })
+}
+
+/// Calls that write to a pipe or socket, raising SIGPIPE in the caller
+/// when no reader is left (pipe(7), send(2), splice(2)).
+fn raises_sigpipe(info: &SyscallInfo) -> bool {
+    use crate::Sysno as S;
+    [
+        S::write,
+        S::writev,
+        S::pwritev2,
+        S::sendto,
+        S::sendmsg,
+        S::sendmmsg,
+        S::sendfile,
+        S::splice,
+        S::vmsplice,
+        S::tee,
+    ]
+    .into_iter()
+    .any(|s| info.is(s))
 }
 
 impl Drop for HeldSignal {
