@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use selftrace_trace::config::Timestamps;
 use selftrace_trace::config::{Config, Format, Summary};
 use selftrace_trace::sink::{kind, pid_prefix, RESULT_COLUMN};
-use selftrace_trace::summary::{self, Row, SortBy};
+use selftrace_trace::summary::{self, Row, SharedTable, SortBy};
 use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 
 /// Record kind the CLI itself writes into the pipe when it reaps a
@@ -41,6 +41,8 @@ pub struct Collector {
     /// Processes whose exit the preload already reported.
     exit_reported: HashSet<u32>,
     rows: HashMap<u32, Row>,
+    /// The counters every traced process adds into (see `SharedTable`).
+    shared: Option<SharedTable>,
     /// First write error, reported once at the end.
     pub error: Option<io::Error>,
 }
@@ -52,6 +54,13 @@ const BATCH_WAIT: std::time::Duration = std::time::Duration::from_micros(500);
 impl Collector {
     pub fn new(output: Output, config: &Config, sort: SortBy) -> Collector {
         let plain_prefix = config.follow && matches!(output, Output::File(_));
+        let mut rows = HashMap::new();
+        if config.summary != Summary::Off && config.trace.contains(selftrace::Sysno::execve) {
+            // The exec of the program itself, which the CLI makes: no
+            // traced image sees it (strace counts it).
+            let nr = selftrace::Sysno::execve.id() as u32;
+            rows.insert(nr, Row { nr, calls: 1, ..Row::default() });
+        }
         Collector {
             output,
             format: config.format,
@@ -61,9 +70,16 @@ impl Collector {
             plain_prefix,
             live: HashMap::new(),
             exit_reported: HashSet::new(),
-            rows: HashMap::new(),
+            rows,
+            shared: None,
             error: None,
         }
+    }
+
+    /// Add the shared counters to the table at the end.
+    pub fn with_counters(mut self, shared: Option<SharedTable>) -> Collector {
+        self.shared = shared;
+        self
     }
 
     /// Read records until end of file (every writer closed).
@@ -256,6 +272,12 @@ impl Collector {
     /// `-ff`, to standard error).
     pub fn finish(mut self) -> Option<io::Error> {
         if self.summary != Summary::Off {
+            for r in self.shared.iter().flat_map(SharedTable::rows) {
+                let row = self.rows.entry(r.nr).or_insert(Row { nr: r.nr, ..Row::default() });
+                row.calls += r.calls;
+                row.errors += r.errors;
+                row.nanos += r.nanos;
+            }
             let mut rows: Vec<Row> = self.rows.values().copied().collect();
             rows.sort_by_key(|r| r.nr);
             summary::sort(&mut rows, self.sort);

@@ -58,6 +58,13 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
         (None, None) => Target::Stderr,
     };
     sink::open(target, config.follow).map_err(PreloadError::Output)?;
+    if config.summary != crate::config::Summary::Off {
+        if let Some(path) = get(var::COUNTERS) {
+            // Unreachable (the CLI gone, another build's table): this
+            // process counts on its own and hands its rows over at its end.
+            let _ = crate::summary::share(&path);
+        }
+    }
     let tracer = Arc::new(Tracer::new(config, sort, pid));
     builder(&tracer).install().map_err(PreloadError::Install)?;
     crate::tracer::watch_signals(&tracer);

@@ -7,7 +7,7 @@ use crate::config::{Config, Format, Summary, Timestamps};
 use crate::decode::{self, Context};
 use crate::out::Out;
 use crate::sink::{self, kind, MAX_RECORD};
-use crate::summary::{SortBy, COUNTERS};
+use crate::summary::{self, SortBy, COUNTERS};
 use selftrace::hook::{Action, Hook};
 use selftrace::info::{Abi, SyscallInfo};
 use selftrace::thread::ThreadLocal;
@@ -143,6 +143,11 @@ impl Tracer {
             Abi::I386 => self.config.trace.is_all(),
             _ => self.config.trace.contains_nr(info.nr & !(selftrace::info::X32_SYSCALL_BIT)),
         }
+    }
+
+    /// Whether `-c` counts this call (x86_64 numbering only).
+    fn counts(&self, info: &SyscallInfo) -> bool {
+        self.config.summary != Summary::Off && info.abi != Abi::I386 && self.shows(info)
     }
 
     /// The line `execve(...) = 0` a new program image prints for the call
@@ -344,7 +349,7 @@ impl Tracer {
     /// Hand this process's `-c` counts over: rows to the collector, or the
     /// table straight into the trace.
     fn flush_summary(&self) {
-        if self.config.summary == Summary::Off {
+        if self.config.summary == Summary::Off || summary::is_shared() {
             return;
         }
         if sink::is_collector() {
@@ -484,6 +489,11 @@ impl Hook for Tracer {
                 self.exit_message(info.args[0] as i64, info.is(Sysno::exit_group), ids);
             }
         } else if info.is(Sysno::execve) || info.is(Sysno::execveat) {
+            // A successful exec never returns to this image: count the
+            // call now, and only the outcome of a failed one at its exit.
+            if self.counts(info) {
+                summary::counters().count_call(info.nr);
+            }
             if !self.config.quiet && self.config.prints_calls() {
                 self.exec_notes(info, ids);
             }
@@ -514,12 +524,14 @@ impl Hook for Tracer {
             return;
         }
         let failed = info.is_error();
-        if self.config.summary != Summary::Off && info.abi != Abi::I386 {
-            COUNTERS.add(
-                info.nr & !(selftrace::info::X32_SYSCALL_BIT),
-                failed,
-                now().1.saturating_sub(entry.1),
-            );
+        if self.counts(info) {
+            let nr = info.nr & !(selftrace::info::X32_SYSCALL_BIT);
+            let nanos = now().1.saturating_sub(entry.1);
+            if info.is(Sysno::execve) || info.is(Sysno::execveat) {
+                summary::counters().add_outcome(nr, failed, nanos);
+            } else {
+                summary::counters().add(nr, failed, nanos);
+            }
         }
         if self.config.prints_calls() && self.config.status.shows(failed) {
             self.line(info, true, ids, entry);
