@@ -222,7 +222,9 @@ fn child_killed_and_reaped_by_its_traced_parent_has_its_killed_line() {
 #[test]
 fn children_reaped_by_wait4_and_waitid_end_once_each() {
     // sh reaps with wait4: one child killed, one exiting; python reaps
-    // one killed child with waitid; the last sh is an orphan the CLI reaps.
+    // one killed child with waitid and one with waitpid(pid, NULL, 0)
+    // (no status for the program, one for the trace); the last sh is an
+    // orphan the CLI reaps.
     let python = common::python();
     let script = format!(
         "sleep 5 & kill -KILL $!; wait; sh -c 'exit 3'; \
@@ -230,7 +232,12 @@ fn children_reaped_by_wait4_and_waitid_end_once_each() {
 pid = os.fork()\n\
 if pid == 0:\n    time.sleep(5)\n    os._exit(0)\n\
 os.kill(pid, signal.SIGTERM)\n\
-os.waitid(os.P_PID, pid, os.WEXITED)'; \
+os.waitid(os.P_PID, pid, os.WEXITED)\n\
+import ctypes\n\
+pid = os.fork()\n\
+if pid == 0:\n    time.sleep(5)\n    os._exit(0)\n\
+os.kill(pid, signal.SIGUSR1)\n\
+ctypes.CDLL(None).waitpid(pid, None, 0)'; \
          (sh -c 'sleep 0.3; exit 4' &) ; sleep 0.6"
     );
     let dir = TempDir::new("accounting");
@@ -242,5 +249,11 @@ os.waitid(os.P_PID, pid, os.WEXITED)'; \
     assert_eq!(count("+++ killed by SIGTERM +++"), 1, "{text}");
     assert_eq!(count("+++ exited with 3 +++"), 1, "{text}");
     assert_eq!(count("+++ exited with 4 +++"), 1, "{text}");
+    assert_eq!(count("+++ killed by SIGUSR1 +++"), 1, "{text}");
+    let null = regex_lite::Regex::new(r"^wait4\((\d+), NULL, 0, NULL\) += (\d+)$").unwrap();
+    assert!(
+        lines.iter().any(|l| null.captures(l.1).is_some_and(|c| c[1] == c[2])),
+        "the program's NULL status pointer is shown as it passed it:\n{text}"
+    );
     assert_one_end_each(&text);
 }

@@ -117,7 +117,8 @@ fn own_path() -> Option<String> {
 }
 
 /// Hooks for the tracer: the calls it shows, the calls that end a process
-/// or its image (exit lines, `-c` hand-over), and the output's guard.
+/// or its image (exit lines, `-c` hand-over), the calls that reap a child
+/// (its end line, with `-f`), and the output's guard.
 pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     let mut b = tracer.deny_in_kernel(Builder::new());
     if tracer.config().follow {
@@ -130,10 +131,13 @@ pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     if trace.is_all() {
         return b.hook_all(tracer.clone());
     }
-    for s in [Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat] {
+    let mut always = vec![Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat];
+    if tracer.reports_reaped() {
+        always.extend([Sysno::wait4, Sysno::waitid]);
+    }
+    for &s in &always {
         b = b.hook(s, tracer.clone());
     }
-    let always = [Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat];
     for s in trace.iter().filter(|s| !always.contains(s) && selftrace::can_hook(*s)) {
         b = b.hook(s, tracer.clone());
     }

@@ -45,6 +45,10 @@ static ENTRIES: ThreadLocal<[Cell<EntryTime>; NESTING]> = ThreadLocal::new();
 /// Whether this task told the collector it exists (reset in a forked
 /// child, whose only thread is a new task).
 static ANNOUNCED: ThreadLocal<Cell<bool>> = ThreadLocal::new();
+/// Where a `wait4` the program made with a NULL status pointer has the
+/// kernel store the status instead (per nesting level, as [`ENTRIES`]):
+/// the end line of the child it reaps needs it.
+static WAIT_STATUS: ThreadLocal<[Cell<i32>; NESTING]> = ThreadLocal::new();
 
 fn nesting_slot() -> usize {
     (selftrace::thread::trap_depth().max(1) as usize - 1).min(NESTING - 1)
@@ -148,6 +152,54 @@ impl Tracer {
     /// Whether `-c` counts this call (x86_64 numbering only).
     fn counts(&self, info: &SyscallInfo) -> bool {
         self.config.summary != Summary::Off && info.abi != Abi::I386 && self.shows(info)
+    }
+
+    /// Whether this process reports the end of the children it reaps:
+    /// with `-f`, every traced task gets its `+++ ... +++` line, also
+    /// one its traced parent reaps (the CLI never sees that one).
+    pub fn reports_reaped(&self) -> bool {
+        self.config.follow && self.config.prints_calls()
+    }
+
+    /// A `wait4` with a NULL status pointer gets one of ours, for the
+    /// status of the child it reaps (put back to NULL at exit).
+    fn lend_wait_status(&self, info: &mut SyscallInfo) {
+        if self.reports_reaped() && info.is(Sysno::wait4) && info.args[1] == 0 {
+            if let Some(p) = WAIT_STATUS.with(|s| s[nesting_slot()].as_ptr() as u64) {
+                info.args[1] = p;
+            }
+        }
+    }
+
+    /// At the exit of a `wait4`/`waitid` that reaped a child: its end for
+    /// the trace. The collector prints it unless the child's own end
+    /// (`exit_group`) came first; the preload alone prints deaths by
+    /// signal (an exit the child printed itself).
+    fn report_reaped(&self, info: &mut SyscallInfo) {
+        let lent = WAIT_STATUS.with(|s| s[nesting_slot()].as_ptr() as u64);
+        let borrowed = info.is(Sysno::wait4) && lent.is_some_and(|p| p == info.args[1]);
+        let reaped = reaped_child(info);
+        if borrowed {
+            info.args[1] = 0;
+        }
+        let Some((pid, status)) = reaped else { return };
+        let mut buf = [0u8; 128];
+        let mut o = Out::new(&mut buf);
+        if sink::is_collector() {
+            sink::header(&mut o, kind::REAPED, pid, pid);
+            o.dec(status as i64);
+            o.byte(b'\n');
+            return sink::write(o.as_bytes());
+        }
+        if !libc::WIFSIGNALED(status) || self.config.format == Format::Json {
+            return;
+        }
+        sink::begin(&mut o, kind::MESSAGE, pid, pid);
+        self.timestamp(&mut o, now().0);
+        o.str("+++ killed by ");
+        decode::write_signal(&mut o, libc::WTERMSIG(status));
+        o.str(if libc::WCOREDUMP(status) { " (core dumped) +++" } else { " +++" });
+        emit(&mut o);
     }
 
     /// The line `execve(...) = 0` a new program image prints for the call
@@ -501,6 +553,8 @@ impl Hook for Tracer {
             if sink::is_collector() {
                 self.flush_summary();
             }
+        } else {
+            self.lend_wait_status(info);
         }
         match &self.injector {
             Some(inj) => inj.enter(info),
@@ -518,6 +572,9 @@ impl Hook for Tracer {
         let entry = entry_of(ids.1, info.stack_pointer).unwrap_or_else(|| self.clock());
         if let Some(inj) = &self.injector {
             inj.exit(info);
+        }
+        if info.is(Sysno::wait4) || info.is(Sysno::waitid) {
+            self.report_reaped(info);
         }
         if !self.shows(info) {
             crate::inject::take_marks();
@@ -538,6 +595,35 @@ impl Hook for Tracer {
         }
         decode::forget_fd_path();
     }
+}
+
+/// The child a `wait4`/`waitid` at its exit reaped, with its wait status
+/// (`waitid`'s `siginfo_t` put as `wait4` would have it): none for a
+/// child only stopped or continued, left unreaped (`WNOWAIT`), or not
+/// there yet (`WNOHANG`).
+fn reaped_child(info: &SyscallInfo) -> Option<(u32, i32)> {
+    if info.is(Sysno::wait4) {
+        if info.rval <= 0 || info.args[1] == 0 {
+            return None;
+        }
+        let status = decode::read_struct::<i32>(info.args[1])?;
+        let ended = libc::WIFEXITED(status) || libc::WIFSIGNALED(status);
+        return ended.then_some((info.rval as u32, status));
+    }
+    if info.rval != 0 || info.args[2] == 0 || info.args[3] & libc::WNOWAIT as u64 != 0 {
+        return None;
+    }
+    // siginfo_t's first 28 bytes: si_signo, si_errno, si_code, padding,
+    // si_pid, si_uid, si_status.
+    let si = decode::read_struct::<[i32; 7]>(info.args[2])?;
+    let (code, pid, value) = (si[2], si[4], si[6]);
+    let status = match code {
+        libc::CLD_EXITED => (value & 0xff) << 8,
+        libc::CLD_KILLED => value & 0x7f,
+        libc::CLD_DUMPED => (value & 0x7f) | 0x80,
+        _ => return None,
+    };
+    (pid > 0).then_some((pid as u32, status))
 }
 
 /// The name to print, or (empty, number) for `syscall_0x1c8`.
