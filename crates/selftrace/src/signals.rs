@@ -130,10 +130,42 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
 
 /// At the start of the SIGSYS handler: the program's mask as it was at the
 /// trap (the kernel added every other signal for the entry, see
-/// `take_over_sigsys`), SIGSYS left open.
-pub(crate) fn unmask_for_handler(frame: &Frame) {
-    let mask = frame.sigmask() & !SIGSYS_BIT;
+/// `take_over_sigsys`), SIGSYS left open, with the signals `held` for the
+/// call (see [`held_for_call`]) added.
+pub(crate) fn unmask_for_handler(frame: &Frame, held: u64) {
+    let mask = (frame.sigmask() | held) & !SIGSYS_BIT;
     raw::sigprocmask(libc::SIG_SETMASK, Some(&mask), None);
+}
+
+/// Signals the trapped call `nr` (of audit arch `arch`) would raise in its
+/// own caller as it returns, held blocked for the whole handler: the
+/// SIGPIPE the kernel raises in a writer whose pipe or socket has no
+/// reader left (pipe(7), send(2), splice(2)). Delivered on the handler's
+/// return (`rt_sigreturn` puts the program's mask back), after the exit
+/// hooks saw the call: otherwise a writer killed by it would die before
+/// the tracer's `write(...) = -1 EPIPE` line and `-c`'s count of it, which
+/// strace shows. No call of its own: the mask is set here anyway. (A
+/// SIGPIPE another process sends to a single-threaded program blocked in
+/// such a call waits for the call to return.)
+pub(crate) fn held_for_call(arch: u32, nr: u64) -> u64 {
+    use crate::Sysno as S;
+    const WRITERS: [S; 10] = [
+        S::write,
+        S::writev,
+        S::pwritev2,
+        S::sendto,
+        S::sendmsg,
+        S::sendmmsg,
+        S::sendfile,
+        S::splice,
+        S::vmsplice,
+        S::tee,
+    ];
+    if arch == arch::AUDIT_ARCH_NATIVE && WRITERS.iter().any(|s| s.id() as u64 == nr) {
+        bit(libc::SIGPIPE)
+    } else {
+        0
+    }
 }
 
 /// Calls that only return once a signal handler has run: `pause` and
@@ -506,16 +538,12 @@ fn memory_shared_with_parent() -> bool {
     }
 }
 
-/// A signal a call sends to its own thread (`raise`, `abort`), or the
-/// SIGPIPE the kernel raises in a writer whose pipe or socket has no
-/// reader left, held blocked on this thread from before the call until
-/// its exit hooks have run. Otherwise the kernel would deliver it as the
-/// call returns to the gate, and a fatal one would end the process before
-/// its exit hooks saw the call (the tracer's `tgkill(...) = 0` or
-/// `write(...) = -1 EPIPE` line, `-c`'s count of it). Released when
-/// dropped: the signal is then delivered, as it would have been on
-/// return. (A SIGPIPE another process sends while the call blocks waits
-/// for the call to return, in a single-threaded program.)
+/// A signal a call sends to its own thread (`raise`, `abort`), held
+/// blocked on this thread from before the call until its exit hooks have
+/// run. Otherwise the kernel would deliver it as the call returns to the
+/// gate, and a fatal one would end the process before its exit hooks saw
+/// the call (the tracer's `tgkill(...) = 0` line). Released when dropped:
+/// the signal is then delivered, as it would have been on return.
 #[must_use = "the signal is released when the guard is dropped"]
 pub(crate) struct HeldSignal {
     old: u64,
@@ -529,7 +557,6 @@ pub(crate) fn hold_own_signal(info: &SyscallInfo) -> Option<HeldSignal> {
     let (tid, sig) = match info.nr {
         nr::TGKILL => (info.args[1], info.args[2]),
         TKILL => (info.args[0], info.args[1]),
-        _ if raises_sigpipe(info) => (raw::gettid() as u64, libc::SIGPIPE as u64),
         _ => return None,
     };
     let unblockable = [libc::SIGKILL as u64, libc::SIGSTOP as u64, libc::SIGSYS as u64];
@@ -540,26 +567,6 @@ pub(crate) fn hold_own_signal(info: &SyscallInfo) -> Option<HeldSignal> {
     let mut old = 0u64;
     let r = raw::sigprocmask(libc::SIG_BLOCK, Some(&block), Some(&mut old));
     (r == 0).then_some(HeldSignal { old })
-}
-
-/// Calls that write to a pipe or socket, raising SIGPIPE in the caller
-/// when no reader is left (pipe(7), send(2), splice(2)).
-fn raises_sigpipe(info: &SyscallInfo) -> bool {
-    use crate::Sysno as S;
-    [
-        S::write,
-        S::writev,
-        S::pwritev2,
-        S::sendto,
-        S::sendmsg,
-        S::sendmmsg,
-        S::sendfile,
-        S::splice,
-        S::vmsplice,
-        S::tee,
-    ]
-    .into_iter()
-    .any(|s| info.is(s))
 }
 
 impl Drop for HeldSignal {
