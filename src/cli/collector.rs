@@ -1,7 +1,7 @@
 //! The CLI's side of the trace pipe: records from every traced process
 //! come in, strace's lines go out, with `[pid N]` prefixes while more than
-//! one task is alive, one file per process for `-ff`, and the `-c` table
-//! added up over all processes.
+//! one task is alive, one file per process for `-ff`, exactly one end
+//! line per task, and the `-c` table added up over all processes.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -11,12 +11,13 @@ use std::path::PathBuf;
 use selftrace_trace::config::Timestamps;
 use selftrace_trace::config::{Config, Format, Summary};
 use selftrace_trace::sink::{kind, pid_prefix, RESULT_COLUMN};
-use selftrace_trace::summary::{self, Row, SortBy};
+use selftrace_trace::summary::{self, Row, SharedTable, SortBy};
 use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 
 /// Record kind the CLI itself writes into the pipe when it reaps a
-/// process: `R pid pid\tSTATUS` (the raw wait status).
-pub const REAPED: u8 = b'R';
+/// process: `R pid pid\tSTATUS` (the raw wait status). A traced parent
+/// that reaps a child sends the same.
+pub const REAPED: u8 = kind::REAPED;
 
 pub enum Output {
     Stderr,
@@ -38,9 +39,13 @@ pub struct Collector {
     plain_prefix: bool,
     /// Tasks seen and not yet ended, tid → pid.
     live: HashMap<u32, u32>,
-    /// Processes whose exit the preload already reported.
-    exit_reported: HashSet<u32>,
+    /// Tasks whose end line was printed: a task ends once, whoever
+    /// reports it (its `exit`/`exit_group`, the parent that reaped it, or
+    /// the CLI). A later record with the same id is a new task.
+    ended: HashSet<u32>,
     rows: HashMap<u32, Row>,
+    /// The counters every traced process adds into (see `SharedTable`).
+    shared: Option<SharedTable>,
     /// First write error, reported once at the end.
     pub error: Option<io::Error>,
 }
@@ -52,6 +57,13 @@ const BATCH_WAIT: std::time::Duration = std::time::Duration::from_micros(500);
 impl Collector {
     pub fn new(output: Output, config: &Config, sort: SortBy) -> Collector {
         let plain_prefix = config.follow && matches!(output, Output::File(_));
+        let mut rows = HashMap::new();
+        if config.summary != Summary::Off && config.trace.contains(selftrace::Sysno::execve) {
+            // The exec of the program itself, which the CLI makes: no
+            // traced image sees it (strace counts it).
+            let nr = selftrace::Sysno::execve.id() as u32;
+            rows.insert(nr, Row { nr, calls: 1, ..Row::default() });
+        }
         Collector {
             output,
             format: config.format,
@@ -60,10 +72,17 @@ impl Collector {
             sort,
             plain_prefix,
             live: HashMap::new(),
-            exit_reported: HashSet::new(),
-            rows: HashMap::new(),
+            ended: HashSet::new(),
+            rows,
+            shared: None,
             error: None,
         }
+    }
+
+    /// Add the shared counters to the table at the end.
+    pub fn with_counters(mut self, shared: Option<SharedTable>) -> Collector {
+        self.shared = shared;
+        self
     }
 
     /// Read records until end of file (every writer closed).
@@ -114,6 +133,10 @@ impl Collector {
         let kind = parts.next().and_then(|k| k.bytes().next()).unwrap_or(0);
         let pid: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
         let tid: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(pid);
+        if matches!(kind, kind::CALL | kind::TASK | kind::MESSAGE | kind::JSON) {
+            // A task with the id of one that ended is a new one.
+            self.ended.remove(&tid);
+        }
         match kind {
             kind::CALL => {
                 self.live.insert(tid, pid);
@@ -143,10 +166,13 @@ impl Collector {
                 line.extend_from_slice(body);
                 if kind == kind::END {
                     self.live.remove(&tid);
+                    self.ended.insert(tid);
                 }
                 if kind == kind::PROCESS_END {
+                    let threads = self.live.iter().filter(|(_, p)| **p == pid).map(|(t, _)| *t);
+                    self.ended.extend(threads);
+                    self.ended.insert(pid);
                     self.live.retain(|_, p| *p != pid);
-                    self.exit_reported.insert(pid);
                 }
                 if self.summary != Summary::Only {
                     self.emit(pid, line);
@@ -181,15 +207,22 @@ impl Collector {
         }
     }
 
-    /// A process the CLI reaped: report a death by signal, or an exit the
-    /// preload could not report (a program it did not trace).
+    /// A process reaped by the CLI or its traced parent: its end line,
+    /// unless one was printed (its own `exit_group`, or another report).
+    /// That covers a death by signal, which no process reports itself, and
+    /// an exit the preload could not report (a program it did not trace).
     fn reaped(&mut self, pid: u32, body: &[u8]) {
         let status: i32 = String::from_utf8_lossy(body).parse().unwrap_or(0);
-        let message = if libc::WIFSIGNALED(status) {
+        // It was alive until now, whether or not it made a traced call:
+        // its line has a prefix if another task is alive too.
+        self.live.entry(pid).or_insert(pid);
+        let message = if !self.ended.insert(pid) {
+            None
+        } else if libc::WIFSIGNALED(status) {
             let sig = libc::WTERMSIG(status);
             let core = if libc::WCOREDUMP(status) { " (core dumped)" } else { "" };
             Some((format!("+++ killed by {}{core} +++", signal_name(sig)), "killed", sig as i64))
-        } else if libc::WIFEXITED(status) && !self.exit_reported.contains(&pid) {
+        } else if libc::WIFEXITED(status) {
             let code = libc::WEXITSTATUS(status);
             Some((format!("+++ exited with {code} +++"), "exited", code as i64))
         } else {
@@ -256,6 +289,12 @@ impl Collector {
     /// `-ff`, to standard error).
     pub fn finish(mut self) -> Option<io::Error> {
         if self.summary != Summary::Off {
+            for r in self.shared.iter().flat_map(SharedTable::rows) {
+                let row = self.rows.entry(r.nr).or_insert(Row { nr: r.nr, ..Row::default() });
+                row.calls += r.calls;
+                row.errors += r.errors;
+                row.nanos += r.nanos;
+            }
             let mut rows: Vec<Row> = self.rows.values().copied().collect();
             rows.sort_by_key(|r| r.nr);
             summary::sort(&mut rows, self.sort);

@@ -115,6 +115,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         var::QUIET,
         var::OUTPUT,
         var::ROOT_PID,
+        var::COUNTERS,
     ] {
         cmd.env_remove(name);
     }
@@ -122,6 +123,15 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         cmd.env(k, v);
     }
     cmd.env(var::COLLECTOR, &collector_path);
+    // -c: counts go into memory shared with every traced process, so that
+    // they outlive a process killed by a signal. Without it (no memfd),
+    // each process hands its rows over through the pipe at its end.
+    let counters = (plan.config.summary != selftrace_trace::config::Summary::Off)
+        .then(selftrace_trace::summary::SharedTable::create)
+        .and_then(Result::ok);
+    if let Some(table) = &counters {
+        cmd.env(var::COUNTERS, table.path());
+    }
     // A program that cannot load the preload (musl's loader would refuse
     // it, and the program with it) runs without.
     let untraced = untraced_note(&program);
@@ -138,7 +148,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         // SAFETY: prctl with integer arguments.
         unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     }
-    let collector = Collector::new(output, &plan.config, plan.sort);
+    let collector = Collector::new(output, &plan.config, plan.sort).with_counters(counters);
     let reader = std::thread::spawn(move || collector.run(File::from(read_end)));
     let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;
     if !plan.config.quiet && plan.config.prints_calls() {

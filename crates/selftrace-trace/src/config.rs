@@ -124,6 +124,10 @@ pub mod var {
     /// Set by the CLI: a path the preload opens to reach the CLI's
     /// collector (a pipe), which then writes the trace.
     pub const COLLECTOR: &str = "SELFTRACE_COLLECTOR";
+    /// Set by the CLI with `-c`/`-C`: a path to the shared `-c` counters
+    /// (see [`crate::summary::SharedTable`]), mapped by every traced
+    /// process so that its counts outlive it.
+    pub const COUNTERS: &str = "SELFTRACE_COUNTERS";
     /// Without `-f`: the one process traced; other processes that load
     /// the preload leave themselves untraced.
     pub const ROOT_PID: &str = "SELFTRACE_ROOT_PID";

@@ -58,6 +58,13 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
         (None, None) => Target::Stderr,
     };
     sink::open(target, config.follow).map_err(PreloadError::Output)?;
+    if config.summary != crate::config::Summary::Off {
+        if let Some(path) = get(var::COUNTERS) {
+            // Unreachable (the CLI gone, another build's table): this
+            // process counts on its own and hands its rows over at its end.
+            let _ = crate::summary::share(&path);
+        }
+    }
     let tracer = Arc::new(Tracer::new(config, sort, pid));
     builder(&tracer).install().map_err(PreloadError::Install)?;
     crate::tracer::watch_signals(&tracer);
@@ -110,7 +117,8 @@ fn own_path() -> Option<String> {
 }
 
 /// Hooks for the tracer: the calls it shows, the calls that end a process
-/// or its image (exit lines, `-c` hand-over), and the output's guard.
+/// or its image (exit lines, `-c` hand-over), the calls that reap a child
+/// (its end line, with `-f`), and the output's guard.
 pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     let mut b = tracer.deny_in_kernel(Builder::new());
     if tracer.config().follow {
@@ -127,10 +135,13 @@ pub fn builder(tracer: &Arc<Tracer>) -> Builder {
     if trace.is_all() {
         return b.hook_all(tracer.clone());
     }
-    for s in [Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat] {
+    let mut always = vec![Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat];
+    if tracer.reports_reaped() {
+        always.extend([Sysno::wait4, Sysno::waitid]);
+    }
+    for &s in &always {
         b = b.hook(s, tracer.clone());
     }
-    let always = [Sysno::exit, Sysno::exit_group, Sysno::execve, Sysno::execveat];
     for s in trace.iter().filter(|s| !always.contains(s) && selftrace::can_hook(*s)) {
         b = b.hook(s, tracer.clone());
     }

@@ -174,6 +174,10 @@ pub mod kind {
     pub const JSON: u8 = b'J';
     /// A row of a process's `-c` table: `S pid tid\tnr calls errors nanos`.
     pub const SUMMARY: u8 = b'S';
+    /// A process was reaped, by the CLI or by its traced parent:
+    /// `R pid pid\tSTATUS` (the raw wait status). Its end line, unless
+    /// the collector already printed one for that pid.
+    pub const REAPED: u8 = b'R';
 }
 
 /// Between a call's text and its result: the collector's tab, or the

@@ -5,15 +5,25 @@
 //! `exit_group` hook of a program that may be exiting from a signal
 //! handler. Time is wall-clock time inside the call as the handler sees
 //! it (strace's `-w` view), not the kernel's system time.
+//!
+//! Under the CLI the arrays are not the process's own: the CLI creates a
+//! [`SharedTable`] (a memfd) and every traced process maps it at
+//! installation ([`share`]) and adds into it, so the counts of a process
+//! that dies of a signal, or execs, are already where the CLI reads them.
+//! Without it (the preload alone, or a process that could not map it) a
+//! process counts into [`COUNTERS`] and hands its rows over at its end.
 
 use core::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use crate::out::Out;
 
 const SLOTS: usize = selftrace::info::TABLE_SIZE;
 
-/// One process's counters, indexed by x86_64 call number.
+/// One process's counters, or all processes' in a [`SharedTable`],
+/// indexed by x86_64 call number. (`repr(C)`: the CLI and every traced
+/// process map the same bytes.)
+#[repr(C)]
 pub struct Counters {
     calls: [AtomicU64; SLOTS],
     errors: [AtomicU64; SLOTS],
@@ -27,12 +37,26 @@ pub static COUNTERS: Counters =
     Counters { calls: [ZERO; SLOTS], errors: [ZERO; SLOTS], nanos: [ZERO; SLOTS] };
 
 impl Counters {
+    /// One call of `nr` that returned (`failed` or not) after `nanos`.
     pub fn add(&self, nr: u64, failed: bool, nanos: u64) {
-        let i = nr as usize;
-        if let (Some(c), Some(e), Some(n)) =
-            (self.calls.get(i), self.errors.get(i), self.nanos.get(i))
-        {
+        self.count_call(nr);
+        self.add_outcome(nr, failed, nanos);
+    }
+
+    /// One call of `nr` made, its outcome to come (or never, for an exec
+    /// that succeeds: the old image does not see it return).
+    pub fn count_call(&self, nr: u64) {
+        if let Some(c) = self.calls.get(nr as usize) {
             c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The outcome of a call of `nr` already counted by [`count_call`].
+    ///
+    /// [`count_call`]: Counters::count_call
+    pub fn add_outcome(&self, nr: u64, failed: bool, nanos: u64) {
+        let i = nr as usize;
+        if let (Some(e), Some(n)) = (self.errors.get(i), self.nanos.get(i)) {
             if failed {
                 e.fetch_add(1, Ordering::Relaxed);
             }
@@ -56,6 +80,146 @@ impl Counters {
         for a in self.calls.iter().chain(&self.errors).chain(&self.nanos) {
             a.store(0, Ordering::Relaxed);
         }
+    }
+}
+
+/// The shared counters, once this process mapped them ([`share`]).
+static SHARED: AtomicPtr<Counters> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Where this process counts: the shared table if it mapped one, else
+/// its own [`COUNTERS`]. Lock-free: one atomic load.
+pub fn counters() -> &'static Counters {
+    let shared = SHARED.load(Ordering::Acquire);
+    if shared.is_null() {
+        &COUNTERS
+    } else {
+        // SAFETY: `share` stored a pointer to a mapping of a whole
+        // `Counters` that is never unmapped in this image (a fork child
+        // inherits it, shared); atomics are valid for any bytes.
+        unsafe { &*shared }
+    }
+}
+
+/// Whether this process counts into the CLI's shared table (nothing to
+/// hand over at its end).
+pub fn is_shared() -> bool {
+    !SHARED.load(Ordering::Acquire).is_null()
+}
+
+/// The bytes of a [`SharedTable`]: a header naming the layout, so that a
+/// preload of another build leaves a table it does not understand alone,
+/// then the counters.
+#[repr(C)]
+struct SharedLayout {
+    magic: AtomicU64,
+    slots: AtomicU64,
+    counters: Counters,
+}
+
+const SHARED_MAGIC: u64 = u64::from_le_bytes(*b"selftrc1");
+const SHARED_SIZE: usize = std::mem::size_of::<SharedLayout>();
+
+/// Map the CLI's shared table at `path` and count into it from now on.
+/// Runs at installation, not on the trap path. On failure the process
+/// keeps counting on its own.
+pub fn share(path: &str) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::OpenOptions::new().read(true).write(true).open(path)?;
+    if file.metadata()?.len() < SHARED_SIZE as u64 {
+        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let layout = map(file.as_raw_fd())?;
+    // SAFETY: `map` returned a mapping of SHARED_SIZE bytes, page-aligned.
+    let table = unsafe { &*layout };
+    let slots = table.slots.load(Ordering::Acquire);
+    if table.magic.load(Ordering::Acquire) != SHARED_MAGIC || slots != SLOTS as u64 {
+        // SAFETY: unmapping the mapping just made, never referenced again.
+        unsafe { libc::munmap(layout.cast(), SHARED_SIZE) };
+        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    SHARED.store(&table.counters as *const Counters as *mut Counters, Ordering::Release);
+    Ok(())
+}
+
+/// A shared read-write mapping of the first SHARED_SIZE bytes of `fd`.
+fn map(fd: i32) -> std::io::Result<*mut SharedLayout> {
+    // SAFETY: a new shared mapping of a file we hold open; no existing
+    // memory is touched.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            SHARED_SIZE,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            fd,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(p.cast())
+}
+
+/// The CLI's side of the shared counters: a memfd holding one
+/// [`Counters`] that every traced process adds into (atomic adds, no
+/// locks), read when the trace ends. Traced processes reach it through
+/// [`SharedTable::path`] (the CLI's `/proc/PID/fd/N`), as they reach the
+/// collector's pipe.
+pub struct SharedTable {
+    fd: std::os::fd::OwnedFd,
+    layout: *mut SharedLayout,
+}
+
+// SAFETY: the mapping is only accessed through atomics.
+unsafe impl Send for SharedTable {}
+
+impl SharedTable {
+    pub fn create() -> std::io::Result<SharedTable> {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        // SAFETY: memfd_create with a NUL-terminated name.
+        let raw = unsafe { libc::memfd_create(c"selftrace-counts".as_ptr(), libc::MFD_CLOEXEC) };
+        if raw < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: the descriptor is new and owned by nobody else.
+        let fd = unsafe { std::os::fd::OwnedFd::from_raw_fd(raw) };
+        std::fs::File::from(fd.try_clone()?).set_len(SHARED_SIZE as u64)?;
+        let layout = map(fd.as_raw_fd())?;
+        let table = SharedTable { fd, layout };
+        let header = table.layout();
+        header.slots.store(SLOTS as u64, Ordering::Release);
+        header.magic.store(SHARED_MAGIC, Ordering::Release);
+        Ok(table)
+    }
+
+    fn layout(&self) -> &SharedLayout {
+        // SAFETY: `layout` maps SHARED_SIZE bytes until `self` is dropped;
+        // a new memfd reads as zeros, valid atomics.
+        unsafe { &*self.layout }
+    }
+
+    /// The counters, as traced processes see them.
+    pub fn counters(&self) -> &Counters {
+        &self.layout().counters
+    }
+
+    /// The path a traced process opens to map the table.
+    pub fn path(&self) -> String {
+        use std::os::fd::AsRawFd;
+        format!("/proc/{}/fd/{}", std::process::id(), self.fd.as_raw_fd())
+    }
+
+    /// Every call counted so far, by number.
+    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        (0..SLOTS).filter_map(|nr| self.counters().row(nr))
+    }
+}
+
+impl Drop for SharedTable {
+    fn drop(&mut self) {
+        // SAFETY: unmapping our own mapping; nothing refers to it after.
+        unsafe { libc::munmap(self.layout.cast(), SHARED_SIZE) };
     }
 }
 

@@ -7,7 +7,7 @@ use crate::config::{Config, Format, Summary, Timestamps};
 use crate::decode::{self, Context};
 use crate::out::Out;
 use crate::sink::{self, kind, MAX_RECORD};
-use crate::summary::{SortBy, COUNTERS};
+use crate::summary::{self, SortBy, COUNTERS};
 use selftrace::hook::{Action, Hook};
 use selftrace::info::{Abi, SyscallInfo};
 use selftrace::thread::ThreadLocal;
@@ -45,6 +45,10 @@ static ENTRIES: ThreadLocal<[Cell<EntryTime>; NESTING]> = ThreadLocal::new();
 /// Whether this task told the collector it exists (reset in a forked
 /// child, whose only thread is a new task).
 static ANNOUNCED: ThreadLocal<Cell<bool>> = ThreadLocal::new();
+/// Where a `wait4` the program made with a NULL status pointer has the
+/// kernel store the status instead (per nesting level, as [`ENTRIES`]):
+/// the end line of the child it reaps needs it.
+static WAIT_STATUS: ThreadLocal<[Cell<i32>; NESTING]> = ThreadLocal::new();
 
 fn nesting_slot() -> usize {
     (selftrace::thread::trap_depth().max(1) as usize - 1).min(NESTING - 1)
@@ -143,6 +147,59 @@ impl Tracer {
             Abi::I386 => self.config.trace.is_all(),
             _ => self.config.trace.contains_nr(info.nr & !(selftrace::info::X32_SYSCALL_BIT)),
         }
+    }
+
+    /// Whether `-c` counts this call (x86_64 numbering only).
+    fn counts(&self, info: &SyscallInfo) -> bool {
+        self.config.summary != Summary::Off && info.abi != Abi::I386 && self.shows(info)
+    }
+
+    /// Whether this process reports the end of the children it reaps:
+    /// with `-f`, every traced task gets its `+++ ... +++` line, also
+    /// one its traced parent reaps (the CLI never sees that one).
+    pub fn reports_reaped(&self) -> bool {
+        self.config.follow && self.config.prints_calls()
+    }
+
+    /// A `wait4` with a NULL status pointer gets one of ours, for the
+    /// status of the child it reaps (put back to NULL at exit).
+    fn lend_wait_status(&self, info: &mut SyscallInfo) {
+        if self.reports_reaped() && info.is(Sysno::wait4) && info.args[1] == 0 {
+            if let Some(p) = WAIT_STATUS.with(|s| s[nesting_slot()].as_ptr() as u64) {
+                info.args[1] = p;
+            }
+        }
+    }
+
+    /// At the exit of a `wait4`/`waitid` that reaped a child: its end for
+    /// the trace. The collector prints it unless the child's own end
+    /// (`exit_group`) came first; the preload alone prints deaths by
+    /// signal (an exit the child printed itself).
+    fn report_reaped(&self, info: &mut SyscallInfo) {
+        let lent = WAIT_STATUS.with(|s| s[nesting_slot()].as_ptr() as u64);
+        let borrowed = info.is(Sysno::wait4) && lent.is_some_and(|p| p == info.args[1]);
+        let reaped = reaped_child(info);
+        if borrowed {
+            info.args[1] = 0;
+        }
+        let Some((pid, status)) = reaped else { return };
+        let mut buf = [0u8; 128];
+        let mut o = Out::new(&mut buf);
+        if sink::is_collector() {
+            sink::header(&mut o, kind::REAPED, pid, pid);
+            o.dec(status as i64);
+            o.byte(b'\n');
+            return sink::write(o.as_bytes());
+        }
+        if !libc::WIFSIGNALED(status) || self.config.format == Format::Json {
+            return;
+        }
+        sink::begin(&mut o, kind::MESSAGE, pid, pid);
+        self.timestamp(&mut o, now().0);
+        o.str("+++ killed by ");
+        decode::write_signal(&mut o, libc::WTERMSIG(status));
+        o.str(if libc::WCOREDUMP(status) { " (core dumped) +++" } else { " +++" });
+        emit(&mut o);
     }
 
     /// The line `execve(...) = 0` a new program image prints for the call
@@ -344,7 +401,7 @@ impl Tracer {
     /// Hand this process's `-c` counts over: rows to the collector, or the
     /// table straight into the trace.
     fn flush_summary(&self) {
-        if self.config.summary == Summary::Off {
+        if self.config.summary == Summary::Off || summary::is_shared() {
             return;
         }
         if sink::is_collector() {
@@ -484,6 +541,11 @@ impl Hook for Tracer {
                 self.exit_message(info.args[0] as i64, info.is(Sysno::exit_group), ids);
             }
         } else if info.is(Sysno::execve) || info.is(Sysno::execveat) {
+            // A successful exec never returns to this image: count the
+            // call now, and only the outcome of a failed one at its exit.
+            if self.counts(info) {
+                summary::counters().count_call(info.nr);
+            }
             if !self.config.quiet && self.config.prints_calls() {
                 self.exec_notes(info, ids);
             }
@@ -491,6 +553,8 @@ impl Hook for Tracer {
             if sink::is_collector() {
                 self.flush_summary();
             }
+        } else {
+            self.lend_wait_status(info);
         }
         match &self.injector {
             Some(inj) => inj.enter(info),
@@ -509,23 +573,57 @@ impl Hook for Tracer {
         if let Some(inj) = &self.injector {
             inj.exit(info);
         }
+        if info.is(Sysno::wait4) || info.is(Sysno::waitid) {
+            self.report_reaped(info);
+        }
         if !self.shows(info) {
             crate::inject::take_marks();
             return;
         }
         let failed = info.is_error();
-        if self.config.summary != Summary::Off && info.abi != Abi::I386 {
-            COUNTERS.add(
-                info.nr & !(selftrace::info::X32_SYSCALL_BIT),
-                failed,
-                now().1.saturating_sub(entry.1),
-            );
+        if self.counts(info) {
+            let nr = info.nr & !(selftrace::info::X32_SYSCALL_BIT);
+            let nanos = now().1.saturating_sub(entry.1);
+            if info.is(Sysno::execve) || info.is(Sysno::execveat) {
+                summary::counters().add_outcome(nr, failed, nanos);
+            } else {
+                summary::counters().add(nr, failed, nanos);
+            }
         }
         if self.config.prints_calls() && self.config.status.shows(failed) {
             self.line(info, true, ids, entry);
         }
         decode::forget_fd_path();
     }
+}
+
+/// The child a `wait4`/`waitid` at its exit reaped, with its wait status
+/// (`waitid`'s `siginfo_t` put as `wait4` would have it): none for a
+/// child only stopped or continued, left unreaped (`WNOWAIT`), or not
+/// there yet (`WNOHANG`).
+fn reaped_child(info: &SyscallInfo) -> Option<(u32, i32)> {
+    if info.is(Sysno::wait4) {
+        if info.rval <= 0 || info.args[1] == 0 {
+            return None;
+        }
+        let status = decode::read_struct::<i32>(info.args[1])?;
+        let ended = libc::WIFEXITED(status) || libc::WIFSIGNALED(status);
+        return ended.then_some((info.rval as u32, status));
+    }
+    if info.rval != 0 || info.args[2] == 0 || info.args[3] & libc::WNOWAIT as u64 != 0 {
+        return None;
+    }
+    // siginfo_t's first 28 bytes: si_signo, si_errno, si_code, padding,
+    // si_pid, si_uid, si_status.
+    let si = decode::read_struct::<[i32; 7]>(info.args[2])?;
+    let (code, pid, value) = (si[2], si[4], si[6]);
+    let status = match code {
+        libc::CLD_EXITED => (value & 0xff) << 8,
+        libc::CLD_KILLED => value & 0x7f,
+        libc::CLD_DUMPED => (value & 0x7f) | 0x80,
+        _ => return None,
+    };
+    (pid > 0).then_some((pid as u32, status))
 }
 
 /// The name to print, or (empty, number) for `syscall_0x1c8`.

@@ -130,10 +130,42 @@ pub(crate) fn run(frame: &mut Frame, info: &SyscallInfo, handler_runs_at_trap: u
 
 /// At the start of the SIGSYS handler: the program's mask as it was at the
 /// trap (the kernel added every other signal for the entry, see
-/// `take_over_sigsys`), SIGSYS left open.
-pub(crate) fn unmask_for_handler(frame: &Frame) {
-    let mask = frame.sigmask() & !SIGSYS_BIT;
+/// `take_over_sigsys`), SIGSYS left open, with the signals `held` for the
+/// call (see [`held_for_call`]) added.
+pub(crate) fn unmask_for_handler(frame: &Frame, held: u64) {
+    let mask = (frame.sigmask() | held) & !SIGSYS_BIT;
     raw::sigprocmask(libc::SIG_SETMASK, Some(&mask), None);
+}
+
+/// Signals the trapped call `nr` (of audit arch `arch`) would raise in its
+/// own caller as it returns, held blocked for the whole handler: the
+/// SIGPIPE the kernel raises in a writer whose pipe or socket has no
+/// reader left (pipe(7), send(2), splice(2)). Delivered on the handler's
+/// return (`rt_sigreturn` puts the program's mask back), after the exit
+/// hooks saw the call: otherwise a writer killed by it would die before
+/// the tracer's `write(...) = -1 EPIPE` line and `-c`'s count of it, which
+/// strace shows. No call of its own: the mask is set here anyway. (A
+/// SIGPIPE another process sends to a single-threaded program blocked in
+/// such a call waits for the call to return.)
+pub(crate) fn held_for_call(arch: u32, nr: u64) -> u64 {
+    use crate::Sysno as S;
+    const WRITERS: [S; 10] = [
+        S::write,
+        S::writev,
+        S::pwritev2,
+        S::sendto,
+        S::sendmsg,
+        S::sendmmsg,
+        S::sendfile,
+        S::splice,
+        S::vmsplice,
+        S::tee,
+    ];
+    if arch == arch::AUDIT_ARCH_NATIVE && WRITERS.iter().any(|s| s.id() as u64 == nr) {
+        bit(libc::SIGPIPE)
+    } else {
+        0
+    }
 }
 
 /// Calls that only return once a signal handler has run: `pause` and

@@ -50,26 +50,28 @@ pub(crate) extern "C" fn on_sigsys(
 ) {
     // SAFETY: `uc` is this handler's live ucontext.
     let mut frame = unsafe { Frame::new(uc) };
-    // Signals other than SIGSYS were held off until this point (the
-    // handler's sa_mask): let them in again, now that they land here.
-    signals::unmask_for_handler(&frame);
-    // SAFETY: the entry passes this thread's block or null.
-    let block = unsafe { block.as_ref() };
-    // errno is reached through %fs: only where %fs is libc's.
-    let errno = block.filter(|b| b.libc_usable()).map(|_| Errno::save());
     // SAFETY: the kernel passes a valid siginfo; the SIGSYS fields
     // (`_sigsys`) follow the common header: call_addr at 16, arch at 28.
     let (code, tag, arch) =
         unsafe { ((*si).si_code, (*si).si_errno, *(si.cast::<u8>().add(28).cast::<u32>())) };
     let dispatched = code == SYS_USER_DISPATCH && crate::trap::dispatch::enabled();
-    if !dispatched && (code != SYS_SECCOMP || tag != TRAP_TAG as i32) {
+    let ours = dispatched || (code == SYS_SECCOMP && tag == TRAP_TAG as i32);
+    let nr = frame.number();
+    // Signals other than SIGSYS were held off until this point (the
+    // handler's sa_mask): let them in again, now that they land here,
+    // but for those the call itself would raise.
+    signals::unmask_for_handler(&frame, if ours { signals::held_for_call(arch, nr) } else { 0 });
+    // SAFETY: the entry passes this thread's block or null.
+    let block = unsafe { block.as_ref() };
+    // errno is reached through %fs: only where %fs is libc's.
+    let errno = block.filter(|b| b.libc_usable()).map(|_| Errno::save());
+    if !ours {
         signals::deliver_foreign(signo, si, uc, code == SYS_SECCOMP);
         if let Some(e) = errno {
             e.restore();
         }
         return;
     }
-    let nr = frame.number();
     if dispatched && arch == arch::AUDIT_ARCH_NATIVE && nr == arch::nr::RT_SIGRETURN {
         // The program's own signal return, from low code: made for it. This
         // trap ends here, never returning through its frame.
