@@ -32,7 +32,7 @@ pub struct Collector {
     output: Output,
     format: Format,
     summary: Summary,
-    timestamps: Timestamps,
+    pub(super) timestamps: Timestamps,
     sort: SortBy,
     /// `-f -o FILE`: every line carries `PID  `, as strace writes files.
     plain_prefix: bool,
@@ -43,6 +43,8 @@ pub struct Collector {
     rows: HashMap<u32, Row>,
     /// First write error, reported once at the end.
     pub error: Option<io::Error>,
+    /// Calls in flight (see `inflight`), when the CLI made the area.
+    pub(super) inflight: Option<crate::cli::inflight::Watch>,
 }
 
 /// Below this many bytes a read is a trickle, worth waiting after.
@@ -63,6 +65,7 @@ impl Collector {
             exit_reported: HashSet::new(),
             rows: HashMap::new(),
             error: None,
+            inflight: None,
         }
     }
 
@@ -73,7 +76,17 @@ impl Collector {
     pub fn run(mut self, mut pipe: File) -> Collector {
         let mut buf = vec![0u8; 1 << 16];
         let mut pending: Vec<u8> = Vec::new();
+        let mut signal = None;
         loop {
+            use crate::cli::inflight::Wait;
+            match self.wait_for_records(&pipe, signal.is_some()) {
+                Wait::Ready => {}
+                Wait::Signal(s) => {
+                    signal = Some(s);
+                    continue;
+                }
+                Wait::Drained => self.interrupted(signal.unwrap_or(libc::SIGINT)),
+            }
             let n = match pipe.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
@@ -92,6 +105,7 @@ impl Collector {
             }
             pending.drain(..start);
             if n < buf.len() {
+                self.tick();
                 self.flush();
             }
             if n < BATCH {
@@ -145,6 +159,7 @@ impl Collector {
                     self.live.remove(&tid);
                 }
                 if kind == kind::PROCESS_END {
+                    self.process_ending(pid);
                     self.live.retain(|_, p| *p != pid);
                     self.exit_reported.insert(pid);
                 }
@@ -158,7 +173,7 @@ impl Collector {
         }
     }
 
-    fn prefix(&self, tid: u32) -> Vec<u8> {
+    pub(super) fn prefix(&self, tid: u32) -> Vec<u8> {
         let mut buf = [0u8; 32];
         let mut o = selftrace_trace::out::Out::new(&mut buf);
         if matches!(self.output, Output::PerProcess { .. }) || self.format == Format::Json {
@@ -184,6 +199,7 @@ impl Collector {
     /// A process the CLI reaped: report a death by signal, or an exit the
     /// preload could not report (a program it did not trace).
     fn reaped(&mut self, pid: u32, body: &[u8]) {
+        self.process_died(pid);
         let status: i32 = String::from_utf8_lossy(body).parse().unwrap_or(0);
         let message = if libc::WIFSIGNALED(status) {
             let sig = libc::WTERMSIG(status);
@@ -219,7 +235,7 @@ impl Collector {
         self.live.retain(|_, p| *p != pid);
     }
 
-    fn emit(&mut self, pid: u32, mut line: Vec<u8>) {
+    pub(super) fn emit(&mut self, pid: u32, mut line: Vec<u8>) {
         line.push(b'\n');
         let result = match &mut self.output {
             Output::Stderr => io::stderr().write_all(&line),
@@ -241,7 +257,7 @@ impl Collector {
         }
     }
 
-    fn flush(&mut self) {
+    pub(super) fn flush(&mut self) {
         let result = match &mut self.output {
             Output::Stderr => Ok(()),
             Output::File(f) => f.flush(),

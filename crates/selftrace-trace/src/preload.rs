@@ -58,6 +58,10 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
         (None, None) => Target::Stderr,
     };
     sink::open(target, config.follow).map_err(PreloadError::Output)?;
+    if let (Some(_), Some(area)) = (&collector, get(crate::inflight::VAR)) {
+        // Best effort: without the area, blocked calls show at their end.
+        let _ = crate::inflight::attach(&area, &config);
+    }
     let tracer = Arc::new(Tracer::new(config, sort, pid));
     builder(&tracer).install().map_err(PreloadError::Install)?;
     crate::tracer::watch_signals(&tracer);
