@@ -127,6 +127,47 @@ pub unsafe fn text_ptr(base: *mut u8, i: usize) -> *mut u8 {
     unsafe { base.add(TEXTS_AT + i * TEXT) }
 }
 
+/// Make a new area: a memfd of [`SIZE`] bytes (its pages allocated only
+/// when written), mapped here, the magic written. Returns the descriptor
+/// and the mapping, which is never unmapped by this module.
+pub fn create() -> std::io::Result<(std::os::fd::OwnedFd, *mut u8)> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    // SAFETY: memfd_create with a NUL-terminated name.
+    let fd = unsafe { libc::memfd_create(c"selftrace-inflight".as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: a new descriptor owned by nobody else.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    // SAFETY: sizing the memfd just created.
+    if unsafe { libc::ftruncate(fd.as_raw_fd(), SIZE as libc::off_t) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let base = map(fd.as_raw_fd())?;
+    // SAFETY: the first, page-aligned 8 bytes of the mapping.
+    unsafe { (*base.cast::<AtomicU64>()).store(MAGIC, Ordering::Release) };
+    Ok((fd, base))
+}
+
+/// A shared read-write mapping of the first [`SIZE`] bytes of `fd`.
+fn map(fd: i32) -> std::io::Result<*mut u8> {
+    // SAFETY: a new shared mapping; callers checked the file's size.
+    let base = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            SIZE,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            fd,
+            0,
+        )
+    };
+    if base == libc::MAP_FAILED {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(base.cast())
+}
+
 /// Map the area named by `path` (the CLI's memfd) and record calls if
 /// `config` prints them at exit. Runs at installation.
 pub fn attach(path: &str, config: &Config) -> std::io::Result<()> {
@@ -135,22 +176,7 @@ pub fn attach(path: &str, config: &Config) -> std::io::Result<()> {
     if file.metadata()?.len() < SIZE as u64 {
         return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
     }
-    // SAFETY: a new shared mapping of the file's first SIZE bytes; the
-    // file is at least that long. The mapping outlives the descriptor.
-    let base = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            SIZE,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_SHARED,
-            file.as_raw_fd(),
-            0,
-        )
-    };
-    if base == libc::MAP_FAILED {
-        return Err(std::io::Error::last_os_error());
-    }
-    let base = base.cast::<u8>();
+    let base = map(file.as_raw_fd())?;
     // SAFETY: the first 8 bytes of the mapping, aligned (page start).
     let magic = unsafe { (*base.cast::<AtomicU64>()).load(Ordering::Acquire) };
     if magic != MAGIC {
