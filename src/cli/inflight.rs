@@ -36,6 +36,10 @@ pub const TICK: Duration = Duration::from_millis(20);
 /// processes that ended for slots to free.
 const LIVENESS_EVERY: Duration = Duration::from_millis(500);
 
+/// After a signal, how long the records already written are read before
+/// selftrace ends.
+const DRAIN_AT_MOST: Duration = Duration::from_millis(200);
+
 /// The shared area, mapped here too.
 pub struct Area {
     base: *mut u8,
@@ -48,37 +52,7 @@ unsafe impl Send for Area {}
 
 impl Area {
     pub fn create() -> io::Result<Area> {
-        // SAFETY: memfd_create with a NUL-terminated name.
-        let fd = unsafe { libc::memfd_create(c"selftrace-inflight".as_ptr(), libc::MFD_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: a new descriptor owned by nobody else.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        // SAFETY: sizing the memfd just created; its pages stay unallocated
-        // until written.
-        if unsafe { libc::ftruncate(fd.as_raw_fd(), records::SIZE as libc::off_t) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: a new shared mapping of the memfd's SIZE bytes.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                records::SIZE,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED,
-                fd.as_raw_fd(),
-                0,
-            )
-        };
-        if base == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        let base = base.cast::<u8>();
-        // SAFETY: the first, page-aligned 8 bytes of the mapping.
-        unsafe {
-            (*base.cast::<std::sync::atomic::AtomicU64>()).store(records::MAGIC, Ordering::Release)
-        };
+        let (fd, base) = records::create()?;
         Ok(Area { base, fd })
     }
 
@@ -187,6 +161,8 @@ pub struct Watch {
     ended: HashMap<u32, Instant>,
     /// Read end of the pipe the signal handler writes the signal to.
     wake: Option<File>,
+    /// When a signal asked selftrace to end.
+    signalled: Option<Instant>,
 }
 
 impl Watch {
@@ -204,6 +180,7 @@ impl Watch {
             last_liveness: now,
             ended: HashMap::new(),
             wake: None,
+            signalled: None,
         }
     }
 
@@ -377,7 +354,15 @@ impl Collector {
                 let w = self.inflight.as_mut().and_then(|w| w.wake.as_mut());
                 let signal =
                     w.and_then(|f| f.read(&mut b).ok()).map_or(libc::SIGINT, |_| i32::from(b[0]));
+                if let Some(w) = self.inflight.as_mut() {
+                    w.signalled = Some(Instant::now());
+                }
                 return Wait::Signal(signal);
+            }
+            // A program that keeps writing is not waited for long.
+            let since = self.inflight.as_ref().and_then(|w| w.signalled);
+            if draining && since.is_some_and(|t| t.elapsed() > DRAIN_AT_MOST) {
+                return Wait::Drained;
             }
             if n > 0 && fds[0].revents != 0 {
                 return Wait::Ready;
