@@ -172,18 +172,22 @@ fn follow_into_file_matches_strace() {
     assert_eq!(split_lines(ours, &["wait4"]).len(), 2, "{}", ours.join("\n"));
 }
 
-/// The pid of `parent`'s only child, once it has one.
-fn child_of(parent: u32) -> u32 {
+/// The pid of `parent`'s child running `comm`, once it has one (strace
+/// starts other children of its own first, to probe the kernel).
+fn child_of(parent: u32, comm: &str) -> u32 {
     let path = format!("/proc/{parent}/task/{parent}/children");
     let start = Instant::now();
     while start.elapsed() < LIMIT {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        if let Some(pid) = text.split_whitespace().next() {
+        let running = |pid: &&str| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == comm)
+        };
+        if let Some(pid) = text.split_whitespace().find(running) {
             return pid.parse().unwrap();
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    panic!("{parent} started no child");
+    panic!("{parent} started no {comm}");
 }
 
 /// Wait until task `pid` blocks in `read(0, ...)`.
@@ -213,7 +217,7 @@ fn killed_in_read(
     let mut all = vec!["-o", out.to_str().unwrap()];
     all.extend(args);
     let (mut child, stdin) = start(tracer, &all, &err);
-    let program = child_of(child.id());
+    let program = child_of(child.id(), "head");
     blocked_in_read(program);
     assert!(wait_for(&out, ready), "{tag}: no {ready:?} in\n{}", lines(&out).join("\n"));
     // SAFETY: kill(2) on the program this test started.
@@ -266,7 +270,7 @@ fn sigint_prints_the_calls_in_flight() {
     tracer.env("SELFTRACE_UNFINISHED_MS", "600000");
     let args = ["-f", "-e", "trace=read,wait4", "--", "sh", "-c", "head -c 3; true"];
     let (mut child, stdin) = start(tracer, &args, &err);
-    blocked_in_read(child_of(child_of(child.id())));
+    blocked_in_read(child_of(child_of(child.id(), "sh"), "head"));
     // SAFETY: kill(2) on the selftrace this test started.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let start = Instant::now();
