@@ -319,7 +319,7 @@ pub fn enter(info: &SyscallInfo, (pid, tid): (u32, u32), wall: u64, cx: Context)
     // SAFETY: AREA is a mapping of SIZE bytes, never unmapped.
     let heads = unsafe { heads(base) };
     let Some(i) = slot(tid, pid, heads) else { return };
-    let h = &heads[i];
+    let Some(h) = heads.get(i) else { return };
     let word = h.word.load(Ordering::Relaxed);
     if matches!(word & STATE, RUNNING | SHOWN) {
         // A call in flight: this one is made inside it (a signal handler
@@ -338,6 +338,7 @@ pub fn enter(info: &SyscallInfo, (pid, tid): (u32, u32), wall: u64, cx: Context)
     // SAFETY: slot `i` is this thread's (claimed with its tid), and only
     // its owner writes its text; the collector only reads it, and keeps
     // what it read only if the word did not change meanwhile.
+    // (`i` < SLOTS: `heads.get(i)` found it.)
     let text = unsafe { std::slice::from_raw_parts_mut(text_ptr(base, i), TEXT) };
     let mut o = Out::new(text);
     match info.name() {
@@ -376,7 +377,7 @@ pub fn exit(info: &SyscallInfo, tid: u32) -> Ending {
     if mine >> 32 != tid as u64 || mine as u32 == 0 {
         return Ending::Line;
     }
-    let h = &heads[(mine as u32 - 1) as usize];
+    let Some(h) = heads.get((mine as u32 - 1) as usize) else { return Ending::Line };
     if h.sp.load(Ordering::Relaxed) != info.stack_pointer {
         return Ending::Line;
     }
@@ -399,7 +400,7 @@ pub fn release(tid: u32) {
     if mine >> 32 != tid as u64 || mine as u32 == 0 {
         return;
     }
-    let h = &heads[(mine as u32 - 1) as usize];
+    let Some(h) = heads.get((mine as u32 - 1) as usize) else { return };
     let w = h.word.load(Ordering::Relaxed);
     h.word.store(w & !STATE, Ordering::Release);
     let _ = h.owner.compare_exchange(tid, 0, Ordering::AcqRel, Ordering::Relaxed);
