@@ -33,7 +33,7 @@ pub struct Collector {
     output: Output,
     format: Format,
     summary: Summary,
-    timestamps: Timestamps,
+    pub(super) timestamps: Timestamps,
     sort: SortBy,
     /// `-f -o FILE`: every line carries `PID  `, as strace writes files.
     plain_prefix: bool,
@@ -48,6 +48,8 @@ pub struct Collector {
     shared: Option<SharedTable>,
     /// First write error, reported once at the end.
     pub error: Option<io::Error>,
+    /// Calls in flight (see `inflight`), when the CLI made the area.
+    pub(super) inflight: Option<crate::cli::inflight::Watch>,
 }
 
 /// Below this many bytes a read is a trickle, worth waiting after.
@@ -76,6 +78,7 @@ impl Collector {
             rows,
             shared: None,
             error: None,
+            inflight: None,
         }
     }
 
@@ -92,7 +95,17 @@ impl Collector {
     pub fn run(mut self, mut pipe: File) -> Collector {
         let mut buf = vec![0u8; 1 << 16];
         let mut pending: Vec<u8> = Vec::new();
+        let mut signal = None;
         loop {
+            use crate::cli::inflight::Wait;
+            match self.wait_for_records(&pipe, signal.is_some()) {
+                Wait::Ready => {}
+                Wait::Signal(s) => {
+                    signal = Some(s);
+                    continue;
+                }
+                Wait::Drained => self.interrupted(signal.unwrap_or(libc::SIGINT)),
+            }
             let n = match pipe.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
@@ -111,6 +124,7 @@ impl Collector {
             }
             pending.drain(..start);
             if n < buf.len() {
+                self.tick();
                 self.flush();
             }
             if n < BATCH {
@@ -172,6 +186,7 @@ impl Collector {
                     let threads = self.live.iter().filter(|(_, p)| **p == pid).map(|(t, _)| *t);
                     self.ended.extend(threads);
                     self.ended.insert(pid);
+                    self.process_ending(pid);
                     self.live.retain(|_, p| *p != pid);
                 }
                 if self.summary != Summary::Only {
@@ -184,7 +199,7 @@ impl Collector {
         }
     }
 
-    fn prefix(&self, tid: u32) -> Vec<u8> {
+    pub(super) fn prefix(&self, tid: u32) -> Vec<u8> {
         let mut buf = [0u8; 32];
         let mut o = selftrace_trace::out::Out::new(&mut buf);
         if matches!(self.output, Output::PerProcess { .. }) || self.format == Format::Json {
@@ -212,6 +227,7 @@ impl Collector {
     /// That covers a death by signal, which no process reports itself, and
     /// an exit the preload could not report (a program it did not trace).
     fn reaped(&mut self, pid: u32, body: &[u8]) {
+        self.process_died(pid);
         let status: i32 = String::from_utf8_lossy(body).parse().unwrap_or(0);
         // It was alive until now, whether or not it made a traced call:
         // its line has a prefix if another task is alive too.
@@ -252,7 +268,7 @@ impl Collector {
         self.live.retain(|_, p| *p != pid);
     }
 
-    fn emit(&mut self, pid: u32, mut line: Vec<u8>) {
+    pub(super) fn emit(&mut self, pid: u32, mut line: Vec<u8>) {
         line.push(b'\n');
         let result = match &mut self.output {
             Output::Stderr => io::stderr().write_all(&line),
@@ -274,7 +290,7 @@ impl Collector {
         }
     }
 
-    fn flush(&mut self) {
+    pub(super) fn flush(&mut self) {
         let result = match &mut self.output {
             Output::Stderr => Ok(()),
             Output::File(f) => f.flush(),

@@ -148,7 +148,9 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         // SAFETY: prctl with integer arguments.
         unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     }
-    let collector = Collector::new(output, &plan.config, plan.sort).with_counters(counters);
+    let mut collector = Collector::new(output, &plan.config, plan.sort).with_counters(counters);
+    let exit_signals =
+        crate::cli::inflight::set_up(&mut collector, &mut cmd, &plan.config, plan.output.is_none());
     let reader = std::thread::spawn(move || collector.run(File::from(read_end)));
     let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;
     if !plan.config.quiet && plan.config.prints_calls() {
@@ -157,6 +159,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         }
     }
     ignore_terminal_signals();
+    crate::cli::inflight::catch_signals(&exit_signals);
     let ending = wait_all(child.id(), plan.config.follow, &write_end);
     drop(write_end);
     let collector = reader.join().map_err(|_| fail("the trace collector failed", 1))?;

@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod collector;
+pub mod inflight;
 pub mod launch;
 pub mod policy;
 

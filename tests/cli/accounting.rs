@@ -131,11 +131,15 @@ fn summary_counts_a_writer_killed_by_sigpipe_as_strace_does() {
 
 #[test]
 fn summary_counts_successful_and_failed_execs_once() {
-    // Three images exec'd (sh, seq, sleep); the missing program's execve
-    // fails, in a child that then exits 127.
-    let ours = assert_counts_match_strace("seq 1 3 | sleep 0; /no/such/program 2>/dev/null; true");
+    // Four images exec'd (sh, seq, cat, sleep); the missing program's execve
+    // fails, in a child that then exits 127. seq writes to a reader that
+    // drains it (`sleep 0` as the reader raced seq's write: EPIPE in one
+    // run, success in the other).
+    let ours = assert_counts_match_strace(
+        "seq 1 3 | cat >/dev/null; sleep 0; /no/such/program 2>/dev/null; true",
+    );
     let (calls, errors) = ours.get("execve").copied().unwrap_or_default();
-    assert!((calls, errors) == (4, 1), "execve counted: {ours:?}");
+    assert!((calls, errors) == (5, 1), "execve counted: {ours:?}");
 }
 
 #[test]

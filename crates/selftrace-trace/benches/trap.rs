@@ -9,7 +9,11 @@
 //! 5. C gate: the same C handler re-issuing the call through its own
 //!    allow-listed `syscall` gate;
 //! 6. selftrace emulating getppid (`Action::value`);
-//! 7. selftrace re-issuing getppid after a no-op hook (`Action::Run`).
+//! 7. selftrace re-issuing getppid after a no-op hook (`Action::Run`);
+//! 8. the tracer writing each call's strace line to /dev/null;
+//! 9. the same framed as records for the CLI's collector;
+//! 10. the same with an in-flight record per call (what `selftrace`
+//!     pays for showing blocked calls; 10 against 9 is that cost).
 //!
 //! Filters and SIGSYS handlers cannot be removed, so each variant runs in
 //! its own process: without `SELFTRACE_BENCH_VARIANT` this program re-runs
@@ -90,6 +94,18 @@ const VARIANTS: &[Variant] = &[
         id: "v8_selftrace_trace_line",
         what: "8. selftrace traces getppid in strace format to /dev/null",
         install: selftrace_trace_line,
+        needs_c: false,
+    },
+    Variant {
+        id: "v9_selftrace_trace_collector",
+        what: "9. as 8, framed for the CLI's collector (to /dev/null)",
+        install: selftrace_trace_collector,
+        needs_c: false,
+    },
+    Variant {
+        id: "v10_selftrace_trace_inflight",
+        what: "10. as 9, with the call's in-flight record",
+        install: selftrace_trace_inflight,
         needs_c: false,
     },
 ];
@@ -236,6 +252,39 @@ fn selftrace_trace_line() -> Result<(), String> {
     config.set_trace(vec!["getppid".into()]).map_err(|e| e.to_string())?;
     sink::open(sink::Target::File("/dev/null"), false)
         .map_err(|e| format!("open /dev/null: {e}"))?;
+    // SAFETY: gettid takes no arguments.
+    let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
+    let tracer = std::sync::Arc::new(Tracer::new(config, SortBy::default(), tid));
+    selftrace_trace::preload::builder(&tracer)
+        .install()
+        .map_err(|e| format!("selftrace install: {e}"))?;
+    expect("traced getppid", getppid(), real)
+}
+
+fn selftrace_trace_collector() -> Result<(), String> {
+    trace_to_collector(false)
+}
+
+fn selftrace_trace_inflight() -> Result<(), String> {
+    trace_to_collector(true)
+}
+
+/// The tracer as the preload runs it under `selftrace`: records for the
+/// collector (to /dev/null), with or without an in-flight area.
+fn trace_to_collector(inflight: bool) -> Result<(), String> {
+    use selftrace_trace::{config::Config, inflight as records, sink, summary::SortBy, Tracer};
+    use std::os::fd::AsRawFd;
+    let real = getppid();
+    let mut config = Config::default();
+    config.set_trace(vec!["getppid".into()]).map_err(|e| e.to_string())?;
+    sink::open(sink::Target::Collector("/dev/null"), false)
+        .map_err(|e| format!("open /dev/null: {e}"))?;
+    if inflight {
+        let (fd, _) = records::create().map_err(|e| format!("in-flight area: {e}"))?;
+        records::attach(&format!("/proc/self/fd/{}", fd.as_raw_fd()), &config)
+            .map_err(|e| format!("in-flight attach: {e}"))?;
+        expect("recording", i64::from(records::recording()), 1)?;
+    }
     // SAFETY: gettid takes no arguments.
     let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
     let tracer = std::sync::Arc::new(Tracer::new(config, SortBy::default(), tid));

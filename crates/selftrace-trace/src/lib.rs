@@ -9,6 +9,7 @@ pub mod classes;
 pub mod config;
 pub mod decode;
 pub mod errno;
+pub mod inflight;
 pub mod inject;
 pub mod json;
 pub mod notes;

@@ -65,6 +65,10 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
             let _ = crate::summary::share(&path);
         }
     }
+    if let (Some(_), Some(area)) = (&collector, get(crate::inflight::VAR)) {
+        // Best effort: without the area, blocked calls show at their end.
+        let _ = crate::inflight::attach(&area, &config);
+    }
     let tracer = Arc::new(Tracer::new(config, sort, pid));
     builder(&tracer).install().map_err(PreloadError::Install)?;
     crate::tracer::watch_signals(&tracer);

@@ -273,10 +273,13 @@ impl Tracer {
     /// Write the line of a call; `finished` is false for calls that do
     /// not return (printed at entry with `= ?`).
     /// `(pid, tid)` of the caller, `(wall, mono)` of the call's entry.
+    /// `resumed`: the collector printed the call's `<unfinished ...>`
+    /// line, so this is its `<... NAME resumed>` line.
     fn line(
         &self,
         info: &SyscallInfo,
         finished: bool,
+        resumed: bool,
         (pid, tid): (u32, u32),
         (wall, mono): (u64, u64),
     ) {
@@ -309,13 +312,16 @@ impl Tracer {
         sink::begin(&mut o, kind::CALL, pid, tid);
         let line_start = if sink::is_collector() { o.len() } else { 0 };
         self.timestamp(&mut o, wall);
+        let name_at = o.len();
         o.str(name.0);
         if let Some(nr) = name.1 {
             o.str("syscall_");
             o.hex(nr);
         }
+        let name_end = o.len();
         o.byte(b'(');
         let rendered = decode::render(&mut o, info, self.context);
+        let args_end = o.len();
         o.byte(b')');
         sink::result_separator(&mut o, line_start);
         if finished {
@@ -334,6 +340,29 @@ impl Tracer {
             use core::fmt::Write;
             let _ = write!(o, " <{}.{:06}>", d / 1_000_000_000, d / 1000 % 1_000_000);
         }
+        if resumed {
+            let first = crate::inflight::first_exit_arg(info);
+            let cut = crate::inflight::exit_part_start(&rendered, first, args_end);
+            return self.resumed_line(o.as_bytes(), line_start, (name_at, name_end), cut);
+        }
+        emit(&mut o);
+    }
+
+    /// `<... NAME resumed>` and the exit part of the call's `record`
+    /// (from byte `cut`), after the record's header (`line_start` bytes)
+    /// and the exit's timestamp. `name` is where the record has the name.
+    #[cold]
+    fn resumed_line(&self, record: &[u8], line_start: usize, name: (usize, usize), cut: usize) {
+        let mut buf = [0u8; MAX_RECORD];
+        let mut o = Out::new(&mut buf);
+        o.bytes(&record[..line_start]);
+        if self.config.timestamps != Timestamps::None {
+            self.timestamp(&mut o, now().0);
+        }
+        o.str("<... ");
+        o.bytes(&record[name.0..name.1]);
+        o.str(" resumed>");
+        o.bytes(&record[cut.min(record.len())..]);
         emit(&mut o);
     }
 
@@ -529,10 +558,14 @@ impl Hook for Tracer {
         if self.context.fd_paths && info.is(Sysno::close) && self.shows(info) {
             decode::remember_fd_path(info.args[0] as i32);
         }
+        if self.shows(info) {
+            crate::inflight::enter(info, ids, entry.0, self.context);
+        }
         let leaving = info.is(Sysno::exit_group) || info.is(Sysno::exit);
         if leaving {
+            crate::inflight::release(ids.1);
             if self.config.prints_calls() && self.shows(info) && self.config.status.unfinished {
-                self.line(info, false, ids, entry);
+                self.line(info, false, false, ids, entry);
             }
             if info.is(Sysno::exit_group) {
                 self.flush_summary();
@@ -570,6 +603,7 @@ impl Hook for Tracer {
         // A task sharing this thread's storage may have overwritten the
         // entry time meanwhile: the call then shows no time spent.
         let entry = entry_of(ids.1, info.stack_pointer).unwrap_or_else(|| self.clock());
+        let ending = crate::inflight::exit(info, ids.1);
         if let Some(inj) = &self.injector {
             inj.exit(info);
         }
@@ -590,8 +624,9 @@ impl Hook for Tracer {
                 summary::counters().add(nr, failed, nanos);
             }
         }
-        if self.config.prints_calls() && self.config.status.shows(failed) {
-            self.line(info, true, ids, entry);
+        let shown = self.config.prints_calls() && self.config.status.shows(failed);
+        if shown && ending != crate::inflight::Ending::Ended {
+            self.line(info, true, ending == crate::inflight::Ending::Resumed, ids, entry);
         }
         decode::forget_fd_path();
     }

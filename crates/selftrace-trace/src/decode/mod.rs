@@ -107,6 +107,11 @@ pub struct Writer<'o, 'b> {
     args: [Arg; MAX_ARGS],
     count: usize,
     ret: Ret,
+    /// Arguments offered so far, written or not.
+    offered: usize,
+    /// Arguments from this position on are not written (see
+    /// [`render_entry`]).
+    upto: usize,
 }
 
 /// The arguments of a call as rendered, and how to print its return value.
@@ -137,7 +142,25 @@ const SMALL_BUF: usize = 256;
 
 impl<'o, 'b> Writer<'o, 'b> {
     pub fn new(out: &'o mut Out<'b>, cx: Context) -> Writer<'o, 'b> {
-        Writer { out, cx, args: [NO_ARG; MAX_ARGS], count: 0, ret: Ret::Int }
+        Writer {
+            out,
+            cx,
+            args: [NO_ARG; MAX_ARGS],
+            count: 0,
+            ret: Ret::Int,
+            offered: 0,
+            upto: usize::MAX,
+        }
+    }
+
+    /// Whether the next argument is past the cut of [`render_entry`]: it
+    /// is counted, not read or written.
+    fn skip_next(&mut self) -> bool {
+        let skip = self.offered >= self.upto;
+        if skip {
+            self.offered += 1;
+        }
+        skip
     }
 
     pub fn context(&self) -> &Context {
@@ -155,6 +178,10 @@ impl<'o, 'b> Writer<'o, 'b> {
 
     /// Write one argument: `body` renders it into the line.
     pub fn arg(&mut self, name: &'static str, kind: Kind, raw: u64, body: impl FnOnce(&mut Out)) {
+        if self.skip_next() {
+            return;
+        }
+        self.offered += 1;
         if self.count > 0 {
             self.out.str(", ");
         }
@@ -211,6 +238,9 @@ impl<'o, 'b> Writer<'o, 'b> {
     }
 
     fn cstr_limited(&mut self, name: &'static str, addr: u64, limit: usize) {
+        if self.offered >= self.upto {
+            return self.arg(name, Kind::Pointer, addr, |_| {});
+        }
         if addr == 0 {
             return self.arg(name, Kind::Pointer, 0, |o| o.str("NULL"));
         }
@@ -236,6 +266,9 @@ impl<'o, 'b> Writer<'o, 'b> {
 
     /// `len` bytes of a buffer at `addr`, cut at `-s` with `...`.
     pub fn bytes(&mut self, name: &'static str, addr: u64, len: u64) {
+        if self.offered >= self.upto {
+            return self.arg(name, Kind::Pointer, addr, |_| {});
+        }
         let limit = self.cx.string_limit;
         let shown = (len as usize).min(limit);
         let shown = shown.min(PATH_MAX);
@@ -428,6 +461,42 @@ pub fn render(out: &mut Out, info: &SyscallInfo, cx: Context) -> Rendered {
         }
     }
     w.finish()
+}
+
+/// The part of a call's line known at its entry: the arguments before
+/// position `upto` (in the order they are printed), each followed by
+/// `, `, or all of them when `upto` is past the last. Later arguments are
+/// neither read nor written; a decoder whose first argument is past the
+/// cut is not run. Returns whether any argument was left out.
+pub fn render_entry(out: &mut Out, info: &SyscallInfo, cx: Context, upto: usize) -> bool {
+    if upto == 0 {
+        return true;
+    }
+    let mut w = Writer::new(out, cx);
+    w.upto = upto;
+    let more = match table_call(info) {
+        Some(&table::Call { render: Render::Plain, args, .. }) => {
+            for (i, a) in args.iter().enumerate().take(upto) {
+                plain(&mut w, info, a, i);
+            }
+            args.len() > upto
+        }
+        Some(&table::Call { render: Render::Code(decode), .. }) => {
+            decode(&mut w, info);
+            w.offered > upto
+        }
+        _ => {
+            let n = arg_count(info);
+            for (i, a) in table::raw(n).iter().enumerate().take(upto) {
+                w.hex(a.name, arg(info, i));
+            }
+            n > upto
+        }
+    };
+    if more && w.count > 0 {
+        w.out.str(", ");
+    }
+    more
 }
 
 /// Argument `i` of the call (0 past the sixth).
