@@ -794,6 +794,25 @@ fn json_lines(text: &str) -> Vec<serde_json::Value> {
 }
 
 #[test]
+fn json_gives_back_the_exact_bytes_of_a_buffer() {
+    // 0xff alone and the UTF-8 "ÿ" (0xc3 0xbf) must not read back alike.
+    let script = "import os; os.write(1, b'A\\xffB\\n'); os.write(1, b'A\\xc3\\xbfB\\n')";
+    let args = ["--json", "-e", "trace=write", python(), "-S", "-c", script];
+    let (run, trace) = traced_to_file(&TempDir::new("cli"), &args);
+    assert_eq!(run.code(), Some(0), "{}", run.describe());
+    let bufs: Vec<serde_json::Value> = json_lines(&trace)
+        .into_iter()
+        .filter(|v| v["syscall"] == "write" && v["args"]["fd"] == 1)
+        .map(|v| v["args"]["buf"].clone())
+        .collect();
+    assert_eq!(
+        bufs,
+        [serde_json::json!({"hex": "41ff420a"}), serde_json::json!("AÿB\n")],
+        "{trace}"
+    );
+}
+
+#[test]
 fn json_lines_are_objects_with_errno_names() {
     let (run, trace) = traced_to_file(&TempDir::new("cli"), &["--json", "cat", "/no/such/file"]);
     assert_eq!(run.code(), Some(1));

@@ -2,12 +2,32 @@
 //! with names and types: arguments by their man-page names, numbers as
 //! numbers, strings as strings, pointers as `"0x..."` or `null`, flag sets
 //! and structures as their strace text.
+//!
+//! Bytes the program passed (buffers, paths, argv) are a JSON string when
+//! they are valid UTF-8, and `{"hex":"41ff0a"}` otherwise, so a consumer
+//! gets back exactly the bytes: JSON strings hold characters, and a byte
+//! 0xff written as `\u00ff` would read back as the UTF-8 "ÿ" (0xc3 0xbf).
 
 use crate::decode::{Kind, Rendered, Ret};
 use crate::out::Out;
 use selftrace::info::SyscallInfo;
 
-/// `bytes` as a JSON string: valid UTF-8 kept, other bytes as `\u00XX`.
+/// Bytes of the program: a JSON string if they are UTF-8, else their hex
+/// digits in `{"hex":...}` (see the module's documentation).
+pub fn data(out: &mut Out, bytes: &[u8]) {
+    if std::str::from_utf8(bytes).is_ok() {
+        return string(out, bytes);
+    }
+    out.str("{\"hex\":\"");
+    for &b in bytes {
+        out.byte(b"0123456789abcdef"[(b >> 4) as usize]);
+        out.byte(b"0123456789abcdef"[(b & 15) as usize]);
+    }
+    out.str("\"}");
+}
+
+/// `bytes` as a JSON string: valid UTF-8 kept, other bytes as `\u00XX`
+/// (for selftrace's own texts; the program's bytes go through [`data`]).
 pub fn string(out: &mut Out, bytes: &[u8]) {
     out.byte(b'"');
     for chunk in bytes.utf8_chunks() {
@@ -134,7 +154,7 @@ fn value(out: &mut Out, kind: Kind, raw: u64, text: &[u8]) {
             let mut buf = [0u8; 1024];
             let n = (shown as usize).min(buf.len());
             match selftrace::mem::read(addr, &mut buf[..n]) {
-                Ok(()) => string(out, &buf[..n]),
+                Ok(()) => data(out, &buf[..n]),
                 Err(_) => string(out, text),
             }
         }
@@ -159,5 +179,17 @@ mod tests {
         let mut o = Out::new(&mut buf);
         string(&mut o, b"a\"\\\n\x01\xffh\xc3\xa9");
         assert_eq!(o.as_bytes(), "\"a\\\"\\\\\\n\\u0001\\u00ffhé\"".as_bytes());
+    }
+
+    #[test]
+    fn the_programs_bytes_come_back_exactly() {
+        let render = |b: &[u8]| {
+            let mut buf = [0u8; 64];
+            let mut o = Out::new(&mut buf);
+            data(&mut o, b);
+            String::from_utf8(o.as_bytes().to_vec()).unwrap()
+        };
+        assert_eq!(render(b"A\xc3\xbfB\n"), "\"AÿB\\n\"");
+        assert_eq!(render(b"A\xffB\n"), "{\"hex\":\"41ff420a\"}");
     }
 }

@@ -229,13 +229,13 @@ impl Tracer {
                     wall / 1000 % 1_000_000
                 ),
             );
-            crate::json::string(&mut o, &exec_path());
+            crate::json::data(&mut o, &exec_path());
             o.str(",\"argv\":[");
             for (i, a) in std::env::args_os().enumerate() {
                 if i > 0 {
                     o.byte(b',');
                 }
-                crate::json::string(&mut o, std::os::unix::ffi::OsStrExt::as_bytes(a.as_os_str()));
+                crate::json::data(&mut o, std::os::unix::ffi::OsStrExt::as_bytes(a.as_os_str()));
             }
             o.str("]},\"return\":0}\n");
             return emit(&mut o);
