@@ -217,10 +217,20 @@ impl<'o, 'b> Writer<'o, 'b> {
         self.arg(name, Kind::Fd, raw, |o| fd(o, raw as i32, &cx));
     }
 
-    /// A directory descriptor of the `*at` calls: `AT_FDCWD` or a descriptor.
+    /// A directory descriptor of the `*at` calls: `AT_FDCWD` (with `-y`,
+    /// `AT_FDCWD</cwd>`, as strace) or a descriptor.
     pub fn dirfd(&mut self, name: &'static str, raw: u64) {
         if raw as i32 == libc::AT_FDCWD {
-            self.arg(name, Kind::Text, raw, |o| o.str("AT_FDCWD"));
+            let fd_paths = self.cx.fd_paths;
+            self.arg(name, Kind::Text, raw, |o| {
+                o.str("AT_FDCWD");
+                let mut cwd = [0u8; PATH_MAX];
+                if let (true, Some(n)) = (fd_paths, working_directory(&mut cwd)) {
+                    o.byte(b'<');
+                    o.bytes(&cwd[..n]);
+                    o.byte(b'>');
+                }
+            });
         } else {
             self.fd(name, raw);
         }
@@ -370,6 +380,14 @@ pub fn fd_path(fd: i32, buf: &mut [u8]) -> Option<usize> {
         })
     });
     copied.flatten().or_else(|| read_fd_link(fd, buf))
+}
+
+/// The working directory (getcwd(2)), without its NUL.
+fn working_directory(buf: &mut [u8]) -> Option<usize> {
+    let args = [buf.as_mut_ptr() as u64, buf.len() as u64];
+    // SAFETY: `buf` is writable for its length.
+    let n = unsafe { selftrace::raw::syscall(selftrace::raw::Sysno::getcwd, &args) }.ok()?;
+    Some((n as usize).saturating_sub(1))
 }
 
 /// What `/proc/self/fd/N` links to, read through the gate.

@@ -696,7 +696,7 @@ mod tests {
 
     #[test]
     fn sockets() {
-        // strace 6.1, /tmp/st/net.c.
+        // strace 6.1, on a small C program making these calls.
         assert_eq!(
             line(Sysno::socket, &[1, 0o2004001, 0], 3),
             "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3"
@@ -744,7 +744,7 @@ mod tests {
 
     #[test]
     fn addresses() {
-        // strace 6.1, /tmp/st/net.c.
+        // strace 6.1, on a small C program making these calls.
         let u = sun(b"/run/x");
         assert_eq!(
             line(Sysno::connect, &[3, addr(&u), 110], -2),
@@ -784,7 +784,7 @@ mod tests {
             line(Sysno::connect, &[12, addr(&i6), 28], -97),
             "connect(12, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(5), inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, 28) = -1 EAFNOSUPPORT (Address family not supported by protocol)"
         );
-        // strace 6.1, /tmp/st/q.c.
+        // strace 6.1, on a small C program making these calls.
         let mut nl = [0u32; 3];
         nl[0] = libc::AF_NETLINK as u32;
         nl[2] = 5;
@@ -831,7 +831,7 @@ mod tests {
 
     #[test]
     fn data_and_options() {
-        // strace 6.1, /tmp/st/net.c.
+        // strace 6.1, on a small C program making these calls.
         let i4 = sin(50224, [127, 0, 0, 1]);
         let len: u32 = 16;
         assert_eq!(
@@ -891,7 +891,7 @@ mod tests {
 
     #[test]
     fn messages() {
-        // strace 6.1, /tmp/st/net.c.
+        // strace 6.1, on a small C program making these calls.
         let iov = [
             Iovec { base: b"abc".as_ptr() as u64, len: 3 },
             Iovec { base: b"defg".as_ptr() as u64, len: 4 },

@@ -565,3 +565,81 @@ pub(crate) fn cpu_mask_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, 
         w.ptr(name, a);
     }
 }
+
+/// ptrace(2)'s requests.
+const PTRACE_REQUESTS: &[(u64, &str)] = &[
+    (0, "PTRACE_TRACEME"),
+    (1, "PTRACE_PEEKTEXT"),
+    (2, "PTRACE_PEEKDATA"),
+    (3, "PTRACE_PEEKUSER"),
+    (4, "PTRACE_POKETEXT"),
+    (5, "PTRACE_POKEDATA"),
+    (6, "PTRACE_POKEUSER"),
+    (7, "PTRACE_CONT"),
+    (8, "PTRACE_KILL"),
+    (9, "PTRACE_SINGLESTEP"),
+    (12, "PTRACE_GETREGS"),
+    (13, "PTRACE_SETREGS"),
+    (14, "PTRACE_GETFPREGS"),
+    (15, "PTRACE_SETFPREGS"),
+    (16, "PTRACE_ATTACH"),
+    (17, "PTRACE_DETACH"),
+    (24, "PTRACE_SYSCALL"),
+    (0x4200, "PTRACE_SETOPTIONS"),
+    (0x4201, "PTRACE_GETEVENTMSG"),
+    (0x4202, "PTRACE_GETSIGINFO"),
+    (0x4203, "PTRACE_SETSIGINFO"),
+    (0x4204, "PTRACE_GETREGSET"),
+    (0x4205, "PTRACE_SETREGSET"),
+    (0x4206, "PTRACE_SEIZE"),
+    (0x4207, "PTRACE_INTERRUPT"),
+    (0x4208, "PTRACE_LISTEN"),
+];
+
+/// `PTRACE_O_*`, for PTRACE_SETOPTIONS and PTRACE_SEIZE.
+const PTRACE_OPTIONS: &[(u64, &str)] = &[
+    (0x1, "PTRACE_O_TRACESYSGOOD"),
+    (0x2, "PTRACE_O_TRACEFORK"),
+    (0x4, "PTRACE_O_TRACEVFORK"),
+    (0x8, "PTRACE_O_TRACECLONE"),
+    (0x10, "PTRACE_O_TRACEEXEC"),
+    (0x20, "PTRACE_O_TRACEVFORKDONE"),
+    (0x40, "PTRACE_O_TRACEEXIT"),
+    (0x80, "PTRACE_O_TRACESECCOMP"),
+    (0x10_0000, "PTRACE_O_EXITKILL"),
+    (0x20_0000, "PTRACE_O_SUSPEND_SECCOMP"),
+];
+
+/// ptrace(2) as strace shows it: as many arguments as the request takes
+/// (`ptrace(PTRACE_TRACEME)`, `ptrace(PTRACE_ATTACH, 1234)`), a signal for
+/// the requests that resume, options for those that set them.
+pub(crate) fn ptrace(w: &mut Writer, i: &SyscallInfo) {
+    let a = i.args;
+    let request = a[0] as u32 as u64;
+    w.text("request", request, |o| o.value(request, PTRACE_REQUESTS, "PTRACE_???"));
+    if request == 0 {
+        return;
+    }
+    w.int("pid", a[1] as i32 as i64);
+    match request {
+        // PTRACE_KILL, PTRACE_ATTACH, PTRACE_INTERRUPT
+        8 | 16 | 0x4207 => {}
+        // PTRACE_GETREGS, PTRACE_SETREGS, PTRACE_GETFPREGS, PTRACE_SETFPREGS
+        12..=15 => w.ptr("data", a[3]),
+        // PTRACE_CONT, PTRACE_SINGLESTEP, PTRACE_DETACH, PTRACE_SYSCALL
+        7 | 9 | 17 | 24 => {
+            w.ptr("addr", a[2]);
+            let sig = a[3] as i32;
+            w.text("data", a[3], |o| if sig == 0 { o.byte(b'0') } else { write_signal(o, sig) });
+        }
+        // PTRACE_SETOPTIONS, PTRACE_SEIZE
+        0x4200 | 0x4206 => {
+            w.ptr("addr", a[2]);
+            w.text("data", a[3], |o| o.flags(a[3], PTRACE_OPTIONS));
+        }
+        _ => {
+            w.ptr("addr", a[2]);
+            w.hex("data", a[3]);
+        }
+    }
+}

@@ -159,7 +159,7 @@ calls! {
     getrusage(who: Enum(sys::RUSAGE_WHO, "RUSAGE_???"), usage: Custom(process::rusage)) NONE;
     sysinfo(info: Custom(sys::sysinfo)) NONE;
     times[1] NONE;
-    ptrace[4] NONE;
+    ptrace(request: Int, pid: Int, addr: Hex, data: Hex) NONE => sys::ptrace;
     getuid() CREDS | PURE;
     syslog[3] NONE;
     getgid() CREDS | PURE;

@@ -10,7 +10,7 @@ use selftrace::Sysno;
 
 #[test]
 fn memory() {
-    // strace 6.1, /tmp/st/mem.c, mem2.c, mem3.c.
+    // strace 6.1, on a small C program making these calls.
     assert_eq!(
         line(Sysno::mmap, &[0, 8192, 3, 0x22, u64::MAX, 0], 0x7fe63db51000),
         "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe63db51000"
@@ -85,7 +85,7 @@ fn cstrs<const N: usize>(strs: [&'static [u8]; N]) -> [u64; N] {
 
 #[test]
 fn exec() {
-    // strace 6.1 -s 10, /tmp/st/ex.c.
+    // strace 6.1 -s 10, on a small C program making these calls.
     let cx = Context { string_limit: 10, fd_paths: false };
     let argv =
         cstrs([b"ls\0", b"-l\0", b"a\"b\n\0", b"0123456789012345678901234567890123456789\0", b""]);
@@ -127,7 +127,7 @@ fn exec() {
 
 #[test]
 fn waiting() {
-    // strace 6.1, /tmp/st/proc.c and proc2.c.
+    // strace 6.1, on a small C program making these calls.
     let mut st: i32 = 0;
     assert_eq!(
         line(Sysno::wait4, &[u64::MAX, addr(&st), 0, 0], 1234),
@@ -198,7 +198,7 @@ fn waiting() {
 
 #[test]
 fn cloning() {
-    // strace 6.1, /tmp/st/proc.c and proc2.c.
+    // strace 6.1, on a small C program making these calls.
     assert_eq!(
         line(Sysno::clone, &[0x1200011, 0, 0, 0x7f2cd0806a10, 0], 7847),
         "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f2cd0806a10) = 7847"
@@ -277,7 +277,7 @@ struct Ksa {
 
 #[test]
 fn signals() {
-    // strace 6.1, /tmp/st/sig.c and sig2.c.
+    // strace 6.1, on a small C program making these calls.
     assert_eq!(
         line(Sysno::kill, &[99999, 35], -3),
         "kill(99999, SIGRT_3) = -1 ESRCH (No such process)"
@@ -373,7 +373,7 @@ fn signals() {
 
 #[test]
 fn limits_random_futex() {
-    // strace 6.1, /tmp/st/tm.c.
+    // strace 6.1, on a small C program making these calls.
     let r = Rlimit { cur: 8192 * 1024, max: u64::MAX };
     assert_eq!(
         line(Sysno::prlimit64, &[0, 3, 0, addr(&r)], 0),
@@ -460,7 +460,7 @@ fn limits_random_futex() {
 
 #[test]
 fn time_and_system() {
-    // strace 6.1, /tmp/st/tm.c.
+    // strace 6.1, on a small C program making these calls.
     let ts = libc::timespec { tv_sec: 0, tv_nsec: 1000 };
     let rem = ts;
     let r = addr(&rem);
@@ -555,7 +555,7 @@ fn time_and_system() {
 
 #[test]
 fn prctl_and_friends() {
-    // strace 6.1, /tmp/st/tm.c.
+    // strace 6.1, on a small C program making these calls.
     let name = *b"hello\0";
     assert_eq!(line(Sysno::prctl, &[15, addr(&name)], 0), "prctl(PR_SET_NAME, \"hello\") = 0");
     assert_eq!(line(Sysno::prctl, &[16, addr(&name)], 0), "prctl(PR_GET_NAME, \"hello\") = 0");
@@ -630,7 +630,7 @@ fn prctl_and_friends() {
 
 #[test]
 fn identity() {
-    // strace 6.1, /tmp/st/tm.c.
+    // strace 6.1, on a small C program making these calls.
     assert_eq!(line(Sysno::getpid, &[], 21098), "getpid() = 21098");
     assert_eq!(line(Sysno::getpgrp, &[], 21093), "getpgrp() = 21093");
     assert_eq!(
@@ -653,4 +653,34 @@ fn identity() {
     assert_eq!(line(Sysno::getgroups, &[8, addr(&g)], 2), "getgroups(8, [0, 5]) = 2");
     assert_eq!(line(Sysno::setgroups, &[2, addr(&g)], 0), "setgroups(2, [0, 5]) = 0");
     assert_eq!(line(Sysno::setgroups, &[0, 0], 0), "setgroups(0, NULL) = 0");
+}
+
+#[test]
+fn ptrace_shows_the_arguments_its_request_takes() {
+    // strace 6.1 on raw ptrace calls, each of these requests.
+    assert_eq!(line(Sysno::ptrace, &[0, 0, 0, 0], 0), "ptrace(PTRACE_TRACEME) = 0");
+    assert_eq!(
+        line(Sysno::ptrace, &[16, 1, 0, 0], -1),
+        "ptrace(PTRACE_ATTACH, 1) = -1 EPERM (Operation not permitted)"
+    );
+    assert_eq!(
+        line(Sysno::ptrace, &[17, 1, 0, 0], -3),
+        "ptrace(PTRACE_DETACH, 1, NULL, 0) = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        line(Sysno::ptrace, &[2, 1, 0x1000, 0x2000], -3),
+        "ptrace(PTRACE_PEEKDATA, 1, 0x1000, 0x2000) = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        line(Sysno::ptrace, &[12, 1, 0, 0x3000], -3),
+        "ptrace(PTRACE_GETREGS, 1, 0x3000) = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        line(Sysno::ptrace, &[0x4200, 1, 0, 0], -3),
+        "ptrace(PTRACE_SETOPTIONS, 1, NULL, 0) = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        line(Sysno::ptrace, &[0x4242, 1, 0x10, 0x20], -3),
+        "ptrace(0x4242 /* PTRACE_??? */, 1, 0x10, 0x20) = -1 ESRCH (No such process)"
+    );
 }
