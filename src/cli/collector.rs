@@ -18,6 +18,11 @@ use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 /// process: `R pid pid\tSTATUS` (the raw wait status).
 pub const REAPED: u8 = b'R';
 
+/// Record kind the CLI writes when it stops collecting before every
+/// traced process ended (interrupted, see `signals::Interruptible`):
+/// `Q pid pid\t`. Records sent after it are not read.
+pub const QUIT: u8 = b'Q';
+
 pub enum Output {
     Stderr,
     File(BufWriter<File>),
@@ -43,6 +48,8 @@ pub struct Collector {
     rows: HashMap<u32, Row>,
     /// First write error, reported once at the end.
     pub error: Option<io::Error>,
+    /// A [`QUIT`] record was read.
+    quit: bool,
 }
 
 /// Below this many bytes a read is a trickle, worth waiting after.
@@ -63,14 +70,15 @@ impl Collector {
             exit_reported: HashSet::new(),
             rows: HashMap::new(),
             error: None,
+            quit: false,
         }
     }
 
-    /// Read records until end of file (every writer closed).
+    /// Read records until end of file (every writer closed) or [`QUIT`].
     ///
     /// Reads that return less than [`BATCH`] bytes are followed by a pause
     /// of [`BATCH_WAIT`].
-    pub fn run(mut self, mut pipe: File) -> Collector {
+    pub fn run(mut self, mut pipe: impl Read) -> Collector {
         let mut buf = vec![0u8; 1 << 16];
         let mut pending: Vec<u8> = Vec::new();
         loop {
@@ -89,6 +97,12 @@ impl Collector {
                 let record = pending[start..start + end].to_vec();
                 self.record(&record);
                 start += end + 1;
+                if self.quit {
+                    break;
+                }
+            }
+            if self.quit {
+                break;
             }
             pending.drain(..start);
             if n < buf.len() {
@@ -154,6 +168,7 @@ impl Collector {
             }
             kind::SUMMARY => self.add_row(body),
             REAPED => self.reaped(pid, body),
+            QUIT => self.quit = true,
             _ => {}
         }
     }
