@@ -20,7 +20,7 @@ pub const REAPED: u8 = b'R';
 
 /// Record kind the CLI writes when it stops collecting before every
 /// traced process ended (interrupted, see `signals::Interruptible`):
-/// `Q pid pid\t`. Records sent after it are not read.
+/// `Q pid pid\t`. Records written after it are not read.
 pub const QUIT: u8 = b'Q';
 
 pub enum Output {
@@ -78,7 +78,7 @@ impl Collector {
     ///
     /// Reads that return less than [`BATCH`] bytes are followed by a pause
     /// of [`BATCH_WAIT`].
-    pub fn run(mut self, mut pipe: impl Read) -> Collector {
+    pub fn run(mut self, mut pipe: File) -> Collector {
         let mut buf = vec![0u8; 1 << 16];
         let mut pending: Vec<u8> = Vec::new();
         loop {

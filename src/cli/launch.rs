@@ -150,7 +150,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
     let waited = signals::set_up(plan.interruptible);
     let events =
         signals::signalfd(waited).map_err(|e| fail(format!("cannot watch signals: {e}"), 1))?;
-    let Channel { listener, sender, receiver, .. } = channel;
+    let Channel { sender, receiver, .. } = channel;
     let collector = Collector::new(output, &plan.config, plan.sort);
     let reader = std::thread::spawn(move || collector.run(receiver));
     let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;
@@ -159,8 +159,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
             write_untraced_note(note, &plan.command[0], child.id(), &plan.config, &sender);
         }
     }
-    let ending = wait_all(child.id(), plan.config.follow, &listener, &events, &sender);
-    drop(listener);
+    let ending = wait_all(child.id(), plan.config.follow, &events, &sender);
     if let Waited::Interrupted(_) = ending {
         let record = format!("{} {} {}\t\n", QUIT as char, child.id(), child.id());
         channel::send(&sender, record.as_bytes());
@@ -268,16 +267,9 @@ enum Waited {
 const GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Wait for the program (and with `-f`, every descendant), telling the
-/// collector about each process reaped, in order with its lines; meanwhile
-/// hand the channel to traced processes as they start, and act on the
-/// signals `events` reports.
-fn wait_all(
-    main: u32,
-    follow: bool,
-    listener: &OwnedFd,
-    events: &OwnedFd,
-    sender: &OwnedFd,
-) -> Waited {
+/// collector about each process reaped, in order with its lines, and act
+/// on the signals `events` (a signalfd) reports.
+fn wait_all(main: u32, follow: bool, events: &OwnedFd, sender: &OwnedFd) -> Waited {
     let mut ending = None;
     let mut interrupted: Option<(i32, std::time::Instant)> = None;
     loop {
@@ -291,10 +283,7 @@ fn wait_all(
             return Waited::Ended(ending.unwrap_or(Ending::Exited(0)));
         }
         let timeout = interrupted.map(|(_, since)| GRACE.saturating_sub(since.elapsed()));
-        let mut fds = [
-            libc::pollfd { fd: listener.as_raw_fd(), events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: events.as_raw_fd(), events: libc::POLLIN, revents: 0 },
-        ];
+        let mut fds = [libc::pollfd { fd: events.as_raw_fd(), events: libc::POLLIN, revents: 0 }];
         let ts = timeout.map(|t| libc::timespec {
             tv_sec: t.as_secs() as libc::time_t,
             tv_nsec: t.subsec_nanos() as libc::c_long,
@@ -305,9 +294,6 @@ fn wait_all(
             libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ts_ptr, std::ptr::null())
         };
         if fds[0].revents != 0 {
-            channel::serve(listener, sender);
-        }
-        if fds[1].revents != 0 {
             while let Some(info) = read_signal(events) {
                 let signal = info.ssi_signo as i32;
                 if signal == libc::SIGCHLD {

@@ -207,6 +207,46 @@ fn sigkill_of_selftrace_with_ff_leaves_the_program_unharmed() {
 }
 
 #[test]
+fn after_sigkill_a_program_that_fills_the_pipe_does_not_stall() {
+    // 200000 traced calls after the kill: far more records than the pipe
+    // holds, so the tracer finds it full and must see that selftrace is
+    // gone instead of waiting for room forever.
+    in_child("after_sigkill_a_program_that_fills_the_pipe_does_not_stall", || {
+        become_subreaper();
+        let dir = TempDir::new("lifecycle-full");
+        let (ready, go, done) = (dir.at("ready"), dir.at("go"), dir.at("done"));
+        let script = format!(
+            "import os, time\nopen('{ready}', 'w').close()\n\
+             while not os.path.exists('{go}'): time.sleep(0.01)\n\
+             for i in range(200000): os.getppid()\n\
+             open('{done}', 'w').write('done')\nraise SystemExit(5)\n"
+        );
+        let mut cmd = selftrace_command();
+        cmd.args(["-e", "trace=getppid", "-o", &dir.at("trace"), "--", common::python(), "-c"])
+            .arg(&script)
+            .stdin(Stdio::null())
+            .process_group(0);
+        // Waited for with waitpid below.
+        let selftrace = cmd.spawn().unwrap().id();
+        let program = only_child(selftrace);
+        let start = Instant::now();
+        while !dir.path("ready").exists() {
+            assert!(start.elapsed() < Duration::from_secs(20), "the program did not start");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(selftrace as i32, libc::SIGKILL) };
+        std::fs::write(&go, "").unwrap();
+        let limit = Duration::from_secs(60);
+        wait_for(selftrace as i32, limit).unwrap();
+        let status = wait_for(program, limit).unwrap();
+        assert_eq!(exit_code(status), Some(5), "status {status:#x}");
+        assert_eq!(std::fs::read_to_string(&done).unwrap(), "done");
+        drop(dir);
+    });
+}
+
+#[test]
 fn sigterm_with_o_is_ignored_and_the_trace_is_complete() {
     // strace's -I 3, its default for `-o FILE PROG`.
     in_child("sigterm_with_o_is_ignored_and_the_trace_is_complete", || {

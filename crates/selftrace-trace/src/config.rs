@@ -121,9 +121,8 @@ pub mod var {
     pub const QUIET: &str = "SELFTRACE_QUIET";
     /// A file the preload appends lines to (default: standard error).
     pub const OUTPUT: &str = "SELFTRACE_OUTPUT";
-    /// Set by the CLI: the abstract unix address (`@NAME`) where the
-    /// preload gets the socket of the CLI's collector, which then writes
-    /// the trace (see [`crate::sink::connect`]).
+    /// Set by the CLI: `/proc/PID/fd/N:INODE`, the pipe of the CLI's
+    /// collector, which then writes the trace (see [`crate::sink`]).
     pub const COLLECTOR: &str = "SELFTRACE_COLLECTOR";
     /// Without `-f`: the one process traced; other processes that load
     /// the preload leave themselves untraced.

@@ -6,16 +6,14 @@
 //! tables across processes. Either way the descriptor is a private one,
 //! numbered high, that the program cannot close (see [`Guard`]).
 //!
-//! The collector's channel is one `SOCK_SEQPACKET` socket pair: every
-//! traced process sends on the same end, so records keep one order and
-//! stay whole, as pipe writes of up to `PIPE_BUF` did. Unlike a pipe's, a
-//! send can be told not to raise SIGPIPE (`MSG_NOSIGNAL`): when the
-//! collector dies, the next send fails with `EPIPE`, the tracer goes quiet
-//! in that process, and the program goes on unharmed (design hazard 18).
-//! A process reaches the socket through [`connect`]: the CLI listens on an
-//! abstract unix address and hands each process that connects the sending
-//! end (`SCM_RIGHTS`); a process started after the CLI died finds nobody
-//! there and runs untraced, silently.
+//! The collector's channel is the CLI's pipe, which each traced process
+//! opens through `/proc/PID/fd/N` for reading and writing, non-blocking.
+//! As a reader itself, a process never sees `EPIPE` (nor SIGPIPE, which no
+//! flag of `write(2)` prevents) when the collector dies; a full pipe gives
+//! `EAGAIN` instead of blocking, and then the process waits for room or for
+//! the CLI's end, whichever comes first (see [`wait_for_room`]). When the
+//! CLI is gone the tracer goes quiet in that process and the program goes
+//! on unharmed (design hazard 18). The common path is one `write(2)`.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
@@ -50,103 +48,53 @@ pub const RESULT_COLUMN: usize = 40;
 pub enum Target<'a> {
     Stderr,
     File(&'a str),
-    /// The CLI's abstract address, as in [`collector_address`].
+    /// `/proc/PID/fd/N:INODE`: the CLI's pipe (PID the CLI, INODE the
+    /// pipe's, checked so that a reused PID cannot lead elsewhere).
     Collector(&'a str),
 }
 
-/// The CLI's listening address for `SELFTRACE_COLLECTOR`: `@NAME`, the
-/// abstract unix socket NAME (as `ss` shows it).
-pub fn collector_address(name: &str) -> String {
-    format!("@{name}")
+/// The CLI's pid while its pipe is the output (0 otherwise).
+static CLI_PID: AtomicI32 = AtomicI32::new(0);
+
+/// `SELFTRACE_COLLECTOR`'s value for the pipe `fd` of process `pid`.
+pub fn collector_path(pid: u32, fd: i32) -> std::io::Result<String> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = std::fs::metadata(format!("/proc/self/fd/{fd}"))?.ino();
+    Ok(format!("/proc/{pid}/fd/{fd}:{ino}"))
 }
 
-/// The `sockaddr_un` of an `@NAME` address and its length.
-pub fn socket_address(address: &str) -> std::io::Result<(libc::sockaddr_un, libc::socklen_t)> {
-    let invalid = || std::io::Error::from_raw_os_error(libc::EINVAL);
-    let name = address.strip_prefix('@').ok_or_else(invalid)?.as_bytes();
-    // SAFETY: sockaddr_un is plain data; all zeroes is a valid value.
-    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
-    if name.is_empty() || name.len() + 1 > addr.sun_path.len() {
-        return Err(invalid());
-    }
-    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
-    // sun_path[0] stays 0: the abstract namespace.
-    for (d, s) in addr.sun_path[1..].iter_mut().zip(name) {
-        *d = *s as libc::c_char;
-    }
-    let len = std::mem::offset_of!(libc::sockaddr_un, sun_path) + 1 + name.len();
-    Ok((addr, len as libc::socklen_t))
-}
-
-/// Whether a failure to reach or write to the collector means it is gone
-/// (the `selftrace` process died or was killed): the tracer then stops
-/// without a word, since nobody is there to read one and the program's
-/// standard error is the program's.
+/// Whether a failure to reach the collector means it is gone (the
+/// `selftrace` process died or was killed): the tracer then stops without
+/// a word, since nobody is there to read one and the program's standard
+/// error is the program's.
 pub fn collector_gone(e: &std::io::Error) -> bool {
-    matches!(
-        e.raw_os_error(),
-        Some(libc::ECONNREFUSED | libc::ECONNRESET | libc::EPIPE | libc::ENOTCONN)
-    ) || e.kind() == std::io::ErrorKind::UnexpectedEof
+    matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ESRCH | libc::ESTALE))
 }
 
-/// Connect to the collector at `address` and receive its sending end.
-/// Runs at installation (libc is usable), not on the trap path.
-pub fn connect(address: &str) -> std::io::Result<std::fs::File> {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    let (addr, len) = socket_address(address)?;
-    let last = std::io::Error::last_os_error;
-    // SAFETY: socket() returns a new descriptor or -1.
-    let sock = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC, 0) };
-    if sock < 0 {
-        return Err(last());
+/// Open the CLI's pipe for reading and writing, non-blocking. Runs at
+/// installation (libc is usable), not on the trap path.
+fn open_collector(value: &str) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+    let invalid = || std::io::Error::from_raw_os_error(libc::EINVAL);
+    let (path, ino) = value.rsplit_once(':').ok_or_else(invalid)?;
+    let ino: u64 = ino.parse().map_err(|_| invalid())?;
+    let pid: i32 = path
+        .strip_prefix("/proc/")
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(invalid)?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_fifo() || meta.ino() != ino {
+        // Not the CLI's pipe: the CLI died and its pid went to another.
+        return Err(std::io::Error::from_raw_os_error(libc::ESTALE));
     }
-    // SAFETY: the descriptor is new and ours; OwnedFd closes it.
-    let sock = unsafe { OwnedFd::from_raw_fd(sock) };
-    use std::os::fd::AsRawFd;
-    // SAFETY: addr is a valid sockaddr_un of `len` bytes.
-    if unsafe { libc::connect(sock.as_raw_fd(), (&raw const addr).cast(), len) } != 0 {
-        return Err(last());
-    }
-    let mut byte = [0u8; 1];
-    let mut iov = libc::iovec { iov_base: byte.as_mut_ptr().cast(), iov_len: 1 };
-    // Room for one descriptor's control message (aligned as cmsghdr is).
-    let mut control = [0u64; 8];
-    // SAFETY: msghdr is plain data; all zeroes is a valid value.
-    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    msg.msg_iov = &mut iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.as_mut_ptr().cast();
-    msg.msg_controllen = std::mem::size_of_val(&control);
-    let n = loop {
-        // SAFETY: msg points at live buffers of the sizes it gives.
-        let n = unsafe { libc::recvmsg(sock.as_raw_fd(), &mut msg, libc::MSG_CMSG_CLOEXEC) };
-        if n < 0 && last().raw_os_error() == Some(libc::EINTR) {
-            continue;
-        }
-        break n;
-    };
-    if n < 0 {
-        return Err(last());
-    }
-    // SAFETY: the control buffer was filled by recvmsg as msg describes.
-    let cmsg = unsafe { libc::CMSG_FIRSTHDR(&msg) };
-    // SAFETY: a non-null cmsg points into `control`, with its data after it.
-    let fd = unsafe {
-        if cmsg.is_null()
-            || (*cmsg).cmsg_level != libc::SOL_SOCKET
-            || (*cmsg).cmsg_type != libc::SCM_RIGHTS
-        {
-            None
-        } else {
-            Some(std::ptr::read_unaligned(libc::CMSG_DATA(cmsg).cast::<libc::c_int>()))
-        }
-    };
-    match fd {
-        // SAFETY: the descriptor was just given to us and is owned by nobody else.
-        Some(fd) if fd >= 0 => Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) })),
-        // The CLI closed the connection without an answer: it is ending.
-        _ => Err(std::io::ErrorKind::UnexpectedEof.into()),
-    }
+    CLI_PID.store(pid, Ordering::Relaxed);
+    Ok(file)
 }
 
 /// Open the private descriptor. `follow` chooses the pid prefix of
@@ -158,7 +106,7 @@ pub fn open(target: Target, follow: bool) -> std::io::Result<()> {
         Target::File(path) => {
             Some(std::fs::OpenOptions::new().append(true).create(true).mode(0o644).open(path)?)
         }
-        Target::Collector(address) => Some(connect(address)?),
+        Target::Collector(value) => Some(open_collector(value)?),
     };
     let collector = matches!(target, Target::Collector(_));
     let source = file.as_ref().map_or(2, std::os::fd::AsRawFd::as_raw_fd);
@@ -208,20 +156,6 @@ fn private_copy(source: i32) -> std::io::Result<i32> {
     }
 }
 
-/// One record to the collector: `send(fd, bytes, MSG_NOSIGNAL)`, again
-/// when a signal handler interrupted it.
-fn send(fd: i32, bytes: &[u8]) -> Result<usize, selftrace::Errno> {
-    let args =
-        [fd as u64, bytes.as_ptr() as u64, bytes.len() as u64, libc::MSG_NOSIGNAL as u64, 0, 0];
-    loop {
-        // SAFETY: the pointer and length describe a live slice; no address.
-        match unsafe { selftrace::raw::syscall(Sysno::sendto, &args) } {
-            Err(e) if e == selftrace::Errno::EINTR => continue,
-            r => return r.map(|n| n as usize),
-        }
-    }
-}
-
 pub fn is_collector() -> bool {
     COLLECTOR.load(Ordering::Relaxed)
 }
@@ -233,12 +167,11 @@ pub fn fd() -> i32 {
 
 /// Write one record or line. A failed write stops the trace in this
 /// process (and in the children it forks from now on); the program goes on
-/// untraced rather than being disturbed. The collector's channel never
-/// raises SIGPIPE; its failure means the collector is gone and is silent.
-/// Any other failure is reported once on standard error.
+/// untraced rather than being disturbed. The collector gone is silent; any
+/// other failure is reported once on standard error.
 ///
 /// The descriptor is left open after a failure: another thread may be
-/// sending on it at this moment, and a number closed under it could be
+/// writing on it at this moment, and a number closed under it could be
 /// reused by the program.
 pub fn write(bytes: &[u8]) {
     let fd = fd();
@@ -246,17 +179,80 @@ pub fn write(bytes: &[u8]) {
         return;
     }
     let collector = is_collector();
-    let sent = if collector { send(fd, bytes) } else { selftrace::raw::write(fd, bytes) };
-    if let Err(e) = sent {
-        if FD.swap(-1, Ordering::Relaxed) >= 0 && !collector {
-            let mut buf = [0u8; 160];
-            let mut o = Out::new(&mut buf);
-            o.str("selftrace: cannot write the trace: ");
-            crate::errno::write(&mut o, e.into_raw());
-            o.str("; tracing stops, the program goes on\n");
-            let _ = selftrace::raw::write(2, o.as_bytes());
+    let e = loop {
+        match selftrace::raw::write(fd, bytes) {
+            Ok(_) => return,
+            Err(e) if e == selftrace::Errno::EINTR => {}
+            Err(e) if e == selftrace::Errno::EAGAIN && collector => {
+                if !wait_for_room(fd) {
+                    FD.store(-1, Ordering::Relaxed);
+                    return;
+                }
+            }
+            Err(e) => break e,
         }
+    };
+    if FD.swap(-1, Ordering::Relaxed) >= 0 {
+        let mut buf = [0u8; 160];
+        let mut o = Out::new(&mut buf);
+        o.str("selftrace: cannot write the trace: ");
+        crate::errno::write(&mut o, e.into_raw());
+        o.str("; tracing stops, the program goes on\n");
+        let _ = selftrace::raw::write(2, o.as_bytes());
     }
+}
+
+/// How long a full pipe is waited on before asking whether the CLI lives.
+const ROOM_WAIT_MS: i32 = 20;
+
+/// The collector's pipe is full: wait until it has room (`true`) or the
+/// CLI has ended (`false`). First a short wait on the pipe alone (the
+/// collector is only busy); then on the pipe and a pidfd of the CLI, which
+/// becomes readable when it ends (a zombie too). The pidfd is moved above
+/// [`PRIVATE_FD_MIN`] and closed before returning. Async-signal-safe:
+/// system calls through the gate only.
+fn wait_for_room(fd: i32) -> bool {
+    let poll = |fds: &mut [libc::pollfd], timeout: Option<&libc::timespec>| {
+        let t = timeout.map_or(0, |t| t as *const libc::timespec as u64);
+        let args = [fds.as_mut_ptr() as u64, fds.len() as u64, t, 0, 8];
+        // SAFETY: ppoll reads and writes the live array and reads the
+        // timeout it is given; no signal mask is passed.
+        unsafe { selftrace::raw::syscall(Sysno::ppoll, &args) }
+    };
+    let writable = |p: &libc::pollfd| p.revents & libc::POLLOUT != 0;
+    let short = libc::timespec { tv_sec: 0, tv_nsec: ROOM_WAIT_MS as i64 * 1_000_000 };
+    let mut pipe = [libc::pollfd { fd, events: libc::POLLOUT, revents: 0 }];
+    if matches!(poll(&mut pipe, Some(&short)), Ok(n) if n > 0) && writable(&pipe[0]) {
+        return true;
+    }
+    let pid = CLI_PID.load(Ordering::Relaxed) as u64;
+    // SAFETY: pidfd_open takes plain values and returns a new descriptor.
+    let Ok(low) = (unsafe { selftrace::raw::syscall(Sysno::pidfd_open, &[pid, 0]) }) else {
+        return false; // ESRCH: the CLI is gone and reaped.
+    };
+    let args = [low, libc::F_DUPFD_CLOEXEC as u64, PRIVATE_FD_MIN as u64];
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) and close on the descriptor just opened.
+    let pidfd = unsafe {
+        let high = selftrace::raw::syscall(Sysno::fcntl, &args);
+        let _ = selftrace::raw::syscall(Sysno::close, &[low]);
+        high
+    };
+    let Ok(pidfd) = pidfd else { return true };
+    let mut both = [
+        libc::pollfd { fd, events: libc::POLLOUT, revents: 0 },
+        libc::pollfd { fd: pidfd as i32, events: libc::POLLIN, revents: 0 },
+    ];
+    let room = loop {
+        match poll(&mut both, None) {
+            Ok(_) if both[1].revents != 0 => break false,
+            Ok(_) if writable(&both[0]) => break true,
+            Err(e) if e != selftrace::Errno::EINTR => break false,
+            _ => {}
+        }
+    };
+    // SAFETY: closing the pidfd opened above.
+    let _ = unsafe { selftrace::raw::syscall(Sysno::close, &[pidfd]) };
+    room
 }
 
 /// Start a record for a call line or a message: the collector's header, or
