@@ -8,6 +8,8 @@ use clap::{ArgAction, Parser};
 use selftrace_trace::config::{parse_strsize, Config, Format, Summary, Timestamps};
 use selftrace_trace::summary::SortBy;
 
+use crate::cli::signals::Interruptible;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "selftrace",
@@ -106,6 +108,11 @@ pub struct Args {
     #[arg(short = 'q', action = ArgAction::Count)]
     pub quiet: u8,
 
+    /// When SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM can interrupt selftrace: 1 anywhere,
+    /// 2 waiting (default), 3 never (default with -o), 4 never_tstp (also ignore Ctrl-Z).
+    #[arg(short = 'I', long = "interruptible", value_name = "LEVEL", value_parser = Interruptible::parse)]
+    pub interruptible: Option<Interruptible>,
+
     /// Write one JSON object per line (named, typed arguments; errno names; pid, tid, time, duration).
     #[arg(long)]
     pub json: bool,
@@ -134,6 +141,8 @@ pub struct Plan {
     pub output: Option<PathBuf>,
     /// `-ff` with `-o`: one file per process.
     pub per_process: bool,
+    /// `-I`, its default chosen as strace's for a program it starts.
+    pub interruptible: Interruptible,
     pub command: Vec<OsString>,
 }
 
@@ -203,7 +212,13 @@ impl Args {
         config.follow = self.follow > 0;
         config.quiet = self.quiet > 0;
         let per_process = self.follow >= 2 && self.output.is_some();
+        let interruptible = self.interruptible.unwrap_or(if self.output.is_some() {
+            Interruptible::Never
+        } else {
+            Interruptible::Waiting
+        });
         Ok(Plan {
+            interruptible,
             config,
             sort: self.sort.unwrap_or_default(),
             output: self.output,

@@ -19,6 +19,11 @@ use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 /// that reaps a child sends the same.
 pub const REAPED: u8 = kind::REAPED;
 
+/// Record kind the CLI writes when it stops collecting before every
+/// traced process ended (interrupted, see `signals::Interruptible`):
+/// `Q pid pid\t`. Records written after it are not read.
+pub const QUIT: u8 = b'Q';
+
 pub enum Output {
     Stderr,
     File(BufWriter<File>),
@@ -50,6 +55,8 @@ pub struct Collector {
     pub error: Option<io::Error>,
     /// Calls in flight (see `inflight`), when the CLI made the area.
     pub(super) inflight: Option<crate::cli::inflight::Watch>,
+    /// A [`QUIT`] record was read.
+    quit: bool,
 }
 
 /// Below this many bytes a read is a trickle, worth waiting after.
@@ -79,6 +86,7 @@ impl Collector {
             shared: None,
             error: None,
             inflight: None,
+            quit: false,
         }
     }
 
@@ -88,24 +96,15 @@ impl Collector {
         self
     }
 
-    /// Read records until end of file (every writer closed).
+    /// Read records until end of file (every writer closed) or [`QUIT`].
     ///
     /// Reads that return less than [`BATCH`] bytes are followed by a pause
     /// of [`BATCH_WAIT`].
     pub fn run(mut self, mut pipe: File) -> Collector {
         let mut buf = vec![0u8; 1 << 16];
         let mut pending: Vec<u8> = Vec::new();
-        let mut signal = None;
         loop {
-            use crate::cli::inflight::Wait;
-            match self.wait_for_records(&pipe, signal.is_some()) {
-                Wait::Ready => {}
-                Wait::Signal(s) => {
-                    signal = Some(s);
-                    continue;
-                }
-                Wait::Drained => self.interrupted(signal.unwrap_or(libc::SIGINT)),
-            }
+            self.wait_for_records(&pipe);
             let n = match pipe.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
@@ -121,6 +120,12 @@ impl Collector {
                 let record = pending[start..start + end].to_vec();
                 self.record(&record);
                 start += end + 1;
+                if self.quit {
+                    break;
+                }
+            }
+            if self.quit {
+                break;
             }
             pending.drain(..start);
             if n < buf.len() {
@@ -195,6 +200,10 @@ impl Collector {
             }
             kind::SUMMARY => self.add_row(body),
             REAPED => self.reaped(pid, body),
+            QUIT => {
+                self.quit = true;
+                self.print_in_flight();
+            }
             _ => {}
         }
     }

@@ -12,9 +12,9 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::sync::atomic::{fence, AtomicI32, Ordering};
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{fence, Ordering};
 use std::time::{Duration, Instant};
 
 use selftrace_trace::config::Timestamps;
@@ -35,10 +35,6 @@ pub const TICK: Duration = Duration::from_millis(20);
 /// How often shown calls are checked for a task that died in them, and
 /// processes that ended for slots to free.
 const LIVENESS_EVERY: Duration = Duration::from_millis(500);
-
-/// After a signal, how long the records already written are read before
-/// selftrace ends.
-const DRAIN_AT_MOST: Duration = Duration::from_millis(200);
 
 /// The shared area, mapped here too.
 pub struct Area {
@@ -159,10 +155,6 @@ pub struct Watch {
     /// Processes that called `exit_group`, whose slots are freed once
     /// they are gone: when they were seen ending.
     ended: HashMap<u32, Instant>,
-    /// Read end of the pipe the signal handler writes the signal to.
-    wake: Option<File>,
-    /// When a signal asked selftrace to end.
-    signalled: Option<Instant>,
 }
 
 impl Watch {
@@ -179,8 +171,6 @@ impl Watch {
             last_tick: now,
             last_liveness: now,
             ended: HashMap::new(),
-            wake: None,
-            signalled: None,
         }
     }
 
@@ -253,126 +243,46 @@ fn task_alive(pid: u32, tid: u32) -> bool {
     !matches!(stat.get(after), Some(b'Z' | b'X' | b'x'))
 }
 
-/// Descriptor the signal handler writes to; -1 for none.
-static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
-
-extern "C" fn on_signal(signal: libc::c_int) {
-    let fd = WAKE_FD.load(Ordering::Relaxed);
-    let byte = signal as u8;
-    // SAFETY: write(2) is async-signal-safe; a one-byte local buffer.
-    unsafe { libc::write(fd, (&raw const byte).cast(), 1) };
-}
-
 /// Before the program starts: make the area, name it to the preload, and
-/// have `collector` watch it. `to_stderr`: the trace goes to standard
-/// error (no `-o`), where strace's default `-I` lets SIGINT end the trace.
-/// Returns the signals to catch once the program runs ([`catch_signals`]).
+/// have `collector` watch it (strace lines only: blocked calls show in
+/// their text).
 pub fn set_up(
     collector: &mut Collector,
     cmd: &mut std::process::Command,
     config: &selftrace_trace::config::Config,
-    to_stderr: bool,
-) -> Vec<i32> {
+) {
     cmd.env_remove(records::VAR);
     let strace_lines = config.prints_calls()
         && config.format == selftrace_trace::config::Format::Strace
         && !config.silent;
     if !strace_lines {
-        return Vec::new();
-    }
-    let Ok(area) = Area::create() else { return Vec::new() };
-    cmd.env(records::VAR, area.path());
-    collector.watch_in_flight(area, to_stderr);
-    if to_stderr {
-        vec![libc::SIGINT]
-    } else {
-        Vec::new()
-    }
-}
-
-/// From now on, `signals` print the calls in flight and end selftrace.
-pub fn catch_signals(signals: &[i32]) {
-    if WAKE_FD.load(Ordering::Relaxed) < 0 {
         return;
     }
-    for &s in signals {
-        // SAFETY: a handler that only writes one byte to a pipe.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = on_signal as *const () as usize;
-            libc::sigemptyset(&mut sa.sa_mask);
-            libc::sigaction(s, &sa, std::ptr::null_mut());
-        }
-    }
-}
-
-/// How waiting for the trace pipe ended.
-pub enum Wait {
-    /// Records to read.
-    Ready,
-    /// A signal asks selftrace to end: drain the pipe, then [`Collector::interrupted`].
-    Signal(i32),
-    /// Draining after a signal: nothing more in the pipe.
-    Drained,
+    let Ok(area) = Area::create() else { return };
+    cmd.env(records::VAR, area.path());
+    collector.watch_in_flight(area);
 }
 
 impl Collector {
-    /// Look at the in-flight records with `area`. `wake`: a signal can
-    /// end selftrace (see [`catch_signals`]).
-    pub fn watch_in_flight(&mut self, area: Area, wake: bool) {
-        let mut watch = Watch::new(area);
-        let mut fds = [0; 2];
-        // SAFETY: pipe2 fills the array with two new descriptors.
-        if wake && unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } == 0
-        {
-            // SAFETY: the read end is new and ours; the write end stays
-            // open for the handler as long as the process lives.
-            watch.wake = Some(unsafe { File::from_raw_fd(fds[0]) });
-            WAKE_FD.store(fds[1], Ordering::Relaxed);
-        }
-        self.inflight = Some(watch);
+    /// Look at the in-flight records with `area`.
+    pub fn watch_in_flight(&mut self, area: Area) {
+        self.inflight = Some(Watch::new(area));
     }
 
     /// Wait until the trace pipe has records, printing calls that have
-    /// been in flight for the threshold meanwhile. `draining`: a signal
-    /// came, do not wait.
-    pub fn wait_for_records(&mut self, pipe: &File, draining: bool) -> Wait {
+    /// been in flight for the threshold meanwhile.
+    pub fn wait_for_records(&mut self, pipe: &File) {
         if self.inflight.is_none() {
-            return Wait::Ready;
+            return;
         }
         loop {
-            let wake = self.inflight.as_ref().and_then(|w| w.wake.as_ref()).map(|f| f.as_raw_fd());
-            let mut fds = [
-                libc::pollfd { fd: pipe.as_raw_fd(), events: libc::POLLIN, revents: 0 },
-                libc::pollfd { fd: wake.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
-            ];
-            let timeout = if draining { 0 } else { TICK.as_millis() as i32 };
-            // SAFETY: poll on two pollfd structures we own.
-            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
-            if n > 0 && fds[1].revents & libc::POLLIN != 0 && !draining {
-                let mut b = [0u8; 1];
-                let w = self.inflight.as_mut().and_then(|w| w.wake.as_mut());
-                let signal =
-                    w.and_then(|f| f.read(&mut b).ok()).map_or(libc::SIGINT, |_| i32::from(b[0]));
-                if let Some(w) = self.inflight.as_mut() {
-                    w.signalled = Some(Instant::now());
-                }
-                return Wait::Signal(signal);
+            let mut fds = [libc::pollfd { fd: pipe.as_raw_fd(), events: libc::POLLIN, revents: 0 }];
+            // SAFETY: poll on one pollfd structure we own.
+            let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, TICK.as_millis() as i32) };
+            if n != 0 {
+                return;
             }
-            // A program that keeps writing is not waited for long.
-            let since = self.inflight.as_ref().and_then(|w| w.signalled);
-            if draining && since.is_some_and(|t| t.elapsed() > DRAIN_AT_MOST) {
-                return Wait::Drained;
-            }
-            if n > 0 && fds[0].revents != 0 {
-                return Wait::Ready;
-            }
-            if draining {
-                return Wait::Drained;
-            }
-            if n == 0 {
-                self.tick();
-            }
+            self.tick();
         }
     }
 
@@ -439,9 +349,10 @@ impl Collector {
         }
     }
 
-    /// A signal asked selftrace to end: print every call in flight, and
-    /// end as strace does, killed by the same signal.
-    pub fn interrupted(mut self, signal: i32) -> ! {
+    /// selftrace ends before the program (a signal, see `signals`): every
+    /// call in flight is printed `<unfinished ...>`, as strace does when it
+    /// detaches.
+    pub fn print_in_flight(&mut self) {
         if let Some(w) = self.inflight.as_mut() {
             let running = w.running();
             for e in &running {
@@ -449,7 +360,6 @@ impl Collector {
             }
         }
         self.flush();
-        crate::cli::die_like(signal)
     }
 
     /// `[pid N] read(0,  <unfinished ...>`

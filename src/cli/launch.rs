@@ -4,7 +4,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
@@ -14,7 +14,9 @@ use std::process::Command;
 use selftrace_trace::config::var;
 
 use crate::cli::args::Plan;
-use crate::cli::collector::{Collector, Output, REAPED};
+use crate::cli::channel::{self, Channel};
+use crate::cli::collector::{Collector, Output, QUIT, REAPED};
+use crate::cli::signals;
 
 /// How the traced program ended.
 pub enum Ending {
@@ -96,10 +98,8 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
             Output::File(std::io::BufWriter::new(f))
         }
     };
-    let (read_end, write_end) =
-        pipe().map_err(|e| fail(format!("cannot create the trace pipe: {e}"), 1))?;
-    let collector_path = format!("/proc/{}/fd/{}", std::process::id(), write_end.as_raw_fd());
-
+    let channel =
+        Channel::new().map_err(|e| fail(format!("cannot create the trace channel: {e}"), 1))?;
     let mut cmd = Command::new(&program);
     cmd.arg0(&plan.command[0]).args(&plan.command[1..]);
     for name in [
@@ -122,7 +122,7 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
     for (k, v) in plan.config.to_vars() {
         cmd.env(k, v);
     }
-    cmd.env(var::COLLECTOR, &collector_path);
+    cmd.env(var::COLLECTOR, &channel.address);
     // -c: counts go into memory shared with every traced process, so that
     // they outlive a process killed by a signal. Without it (no memfd),
     // each process hands its rows over through the pipe at its end.
@@ -143,30 +143,47 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         warn_hooks_only(&plan.config);
     }
     deny_from_the_start(&mut cmd, &plan.config)?;
+    // SAFETY: between fork and exec the closure makes raw system calls
+    // only (rt_sigaction, rt_sigprocmask): no allocation, no locks.
+    unsafe {
+        cmd.pre_exec(|| {
+            signals::restore_given();
+            Ok(())
+        })
+    };
     if plan.config.follow {
         // Orphaned descendants come to us, so we can wait for all of them.
         // SAFETY: prctl with integer arguments.
         unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     }
+    // Before any thread starts, so that every thread blocks them.
+    let waited = signals::set_up(plan.interruptible);
+    let events =
+        signals::signalfd(waited).map_err(|e| fail(format!("cannot watch signals: {e}"), 1))?;
+    let Channel { sender, receiver, .. } = channel;
     let mut collector = Collector::new(output, &plan.config, plan.sort).with_counters(counters);
-    let exit_signals =
-        crate::cli::inflight::set_up(&mut collector, &mut cmd, &plan.config, plan.output.is_none());
-    let reader = std::thread::spawn(move || collector.run(File::from(read_end)));
+    crate::cli::inflight::set_up(&mut collector, &mut cmd, &plan.config);
+    let reader = std::thread::spawn(move || collector.run(receiver));
     let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;
     if !plan.config.quiet && plan.config.prints_calls() {
         if let Some(note) = untraced {
-            write_untraced_note(note, &plan.command[0], child.id(), &plan.config, &write_end);
+            write_untraced_note(note, &plan.command[0], child.id(), &plan.config, &sender);
         }
     }
-    ignore_terminal_signals();
-    crate::cli::inflight::catch_signals(&exit_signals);
-    let ending = wait_all(child.id(), plan.config.follow, &write_end);
-    drop(write_end);
+    let ending = wait_all(child.id(), plan.config.follow, &events, &sender);
+    if let Waited::Interrupted(_) = ending {
+        let record = format!("{} {} {}\t\n", QUIT as char, child.id(), child.id());
+        channel::send(&sender, record.as_bytes());
+    }
+    drop(sender);
     let collector = reader.join().map_err(|_| fail("the trace collector failed", 1))?;
     if let Some(e) = collector.finish() {
         eprintln!("selftrace: writing the trace failed: {e}");
     }
-    Ok(ending)
+    Ok(match ending {
+        Waited::Ended(e) => e,
+        Waited::Interrupted(signal) => Ending::Killed { signal },
+    })
 }
 
 /// The kernel's denials for the program from its first instruction, so
@@ -230,9 +247,7 @@ fn write_untraced_note(
     let mut o = selftrace_trace::out::Out::new(&mut buf);
     sink::header(&mut o, if json { sink::kind::JSON } else { sink::kind::MESSAGE }, pid, pid);
     notes::write_note(&mut o, json, (pid, pid), &[shown.as_bytes(), note.as_bytes()]);
-    let record = o.as_bytes();
-    // SAFETY: writing a buffer to the pipe descriptor we own.
-    unsafe { libc::write(pipe.as_raw_fd(), record.as_ptr().cast(), record.len()) };
+    channel::send(pipe, o.as_bytes());
 }
 
 /// Why `program` will run untraced, if it will: it cannot load the preload.
@@ -251,62 +266,124 @@ fn ld_preload(ours: &Path) -> OsString {
     v
 }
 
-/// The trace pipe's capacity: `/proc/sys/fs/pipe-max-size`'s default.
-const PIPE_SIZE: libc::c_int = 1 << 20;
-
-fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    // SAFETY: pipe2 fills the array with two new descriptors.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // Room for the lines written while the collector waits between batches
-    // (see Collector::run), so writers seldom block. Best effort: the
-    // default size works too.
-    // SAFETY: fcntl on the descriptor just created.
-    unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, PIPE_SIZE) };
-    // SAFETY: both descriptors are new and owned by nobody else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+/// How waiting for the program ended.
+enum Waited {
+    Ended(Ending),
+    /// A fatal signal (`-I 2`): selftrace stops and dies of it.
+    Interrupted(i32),
 }
 
-/// Ctrl-C and Ctrl-\ reach the program from the terminal; selftrace stays
-/// to collect its last lines and report how it ended.
-fn ignore_terminal_signals() {
-    // SAFETY: setting dispositions to SIG_IGN.
-    unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_IGN);
-        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
-    }
-}
+/// After a fatal signal, how long the program has to end (so that its
+/// last lines and how it ended are in the trace) before selftrace stops.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Wait for the program (and with `-f`, every descendant), telling the
-/// collector about each process reaped, in order with its lines.
-fn wait_all(main: u32, follow: bool, pipe: &OwnedFd) -> Ending {
-    let mut ending = Ending::Exited(0);
+/// collector about each process reaped, in order with its lines, and act
+/// on the signals `events` (a signalfd) reports.
+fn wait_all(main: u32, follow: bool, events: &OwnedFd, sender: &OwnedFd) -> Waited {
+    let mut ending = None;
+    let mut interrupted: Option<(i32, std::time::Instant)> = None;
+    loop {
+        let all = matches!(reap(main, follow, sender, &mut ending), Reaped::All);
+        if let Some((signal, since)) = interrupted {
+            if all || ending.is_some() || since.elapsed() >= GRACE {
+                return Waited::Interrupted(signal);
+            }
+        }
+        if all {
+            return Waited::Ended(ending.unwrap_or(Ending::Exited(0)));
+        }
+        let timeout = interrupted.map(|(_, since)| GRACE.saturating_sub(since.elapsed()));
+        let mut fds = [libc::pollfd { fd: events.as_raw_fd(), events: libc::POLLIN, revents: 0 }];
+        let ts = timeout.map(|t| libc::timespec {
+            tv_sec: t.as_secs() as libc::time_t,
+            tv_nsec: t.subsec_nanos() as libc::c_long,
+        });
+        let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: ppoll reads the live array and timeout it is given.
+        unsafe {
+            libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ts_ptr, std::ptr::null())
+        };
+        if fds[0].revents != 0 {
+            while let Some(info) = read_signal(events) {
+                let signal = info.ssi_signo as i32;
+                if signal == libc::SIGCHLD {
+                    continue;
+                }
+                if interrupted.is_some() {
+                    // A second one: stop now.
+                    return Waited::Interrupted(signal);
+                }
+                if ending.is_none() {
+                    pass_on(main, &info);
+                }
+                interrupted = Some((signal, std::time::Instant::now()));
+            }
+        }
+    }
+}
+
+enum Reaped {
+    /// Nothing left to wait for.
+    All,
+    Some,
+}
+
+/// Reap every process that has ended, without blocking.
+fn reap(main: u32, follow: bool, sender: &OwnedFd, ending: &mut Option<Ending>) -> Reaped {
     loop {
         let mut status = 0;
         let target = if follow { -1 } else { main as i32 };
         // SAFETY: waitpid writes the status it is given.
-        let pid = unsafe { libc::waitpid(target, &mut status, libc::__WALL) };
+        let pid = unsafe { libc::waitpid(target, &mut status, libc::__WALL | libc::WNOHANG) };
+        if pid == 0 {
+            return Reaped::Some;
+        }
         if pid < 0 {
             if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
                 continue;
             }
-            break;
+            return Reaped::All;
         }
         let record = format!("{} {pid} {pid}\t{status}\n", REAPED as char);
-        // SAFETY: writing a live buffer to our own pipe end.
-        unsafe { libc::write(pipe.as_raw_fd(), record.as_ptr().cast(), record.len()) };
+        channel::send(sender, record.as_bytes());
         if pid as u32 == main {
-            ending = if libc::WIFSIGNALED(status) {
+            *ending = Some(if libc::WIFSIGNALED(status) {
                 Ending::Killed { signal: libc::WTERMSIG(status) }
             } else {
                 Ending::Exited(libc::WEXITSTATUS(status))
-            };
+            });
             if !follow {
-                break;
+                return Reaped::All;
             }
         }
     }
-    ending
+}
+
+fn read_signal(events: &OwnedFd) -> Option<libc::signalfd_siginfo> {
+    // SAFETY: signalfd_siginfo is plain data; all zeroes is a valid value.
+    let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+    let size = std::mem::size_of::<libc::signalfd_siginfo>();
+    // SAFETY: read writes at most `size` bytes into `info`.
+    let n = unsafe { libc::read(events.as_raw_fd(), (&raw mut info).cast(), size) };
+    (n == size as isize).then_some(info)
+}
+
+/// A fatal signal for selftrace goes on to the program it started, as
+/// strace sends it on (after SIGCONT, in case the program is stopped).
+/// Not when the terminal sent it (Ctrl-C, Ctrl-\, hang-up) to a process
+/// group the program is in too: it has it already.
+fn pass_on(main: u32, info: &libc::signalfd_siginfo) {
+    let pid = main as libc::pid_t;
+    // SAFETY: getpgid and getpgrp take and return plain values.
+    let same_group = unsafe { libc::getpgid(pid) == libc::getpgrp() };
+    if info.ssi_code == libc::SI_KERNEL && same_group {
+        return;
+    }
+    // SAFETY: kill with plain values, to our own child (not yet reaped, so
+    // its pid cannot have been reused).
+    unsafe {
+        libc::kill(pid, libc::SIGCONT);
+        libc::kill(pid, info.ssi_signo as i32);
+    }
 }

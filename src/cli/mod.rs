@@ -3,10 +3,12 @@
 //! ([`collector`]).
 
 pub mod args;
+pub mod channel;
 pub mod collector;
 pub mod inflight;
 pub mod launch;
 pub mod policy;
+pub mod signals;
 
 /// One line on standard error, then exit.
 pub fn die(message: &str, code: i32) -> ! {

@@ -121,8 +121,8 @@ pub mod var {
     pub const QUIET: &str = "SELFTRACE_QUIET";
     /// A file the preload appends lines to (default: standard error).
     pub const OUTPUT: &str = "SELFTRACE_OUTPUT";
-    /// Set by the CLI: a path the preload opens to reach the CLI's
-    /// collector (a pipe), which then writes the trace.
+    /// Set by the CLI: `/proc/PID/fd/N:INODE`, the pipe of the CLI's
+    /// collector, which then writes the trace (see [`crate::sink`]).
     pub const COLLECTOR: &str = "SELFTRACE_COLLECTOR";
     /// Set by the CLI with `-c`/`-C`: a path to the shared `-c` counters
     /// (see [`crate::summary::SharedTable`]), mapped by every traced

@@ -57,7 +57,13 @@ pub fn install_from_env() -> Result<bool, PreloadError> {
         (None, Some(path)) => Target::File(path),
         (None, None) => Target::Stderr,
     };
-    sink::open(target, config.follow).map_err(PreloadError::Output)?;
+    match sink::open(target, config.follow) {
+        Ok(()) => {}
+        // Started after the `selftrace` process died: run untraced, as
+        // the rest of the traced tree now does, without a word.
+        Err(e) if collector.is_some() && sink::collector_gone(&e) => return Ok(false),
+        Err(e) => return Err(PreloadError::Output(e)),
+    }
     if config.summary != crate::config::Summary::Off {
         if let Some(path) = get(var::COUNTERS) {
             // Unreachable (the CLI gone, another build's table): this

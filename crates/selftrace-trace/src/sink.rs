@@ -1,10 +1,19 @@
 //! Where trace lines go, one `write(2)` per line.
 //!
 //! Directly to a file or standard error (the preload used alone), or to
-//! the CLI's collector: a pipe whose records carry the pid and tid, so the
-//! CLI can add strace's `[pid N]` prefixes, split `-ff` files and add up
-//! `-c` tables across processes. Either way the descriptor is a private
-//! one, numbered high, that the program cannot close (see [`Guard`]).
+//! the CLI's collector: records that carry the pid and tid, so the CLI can
+//! add strace's `[pid N]` prefixes, split `-ff` files and add up `-c`
+//! tables across processes. Either way the descriptor is a private one,
+//! numbered high, that the program cannot close (see [`Guard`]).
+//!
+//! The collector's channel is the CLI's pipe, which each traced process
+//! opens through `/proc/PID/fd/N` for reading and writing, non-blocking.
+//! As a reader itself, a process never sees `EPIPE` (nor SIGPIPE, which no
+//! flag of `write(2)` prevents) when the collector dies; a full pipe gives
+//! `EAGAIN` instead of blocking, and then the process waits for room or for
+//! the CLI's end, whichever comes first (see [`wait_for_room`]). When the
+//! CLI is gone the tracer goes quiet in that process and the program goes
+//! on unharmed (design hazard 18). The common path is one `write(2)`.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
@@ -39,7 +48,53 @@ pub const RESULT_COLUMN: usize = 40;
 pub enum Target<'a> {
     Stderr,
     File(&'a str),
+    /// `/proc/PID/fd/N:INODE`: the CLI's pipe (PID the CLI, INODE the
+    /// pipe's, checked so that a reused PID cannot lead elsewhere).
     Collector(&'a str),
+}
+
+/// The CLI's pid while its pipe is the output (0 otherwise).
+static CLI_PID: AtomicI32 = AtomicI32::new(0);
+
+/// `SELFTRACE_COLLECTOR`'s value for the pipe `fd` of process `pid`.
+pub fn collector_path(pid: u32, fd: i32) -> std::io::Result<String> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = std::fs::metadata(format!("/proc/self/fd/{fd}"))?.ino();
+    Ok(format!("/proc/{pid}/fd/{fd}:{ino}"))
+}
+
+/// Whether a failure to reach the collector means it is gone (the
+/// `selftrace` process died or was killed): the tracer then stops without
+/// a word, since nobody is there to read one and the program's standard
+/// error is the program's.
+pub fn collector_gone(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ESRCH | libc::ESTALE))
+}
+
+/// Open the CLI's pipe for reading and writing, non-blocking. Runs at
+/// installation (libc is usable), not on the trap path.
+fn open_collector(value: &str) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+    let invalid = || std::io::Error::from_raw_os_error(libc::EINVAL);
+    let (path, ino) = value.rsplit_once(':').ok_or_else(invalid)?;
+    let ino: u64 = ino.parse().map_err(|_| invalid())?;
+    let pid: i32 = path
+        .strip_prefix("/proc/")
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(invalid)?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_fifo() || meta.ino() != ino {
+        // Not the CLI's pipe: the CLI died and its pid went to another.
+        return Err(std::io::Error::from_raw_os_error(libc::ESTALE));
+    }
+    CLI_PID.store(pid, Ordering::Relaxed);
+    Ok(file)
 }
 
 /// Open the private descriptor. `follow` chooses the pid prefix of
@@ -51,7 +106,7 @@ pub fn open(target: Target, follow: bool) -> std::io::Result<()> {
         Target::File(path) => {
             Some(std::fs::OpenOptions::new().append(true).create(true).mode(0o644).open(path)?)
         }
-        Target::Collector(path) => Some(std::fs::OpenOptions::new().write(true).open(path)?),
+        Target::Collector(value) => Some(open_collector(value)?),
     };
     let collector = matches!(target, Target::Collector(_));
     let source = file.as_ref().map_or(2, std::os::fd::AsRawFd::as_raw_fd);
@@ -110,23 +165,94 @@ pub fn fd() -> i32 {
     FD.load(Ordering::Relaxed)
 }
 
-/// Write one record or line. A failed write is reported once on standard
-/// error; the program goes on untraced rather than being disturbed.
+/// Write one record or line. A failed write stops the trace in this
+/// process (and in the children it forks from now on); the program goes on
+/// untraced rather than being disturbed. The collector gone is silent; any
+/// other failure is reported once on standard error.
+///
+/// The descriptor is left open after a failure: another thread may be
+/// writing on it at this moment, and a number closed under it could be
+/// reused by the program.
 pub fn write(bytes: &[u8]) {
     let fd = fd();
     if fd < 0 {
         return;
     }
-    if let Err(e) = selftrace::raw::write(fd, bytes) {
-        if FD.swap(-1, Ordering::Relaxed) >= 0 {
-            let mut buf = [0u8; 160];
-            let mut o = Out::new(&mut buf);
-            o.str("selftrace: cannot write the trace: ");
-            crate::errno::write(&mut o, e.into_raw());
-            o.str("; tracing stops, the program goes on\n");
-            let _ = selftrace::raw::write(2, o.as_bytes());
+    let collector = is_collector();
+    let e = loop {
+        match selftrace::raw::write(fd, bytes) {
+            Ok(_) => return,
+            Err(e) if e == selftrace::Errno::EINTR => {}
+            Err(e) if e == selftrace::Errno::EAGAIN && collector => {
+                if !wait_for_room(fd) {
+                    FD.store(-1, Ordering::Relaxed);
+                    return;
+                }
+            }
+            Err(e) => break e,
         }
+    };
+    if FD.swap(-1, Ordering::Relaxed) >= 0 {
+        let mut buf = [0u8; 160];
+        let mut o = Out::new(&mut buf);
+        o.str("selftrace: cannot write the trace: ");
+        crate::errno::write(&mut o, e.into_raw());
+        o.str("; tracing stops, the program goes on\n");
+        let _ = selftrace::raw::write(2, o.as_bytes());
     }
+}
+
+/// How long a full pipe is waited on before asking whether the CLI lives.
+const ROOM_WAIT_MS: i32 = 20;
+
+/// The collector's pipe is full: wait until it has room (`true`) or the
+/// CLI has ended (`false`). First a short wait on the pipe alone (the
+/// collector is only busy); then on the pipe and a pidfd of the CLI, which
+/// becomes readable when it ends (a zombie too). The pidfd is moved above
+/// [`PRIVATE_FD_MIN`] and closed before returning. Async-signal-safe:
+/// system calls through the gate only.
+fn wait_for_room(fd: i32) -> bool {
+    let poll = |fds: &mut [libc::pollfd], timeout: Option<&libc::timespec>| {
+        let t = timeout.map_or(0, |t| t as *const libc::timespec as u64);
+        let args = [fds.as_mut_ptr() as u64, fds.len() as u64, t, 0, 8];
+        // SAFETY: ppoll reads and writes the live array and reads the
+        // timeout it is given; no signal mask is passed.
+        unsafe { selftrace::raw::syscall(Sysno::ppoll, &args) }
+    };
+    let writable = |p: &libc::pollfd| p.revents & libc::POLLOUT != 0;
+    let short = libc::timespec { tv_sec: 0, tv_nsec: ROOM_WAIT_MS as i64 * 1_000_000 };
+    let mut pipe = [libc::pollfd { fd, events: libc::POLLOUT, revents: 0 }];
+    if matches!(poll(&mut pipe, Some(&short)), Ok(n) if n > 0) && writable(&pipe[0]) {
+        return true;
+    }
+    let pid = CLI_PID.load(Ordering::Relaxed) as u64;
+    // SAFETY: pidfd_open takes plain values and returns a new descriptor.
+    let Ok(low) = (unsafe { selftrace::raw::syscall(Sysno::pidfd_open, &[pid, 0]) }) else {
+        return false; // ESRCH: the CLI is gone and reaped.
+    };
+    let args = [low, libc::F_DUPFD_CLOEXEC as u64, PRIVATE_FD_MIN as u64];
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) and close on the descriptor just opened.
+    let pidfd = unsafe {
+        let high = selftrace::raw::syscall(Sysno::fcntl, &args);
+        let _ = selftrace::raw::syscall(Sysno::close, &[low]);
+        high
+    };
+    let Ok(pidfd) = pidfd else { return true };
+    let mut both = [
+        libc::pollfd { fd, events: libc::POLLOUT, revents: 0 },
+        libc::pollfd { fd: pidfd as i32, events: libc::POLLIN, revents: 0 },
+    ];
+    let room = loop {
+        match poll(&mut both, None) {
+            Ok(_) if both[1].revents != 0 => break false,
+            Ok(_) if writable(&both[0]) => break true,
+            Err(e) if e != selftrace::Errno::EINTR => break false,
+            _ => {}
+        }
+    };
+    // SAFETY: closing the pidfd opened above.
+    let _ = unsafe { selftrace::raw::syscall(Sysno::close, &[pidfd]) };
+    room
 }
 
 /// Start a record for a call line or a message: the collector's header, or
