@@ -246,12 +246,19 @@ fn selftrace_reissue() -> Result<(), String> {
 /// The tracer as the preload runs it: `getppid()  = N` lines, one
 /// write each, to /dev/null.
 fn selftrace_trace_line() -> Result<(), String> {
-    use selftrace_trace::{config::Config, sink, summary::SortBy, Tracer};
+    use selftrace_trace::{config::Config, sink};
     let real = getppid();
     let mut config = Config::default();
     config.set_trace(vec!["getppid".into()]).map_err(|e| e.to_string())?;
     sink::open(sink::Target::File("/dev/null"), false)
         .map_err(|e| format!("open /dev/null: {e}"))?;
+    install_tracer(config, real)
+}
+
+/// The tracer with `config`, installed as the preload installs it; then
+/// one traced getppid, which must return `real`.
+fn install_tracer(config: selftrace_trace::config::Config, real: i64) -> Result<(), String> {
+    use selftrace_trace::{summary::SortBy, Tracer};
     // SAFETY: gettid takes no arguments.
     let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
     let tracer = std::sync::Arc::new(Tracer::new(config, SortBy::default(), tid));
@@ -272,7 +279,7 @@ fn selftrace_trace_inflight() -> Result<(), String> {
 /// The tracer as the preload runs it under `selftrace`: records for the
 /// collector (to /dev/null), with or without an in-flight area.
 fn trace_to_collector(inflight: bool) -> Result<(), String> {
-    use selftrace_trace::{config::Config, inflight as records, sink, summary::SortBy, Tracer};
+    use selftrace_trace::{config::Config, inflight as records, sink};
     use std::os::fd::AsRawFd;
     let real = getppid();
     let mut config = Config::default();
@@ -285,13 +292,7 @@ fn trace_to_collector(inflight: bool) -> Result<(), String> {
             .map_err(|e| format!("in-flight attach: {e}"))?;
         expect("recording", i64::from(records::recording()), 1)?;
     }
-    // SAFETY: gettid takes no arguments.
-    let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
-    let tracer = std::sync::Arc::new(Tracer::new(config, SortBy::default(), tid));
-    selftrace_trace::preload::builder(&tracer)
-        .install()
-        .map_err(|e| format!("selftrace install: {e}"))?;
-    expect("traced getppid", getppid(), real)
+    install_tracer(config, real)
 }
 
 #[cfg(not(selftrace_bench_no_c))]

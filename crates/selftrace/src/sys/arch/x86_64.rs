@@ -661,35 +661,37 @@ const ARCH_SET_GS: u64 = 0x1001;
 const ARCH_GET_FS: u64 = 0x1003;
 const ARCH_GET_GS: u64 = 0x1004;
 
-/// The `%gs` base: `rdgsbase` where usable, else `arch_prctl(2)`.
+/// A segment base: `rd{fs,gs}base` where usable, else `arch_prctl(2)`.
+macro_rules! read_base {
+    ($insn:literal, $code:expr) => {
+        if fsgsbase() {
+            let v: u64;
+            // SAFETY: rdfsbase/rdgsbase only read the base; the kernel
+            // enabled them (HWCAP2_FSGSBASE).
+            unsafe {
+                core::arch::asm!(
+                    concat!($insn, " {}"),
+                    out(reg) v,
+                    options(nomem, nostack, preserves_flags)
+                )
+            };
+            v
+        } else {
+            base_by_arch_prctl($code)
+        }
+    };
+}
+
+/// The `%gs` base.
 #[inline]
 pub fn gs_base() -> u64 {
-    if fsgsbase() {
-        let v: u64;
-        // SAFETY: rdgsbase only reads the base; the kernel enabled it
-        // (HWCAP2_FSGSBASE).
-        unsafe {
-            core::arch::asm!("rdgsbase {}", out(reg) v, options(nomem, nostack, preserves_flags))
-        };
-        v
-    } else {
-        base_by_arch_prctl(ARCH_GET_GS)
-    }
+    read_base!("rdgsbase", ARCH_GET_GS)
 }
 
 /// The `%fs` base (the thread pointer of whatever runtime set it).
 #[inline]
 pub fn fs_base() -> u64 {
-    if fsgsbase() {
-        let v: u64;
-        // SAFETY: as in `gs_base`.
-        unsafe {
-            core::arch::asm!("rdfsbase {}", out(reg) v, options(nomem, nostack, preserves_flags))
-        };
-        v
-    } else {
-        base_by_arch_prctl(ARCH_GET_FS)
-    }
+    read_base!("rdfsbase", ARCH_GET_FS)
 }
 
 /// A segment base read with `arch_prctl(2)` (`ARCH_GET_FS` / `ARCH_GET_GS`),
