@@ -276,16 +276,36 @@ fn selftrace_trace_inflight() -> Result<(), String> {
     trace_to_collector(true)
 }
 
+/// A pipe like the CLI's, emptied by a thread of its own, named as
+/// `SELFTRACE_COLLECTOR` names it.
+fn collector_pipe() -> Result<String, String> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills the array with two new descriptors.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(format!("pipe2: {}", std::io::Error::last_os_error()));
+    }
+    let (read_end, write_end) = (fds[0], fds[1]);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1 << 16];
+        // SAFETY: reading into a live buffer from the pipe this thread owns.
+        while unsafe { libc::read(read_end, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+    });
+    selftrace_trace::sink::collector_path(std::process::id(), write_end)
+        .map_err(|e| format!("collector path: {e}"))
+}
+
 /// The tracer as the preload runs it under `selftrace`: records for the
-/// collector (to /dev/null), with or without an in-flight area.
+/// collector (a pipe emptied by a thread), with or without an in-flight
+/// area.
 fn trace_to_collector(inflight: bool) -> Result<(), String> {
     use selftrace_trace::{config::Config, inflight as records, sink};
     use std::os::fd::AsRawFd;
     let real = getppid();
     let mut config = Config::default();
     config.set_trace(vec!["getppid".into()]).map_err(|e| e.to_string())?;
-    sink::open(sink::Target::Collector("/dev/null"), false)
-        .map_err(|e| format!("open /dev/null: {e}"))?;
+    let collector = collector_pipe()?;
+    sink::open(sink::Target::Collector(&collector), false)
+        .map_err(|e| format!("open the collector pipe: {e}"))?;
     if inflight {
         let (fd, _) = records::create().map_err(|e| format!("in-flight area: {e}"))?;
         records::attach(&format!("/proc/self/fd/{}", fd.as_raw_fd()), &config)
