@@ -138,8 +138,11 @@ fn private_copy(source: i32) -> std::io::Result<i32> {
     // SAFETY: getrlimit writes the struct it is given.
     let got = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0;
     let wanted = PRIVATE_FD_MIN as libc::rlim_t + 1;
-    if err.raw_os_error() != Some(libc::EINVAL) || !got || lim.rlim_max < wanted {
+    if err.raw_os_error() != Some(libc::EINVAL) || !got {
         return Err(err);
+    }
+    if lim.rlim_max < wanted {
+        return highest_free_copy(source, lim.rlim_cur).ok_or(err);
     }
     let raised = libc::rlimit { rlim_cur: wanted, rlim_max: lim.rlim_max };
     // SAFETY: setrlimit with valid structs; the soft limit goes back at once.
@@ -154,6 +157,18 @@ fn private_copy(source: i32) -> std::io::Result<i32> {
     } else {
         Err(err)
     }
+}
+
+/// Under a descriptor limit of [`PRIVATE_FD_MIN`] or less that cannot be
+/// raised (`ulimit -n 256`): a copy numbered as high as the limit allows,
+/// where the program's own descriptors are least likely to go.
+fn highest_free_copy(source: i32, limit: libc::rlim_t) -> Option<i32> {
+    let top = i32::try_from(limit).ok()?.min(PRIVATE_FD_MIN);
+    (3..top).rev().take(64).find_map(|at| {
+        // SAFETY: F_DUPFD_CLOEXEC on a descriptor we hold allocates a new one.
+        let fd = unsafe { libc::fcntl(source, libc::F_DUPFD_CLOEXEC, at) };
+        (fd >= 0).then_some(fd)
+    })
 }
 
 pub fn is_collector() -> bool {
