@@ -144,13 +144,20 @@ pub(crate) fn fcntl(w: &mut Writer, info: &SyscallInfo) {
 
 /// `0x1 (flags FD_CLOEXEC)`; a plain `0` when no flag is set.
 fn ret_getfd(o: &mut Out, info: &SyscallInfo, _: &Context) {
-    let v = info.rval as u64;
+    named_bits(o, info.rval as u64, "flags", FD_FLAGS);
+}
+
+/// A returned bit set as fcntl's F_GET* show it: `0xe (seals A|B|C)`, or
+/// `0` alone.
+fn named_bits(o: &mut Out, v: u64, what: &str, table: &[(u64, &str)]) {
     if v == 0 {
         return o.byte(b'0');
     }
     o.hex(v);
-    o.str(" (flags ");
-    o.flags(v, FD_FLAGS);
+    o.str(" (");
+    o.str(what);
+    o.byte(b' ');
+    o.flags(v, table);
     o.byte(b')');
 }
 
@@ -174,14 +181,7 @@ fn ret_getlease(o: &mut Out, info: &SyscallInfo, _: &Context) {
 
 /// `0xe (seals F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE)`; `0` alone.
 fn ret_get_seals(o: &mut Out, info: &SyscallInfo, _: &Context) {
-    let v = info.rval as u64;
-    if v == 0 {
-        return o.byte(b'0');
-    }
-    o.hex(v);
-    o.str(" (seals ");
-    o.flags(v, SEALS);
-    o.byte(b')');
+    named_bits(o, info.rval as u64, "seals", SEALS);
 }
 
 /// `getdents64(3, 0x5580... /* 5 entries */, 32768)`: the records the call
