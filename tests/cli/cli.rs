@@ -994,20 +994,3 @@ fn follow_prefixes_threads_whatever_the_trace_set() {
     assert!(re(r"^\[pid +\d+\] \+\+\+ exited with 0 \+\+\+$").is_match(lines[1]), "{}", run.stderr);
     assert_eq!(lines[2], "+++ exited with 0 +++");
 }
-
-#[test]
-fn a_descriptor_limit_below_the_private_range_still_traces() {
-    // `ulimit -n 256` lowers the hard limit too: the private descriptor
-    // cannot be numbered 500 or above, so it goes as high as the limit
-    // allows.
-    let selftrace = env!("CARGO_BIN_EXE_selftrace");
-    let script =
-        format!("ulimit -n 256 && exec {selftrace} -f -e trace=execve -- sh -c 'echo limited'");
-    let mut sh = std::process::Command::new("sh");
-    sh.env("SELFTRACE_PRELOAD", common::preload_library()).args(["-c", &script]);
-    let run = Run::of(&mut sh);
-    assert_eq!(run.code(), Some(0), "{}", run.describe());
-    assert_eq!(run.stdout, "limited\n", "{}", run.describe());
-    assert!(!run.stderr.contains("runs untraced"), "{}", run.describe());
-    assert!(run.lines().iter().any(|l| l.starts_with("execve(")), "{}", run.describe());
-}

@@ -415,3 +415,20 @@ fn the_program_starts_with_the_signal_state_selftrace_was_given() {
     assert_eq!(untraced, format!("SigBlk:\t{usr1:016x}\nSigIgn:\t{ignored:016x}\n"));
     assert_eq!(signal_state(true), untraced);
 }
+
+#[test]
+fn a_descriptor_limit_below_the_private_range_still_traces() {
+    // `ulimit -n 256` lowers the hard limit too: the private descriptor
+    // cannot be numbered 500 or above, so it goes as high as the limit
+    // allows.
+    let selftrace = env!("CARGO_BIN_EXE_selftrace");
+    let script =
+        format!("ulimit -n 256 && exec {selftrace} -f -e trace=execve -- sh -c 'echo limited'");
+    let mut sh = std::process::Command::new("sh");
+    sh.env("SELFTRACE_PRELOAD", common::preload_library()).args(["-c", &script]);
+    let run = common::Outcome::of(&mut sh);
+    assert_eq!(run.code(), Some(0), "{}", run.describe());
+    assert_eq!(run.stdout, "limited\n", "{}", run.describe());
+    assert!(!run.stderr.contains("runs untraced"), "{}", run.describe());
+    assert!(run.lines().iter().any(|l| l.starts_with("execve(")), "{}", run.describe());
+}
