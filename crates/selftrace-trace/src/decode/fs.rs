@@ -175,6 +175,14 @@ fn write_moved_offset(w: &mut Writer, name: &'static str, addr: u64, by: i64) {
     }
 }
 
+/// umount2(2)'s flags.
+pub(crate) const UMOUNT_FLAGS: &[(u64, &str)] =
+    &flags![MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW];
+
+/// sync_file_range(2)'s flags.
+pub(crate) const SYNC_FILE_RANGE_FLAGS: &[(u64, &str)] =
+    &flags![SYNC_FILE_RANGE_WAIT_BEFORE, SYNC_FILE_RANGE_WRITE, SYNC_FILE_RANGE_WAIT_AFTER,];
+
 pub(crate) const CLOSE_RANGE_FLAGS: &[(u64, &str)] =
     &flags![CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC];
 

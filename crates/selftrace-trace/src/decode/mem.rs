@@ -63,6 +63,13 @@ fn write_map_flags(o: &mut Out, v: u64) {
 const MREMAP: &[(u64, &str)] =
     &[(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
 
+/// memfd_create(2)'s flags.
+pub(crate) const MFD_FLAGS: &[(u64, &str)] = &flags![MFD_CLOEXEC, MFD_ALLOW_SEALING, MFD_HUGETLB];
+
+/// pkey_alloc(2)'s access rights.
+pub(crate) const PKEY_RIGHTS: &[(u64, &str)] =
+    &flags![(0x1, "PKEY_DISABLE_ACCESS"), (0x2, "PKEY_DISABLE_WRITE")];
+
 pub(crate) const MADV: &[(u64, &str)] = &[
     (0, "MADV_NORMAL"),
     (1, "MADV_RANDOM"),

@@ -192,6 +192,9 @@ const CLONE_FLAGS: &[(u64, &str)] = &[
     (0x200000000, "CLONE_INTO_CGROUP"),
 ];
 
+/// unshare(2)'s flags: clone's, without the two of clone3 only.
+pub(crate) const UNSHARE_FLAGS: &[(u64, &str)] = CLONE_FLAGS.split_at(CLONE_FLAGS.len() - 2).0;
+
 const CLONE_PIDFD: u64 = 0x1000;
 
 const CLONE_SETTLS: u64 = 0x80000;

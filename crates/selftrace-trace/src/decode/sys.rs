@@ -566,6 +566,9 @@ pub(crate) fn cpu_mask_out(w: &mut Writer, i: &SyscallInfo, name: &'static str, 
     }
 }
 
+/// setpriority(2)'s `which`.
+pub(crate) const PRIO_WHICH: &[(u64, &str)] = &flags![PRIO_PROCESS, PRIO_PGRP, PRIO_USER];
+
 /// ptrace(2)'s requests.
 const PTRACE_REQUESTS: &[(u64, &str)] = &[
     (0, "PTRACE_TRACEME"),

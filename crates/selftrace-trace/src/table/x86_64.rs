@@ -202,7 +202,7 @@ calls! {
     fstatfs(fd: Fd, buf: Custom(stat::statfs_buf)) DESC | FSTATFS | STATFS_ANY;
     sysfs[3] NONE;
     getpriority[2] NONE;
-    setpriority[3] NONE;
+    setpriority(which: Enum(sys::PRIO_WHICH, "PRIO_???"), who: Int, prio: Int) NONE;
     sched_setparam[2] NONE;
     sched_getparam[2] NONE;
     sched_setscheduler[3] NONE;
@@ -227,7 +227,7 @@ calls! {
     acct[1] FILE;
     settimeofday(tv: Custom(time::timeval_in), tz: Custom(time::timezone_in)) CLOCK;
     mount[5] FILE;
-    umount2[2] FILE;
+    umount2(target: Path, flags: Flags(fs::UMOUNT_FLAGS, "MNT_???")) FILE;
     swapon[2] FILE;
     swapoff[1] FILE;
     reboot[4] NONE;
@@ -252,9 +252,9 @@ calls! {
     setxattr[path: Path, name: Str, value: Ptr, size: ULong, flags: Int] FILE;
     lsetxattr[path: Path, name: Str, value: Ptr, size: ULong, flags: Int] FILE;
     fsetxattr[5] DESC;
-    getxattr[path: Path, name: Str, value: Ptr, size: ULong] FILE;
-    lgetxattr[path: Path, name: Str, value: Ptr, size: ULong] FILE;
-    fgetxattr[4] DESC;
+    getxattr(path: Path, name: Str, value: OutBytes, size: ULong) FILE;
+    lgetxattr(path: Path, name: Str, value: OutBytes, size: ULong) FILE;
+    fgetxattr(fd: Fd, name: Str, value: OutBytes, size: ULong) DESC;
     listxattr[path: Path, list: Ptr, size: ULong] FILE;
     llistxattr[path: Path, list: Ptr, size: ULong] FILE;
     flistxattr[3] DESC;
@@ -343,12 +343,13 @@ calls! {
     faccessat(dirfd: Dirfd, pathname: Path, mode: Custom(fs::access_mode)) FILE | DESC;
     pselect6[6] DESC;
     ppoll[5] DESC;
-    unshare[1] NONE;
+    unshare(flags: Flags(process::UNSHARE_FLAGS, "CLONE_???")) NONE;
     set_robust_list(head: Ptr, len: ULong) NONE;
     get_robust_list[3] NONE;
     splice[6] DESC;
     tee[4] DESC;
-    sync_file_range[4] DESC;
+    sync_file_range(fd: Fd, offset: Long, nbytes: Long,
+        flags: Flags(fs::SYNC_FILE_RANGE_FLAGS, "SYNC_FILE_RANGE_???")) DESC;
     vmsplice[4] DESC;
     move_pages[6] MEMORY;
     utimensat(dirfd: Dirfd, pathname: Path, times: Custom(fs::utimens),
@@ -395,7 +396,7 @@ calls! {
     seccomp[3] NONE;
     getrandom(buf: Custom(sys::random_bytes), buflen: ULong,
         flags: Flags(sys::GRND, "GRND_???")) NONE;
-    memfd_create[2] DESC;
+    memfd_create(name: Str, flags: Flags(mem::MFD_FLAGS, "MFD_???")) DESC -> Fd;
     kexec_file_load[5] DESC;
     bpf[3] DESC;
     execveat(dirfd: Dirfd, pathname: Path, argv: Custom(process::argv),
@@ -409,7 +410,7 @@ calls! {
     preadv2[5] DESC;
     pwritev2[5] DESC;
     pkey_mprotect[4] MEMORY;
-    pkey_alloc[2] NONE;
+    pkey_alloc(flags: UInt, access_rights: Flags(mem::PKEY_RIGHTS, "PKEY_???")) NONE;
     pkey_free[1] NONE;
     statx(dirfd: Dirfd, pathname: Path, flags: Custom(stat::statx_flags),
         mask: Flags(stat::STATX_MASK,
@@ -418,7 +419,8 @@ calls! {
     rseq(rseq: Ptr, rseq_len: Xint, flags: Flags(sys::RSEQ_FLAGS, "RSEQ_FLAG_???"), sig: Xint) NONE;
     uretprobe[0] NONE; // not in strace 6.1
     uprobe[0] NONE; // not in strace 6.1
-    pidfd_send_signal[4] PROCESS | SIGNAL | DESC;
+    pidfd_send_signal(pidfd: Fd, sig: Signal, info: Custom(signal::siginfo_in), flags: UInt)
+        PROCESS | SIGNAL | DESC;
     io_uring_setup[2] DESC;
     io_uring_enter[6] SIGNAL | DESC;
     io_uring_register[4] DESC | MEMORY;

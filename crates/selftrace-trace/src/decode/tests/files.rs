@@ -491,3 +491,52 @@ fn modes_and_owners() {
     assert_eq!(line(Sysno::fsync, &[3], 0), "fsync(3) = 0");
     assert_eq!(line(Sysno::fdatasync, &[3], 0), "fdatasync(3) = 0");
 }
+
+#[test]
+fn calls_that_printed_raw_now_decode_as_strace_does() {
+    // strace 6.1 on a small C program making these calls.
+    let (path, name, seg) = (s(b"/etc/hostname\0"), s(b"user.none\0"), s(b"seg\0"));
+    let buf = 0x7fff_6ee8_8f00;
+    assert_eq!(
+        line(Sysno::getxattr, &[path, name, buf, 64], -61),
+        "getxattr(\"/etc/hostname\", \"user.none\", 0x7fff6ee88f00, 64) = -1 ENODATA (No data available)"
+    );
+    assert_eq!(
+        line(Sysno::fgetxattr, &[3, name, 0, 0], -61),
+        "fgetxattr(3, \"user.none\", NULL, 0) = -1 ENODATA (No data available)"
+    );
+    assert_eq!(line(Sysno::setpriority, &[1, 0, 5], 0), "setpriority(PRIO_PGRP, 0, 5) = 0");
+    assert_eq!(
+        line(Sysno::setpriority, &[7, 0, 0], -22),
+        "setpriority(0x7 /* PRIO_??? */, 0, 0) = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(line(Sysno::unshare, &[0], 0), "unshare(0) = 0");
+    assert_eq!(
+        line(Sysno::unshare, &[0x1002_0400], 0),
+        "unshare(CLONE_FILES|CLONE_NEWNS|CLONE_NEWUSER) = 0"
+    );
+    assert_eq!(
+        line(Sysno::memfd_create, &[seg, 3], 4),
+        "memfd_create(\"seg\", MFD_CLOEXEC|MFD_ALLOW_SEALING) = 4"
+    );
+    assert_eq!(
+        line(Sysno::memfd_create, &[seg, 0x100], -22),
+        "memfd_create(\"seg\", 0x100 /* MFD_??? */) = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        line(Sysno::umount2, &[path, 2], -2),
+        "umount2(\"/etc/hostname\", MNT_DETACH) = -1 ENOENT (No such file or directory)"
+    );
+    assert_eq!(
+        line(Sysno::sync_file_range, &[4, 0, 0, 2], 0),
+        "sync_file_range(4, 0, 0, SYNC_FILE_RANGE_WRITE) = 0"
+    );
+    assert_eq!(
+        line(Sysno::pkey_alloc, &[0, 1], -28),
+        "pkey_alloc(0, PKEY_DISABLE_ACCESS) = -1 ENOSPC (No space left on device)"
+    );
+    assert_eq!(
+        line(Sysno::pidfd_send_signal, &[9999, 15, 0, 0], -9),
+        "pidfd_send_signal(9999, SIGTERM, NULL, 0) = -1 EBADF (Bad file descriptor)"
+    );
+}
