@@ -326,6 +326,9 @@ pub(crate) fn epoll_events(w: &mut Writer, info: &SyscallInfo, name: &'static st
     }
 }
 
+/// signalfd4(2)'s flags.
+pub(crate) const SFD_FLAGS: &[(u64, &str)] = &flags![SFD_CLOEXEC, SFD_NONBLOCK];
+
 pub(crate) const EFD_FLAGS: &[(u64, &str)] = &flags![EFD_SEMAPHORE, EFD_CLOEXEC, EFD_NONBLOCK];
 
 pub(crate) const IN_INIT_FLAGS: &[(u64, &str)] =

@@ -63,6 +63,9 @@ fn write_map_flags(o: &mut Out, v: u64) {
 const MREMAP: &[(u64, &str)] =
     &[(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
 
+/// mlockall(2)'s flags.
+pub(crate) const MCL_FLAGS: &[(u64, &str)] = &flags![MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT];
+
 /// memfd_create(2)'s flags.
 pub(crate) const MFD_FLAGS: &[(u64, &str)] = &flags![MFD_CLOEXEC, MFD_ALLOW_SEALING, MFD_HUGETLB];
 

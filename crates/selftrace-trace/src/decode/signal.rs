@@ -427,12 +427,13 @@ pub(crate) fn ret_signal(o: &mut Out, i: &SyscallInfo, _: &Context) {
     }
 }
 
-/// The `sigsetsize` of the calls that take a set: their last argument.
+/// The size of the set of the calls that take one: the argument the table
+/// names `sigsetsize` (`sizemask` for signalfd).
 fn sigsetsize(i: &SyscallInfo) -> u64 {
-    match crate::table::by_number(i.nr & !selftrace::info::X32_SYSCALL_BIT) {
-        Some(c) if !c.args.is_empty() => super::arg(i, c.args.len() - 1),
-        _ => 0,
-    }
+    let call = crate::table::by_number(i.nr & !selftrace::info::X32_SYSCALL_BIT);
+    let size =
+        call.and_then(|c| c.args.iter().position(|a| matches!(a.name, "sigsetsize" | "sizemask")));
+    size.map_or(0, |at| super::arg(i, at))
 }
 
 /// A signal set the program passes.

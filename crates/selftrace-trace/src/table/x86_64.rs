@@ -125,7 +125,7 @@ calls! {
     semget[3] IPC;
     semop[3] IPC;
     semctl[4] IPC;
-    shmdt[1] IPC | MEMORY;
+    shmdt(shmaddr: Ptr) IPC | MEMORY;
     msgget[2] IPC;
     msgsnd[4] IPC;
     msgrcv[5] IPC;
@@ -201,7 +201,7 @@ calls! {
     statfs(path: Path, buf: Custom(stat::statfs_buf)) FILE | STATFS | STATFS_ANY;
     fstatfs(fd: Fd, buf: Custom(stat::statfs_buf)) DESC | FSTATFS | STATFS_ANY;
     sysfs[3] NONE;
-    getpriority[2] NONE;
+    getpriority(which: Enum(sys::PRIO_WHICH, "PRIO_???"), who: Int) NONE;
     setpriority(which: Enum(sys::PRIO_WHICH, "PRIO_???"), who: Int, prio: Int) NONE;
     sched_setparam[2] NONE;
     sched_getparam[2] NONE;
@@ -210,10 +210,10 @@ calls! {
     sched_get_priority_max[1] NONE;
     sched_get_priority_min[1] NONE;
     sched_rr_get_interval[2] NONE;
-    mlock[2] MEMORY;
-    munlock[2] MEMORY;
-    mlockall[1] MEMORY;
-    munlockall[0] MEMORY;
+    mlock(addr: Ptr, len: ULong) MEMORY;
+    munlock(addr: Ptr, len: ULong) MEMORY;
+    mlockall(flags: Flags(mem::MCL_FLAGS, "MCL_???")) MEMORY;
+    munlockall() MEMORY;
     vhangup[0] NONE;
     modify_ldt[3] NONE;
     pivot_root[2] FILE;
@@ -355,7 +355,7 @@ calls! {
     utimensat(dirfd: Dirfd, pathname: Path, times: Custom(fs::utimens),
         flags: Flags(fs::AT_FLAGS, "AT_???")) FILE | DESC;
     epoll_pwait[6] DESC;
-    signalfd[3] SIGNAL | DESC;
+    signalfd(fd: Fd, mask: Custom(signal::sigset_in), sizemask: ULong) SIGNAL | DESC -> Fd;
     timerfd_create[2] DESC;
     eventfd[1] DESC;
     fallocate(fd: Fd, mode: Flags(fs::FALLOC_FLAGS, "FALLOC_FL_???"), offset: Long, len: Long) DESC;
@@ -363,7 +363,8 @@ calls! {
     timerfd_gettime[2] DESC;
     accept4(sockfd: Fd, addr: Custom(net::sockaddr_out), addrlen: Custom(net::len_at),
         flags: Flags(net::SOCK_FLAGS, "SOCK_???")) NETWORK -> Fd;
-    signalfd4[4] SIGNAL | DESC;
+    signalfd4(fd: Fd, mask: Custom(signal::sigset_in), sizemask: ULong,
+        flags: Flags(desc::SFD_FLAGS, "SFD_???")) SIGNAL | DESC -> Fd;
     eventfd2(initval: UInt, flags: Flags(desc::EFD_FLAGS, "EFD_???")) DESC -> Fd;
     epoll_create1(flags: Flags(desc::EPOLL_CREATE_FLAGS, "EPOLL_???")) DESC -> Fd;
     dup3(oldfd: Fd, newfd: Fd, flags: Flags(fs::OPEN_FLAGS, "O_???")) DESC -> Fd;
@@ -444,7 +445,7 @@ calls! {
     quotactl_fd[4] DESC;
     landlock_create_ruleset[3] DESC;
     landlock_add_rule[4] DESC;
-    landlock_restrict_self[2] DESC;
+    landlock_restrict_self(ruleset_fd: Fd, flags: UInt) DESC;
     memfd_secret[1] DESC;
     process_mrelease[2] DESC;
     futex_waitv[5] NONE;

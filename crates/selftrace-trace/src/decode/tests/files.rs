@@ -540,3 +540,36 @@ fn calls_that_printed_raw_now_decode_as_strace_does() {
         "pidfd_send_signal(9999, SIGTERM, NULL, 0) = -1 EBADF (Bad file descriptor)"
     );
 }
+
+#[test]
+fn memory_locks_priorities_and_signal_descriptors_decode_as_strace_does() {
+    // strace 6.1 on a small C program making these calls.
+    assert_eq!(line(Sysno::getpriority, &[0, 0], 20), "getpriority(PRIO_PROCESS, 0) = 20");
+    let page = 0x5641_d201_1000;
+    assert_eq!(line(Sysno::mlock, &[page, 4096], 0), "mlock(0x5641d2011000, 4096) = 0");
+    assert_eq!(line(Sysno::munlock, &[page, 4096], 0), "munlock(0x5641d2011000, 4096) = 0");
+    assert_eq!(line(Sysno::mlockall, &[5], 0), "mlockall(MCL_CURRENT|MCL_ONFAULT) = 0");
+    assert_eq!(
+        line(Sysno::mlockall, &[0x40], -22),
+        "mlockall(0x40 /* MCL_??? */) = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(line(Sysno::munlockall, &[], 0), "munlockall() = 0");
+    assert_eq!(
+        line(Sysno::shmdt, &[page], -22),
+        "shmdt(0x5641d2011000) = -1 EINVAL (Invalid argument)"
+    );
+    // SIGINT and SIGUSR1: bits 1 and 9.
+    let set: u64 = (1 << 1) | (1 << 9);
+    assert_eq!(
+        line(Sysno::signalfd4, &[u64::MAX, p(&set), 8, 0x80800], 3),
+        "signalfd4(-1, [INT USR1], 8, SFD_CLOEXEC|SFD_NONBLOCK) = 3"
+    );
+    assert_eq!(
+        line(Sysno::signalfd, &[u64::MAX, p(&set), 8], 4),
+        "signalfd(-1, [INT USR1], 8) = 4"
+    );
+    assert_eq!(
+        line(Sysno::landlock_restrict_self, &[9999, 0], -9),
+        "landlock_restrict_self(9999, 0) = -1 EBADF (Bad file descriptor)"
+    );
+}
