@@ -428,7 +428,7 @@ macro_rules! plain {
 
 plain!(u8, u16, u32, u64, i32, i64);
 plain!(libc::stat, libc::statx, libc::iovec, libc::pollfd, libc::epoll_event, libc::flock);
-plain!(libc::winsize, libc::timespec, libc::timeval, libc::rusage, libc::utsname);
+plain!(libc::winsize, libc::timespec, libc::timeval, libc::itimerval, libc::rusage, libc::utsname);
 plain!(libc::sysinfo, libc::msghdr, libc::stack_t);
 
 // SAFETY: an array of plain values is plain: its bytes are the elements'.

@@ -133,3 +133,25 @@ pub(crate) fn timezone_out(w: &mut Writer, info: &SyscallInfo, name: &'static st
     let a = arg(info, i);
     w.text(name, a, |o| out_at(o, info, a, write_timezone));
 }
+
+/// getitimer(2)'s and setitimer(2)'s timers.
+pub(crate) const ITIMERS: &[(u64, &str)] = &flags![ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF];
+
+/// `{it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=1, tv_usec=500}}`.
+fn itimerval(o: &mut Out, v: &libc::itimerval) {
+    o.str("{it_interval=");
+    timeval(o, &v.it_interval);
+    o.str(", it_value=");
+    timeval(o, &v.it_value);
+    o.byte(b'}');
+}
+
+pub(crate) fn itimerval_in(w: &mut Writer, info: &SyscallInfo, name: &'static str, i: usize) {
+    let a = arg(info, i);
+    w.text(name, a, |o| at(o, a, itimerval));
+}
+
+pub(crate) fn itimerval_out(w: &mut Writer, info: &SyscallInfo, name: &'static str, i: usize) {
+    let a = arg(info, i);
+    w.text(name, a, |o| out_at(o, info, a, itimerval));
+}

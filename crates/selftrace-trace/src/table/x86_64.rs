@@ -85,9 +85,11 @@ calls! {
     dup2(oldfd: Fd, newfd: Fd) DESC -> Fd;
     pause() SIGNAL;
     nanosleep(req: Custom(time::timespec_in), rem: Custom(time::remaining)) NONE;
-    getitimer[2] NONE;
+    getitimer(which: Enum(time::ITIMERS, "ITIMER_???"), curr_value: Custom(time::itimerval_out))
+        NONE;
     alarm[1] NONE;
-    setitimer[3] NONE;
+    setitimer(which: Enum(time::ITIMERS, "ITIMER_???"), new_value: Custom(time::itimerval_in),
+        old_value: Custom(time::itimerval_out)) NONE;
     getpid() PURE;
     sendfile(out_fd: Fd, in_fd: Fd, offset: Custom(fs::sendfile_offset),
         count: ULong) NETWORK | DESC;

@@ -573,3 +573,25 @@ fn memory_locks_priorities_and_signal_descriptors_decode_as_strace_does() {
         "landlock_restrict_self(9999, 0) = -1 EBADF (Bad file descriptor)"
     );
 }
+
+#[test]
+fn interval_timers_decode_as_strace_does() {
+    // strace 6.1 on a small C program making these calls.
+    let v = libc::itimerval {
+        it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 },
+        it_value: libc::timeval { tv_sec: 1, tv_usec: 500 },
+    };
+    let shown = "{it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=1, tv_usec=500}}";
+    assert_eq!(
+        line(Sysno::setitimer, &[0, p(&v), p(&v)], 0),
+        format!("setitimer(ITIMER_REAL, {shown}, {shown}) = 0")
+    );
+    assert_eq!(
+        line(Sysno::getitimer, &[0, p(&v)], 0),
+        format!("getitimer(ITIMER_REAL, {shown}) = 0")
+    );
+    assert_eq!(
+        line(Sysno::setitimer, &[7, p(&v), 0], -22),
+        format!("setitimer(0x7 /* ITIMER_??? */, {shown}, NULL) = -1 EINVAL (Invalid argument)")
+    );
+}
