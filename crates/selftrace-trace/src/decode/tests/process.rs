@@ -684,3 +684,58 @@ fn ptrace_shows_the_arguments_its_request_takes() {
         "ptrace(0x4242 /* PTRACE_??? */, 1, 0x10, 0x20) = -1 ESRCH (No such process)"
     );
 }
+
+#[test]
+fn memory_locks_priorities_and_signal_descriptors_decode_as_strace_does() {
+    // strace 6.1 on a small C program making these calls.
+    assert_eq!(line(Sysno::getpriority, &[0, 0], 20), "getpriority(PRIO_PROCESS, 0) = 20");
+    let page = 0x5641_d201_1000;
+    assert_eq!(line(Sysno::mlock, &[page, 4096], 0), "mlock(0x5641d2011000, 4096) = 0");
+    assert_eq!(line(Sysno::munlock, &[page, 4096], 0), "munlock(0x5641d2011000, 4096) = 0");
+    assert_eq!(line(Sysno::mlockall, &[5], 0), "mlockall(MCL_CURRENT|MCL_ONFAULT) = 0");
+    assert_eq!(
+        line(Sysno::mlockall, &[0x40], -22),
+        "mlockall(0x40 /* MCL_??? */) = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(line(Sysno::munlockall, &[], 0), "munlockall() = 0");
+    assert_eq!(
+        line(Sysno::shmdt, &[page], -22),
+        "shmdt(0x5641d2011000) = -1 EINVAL (Invalid argument)"
+    );
+    // SIGINT and SIGUSR1: bits 1 and 9.
+    let set: u64 = (1 << 1) | (1 << 9);
+    assert_eq!(
+        line(Sysno::signalfd4, &[u64::MAX, addr(&set), 8, 0x80800], 3),
+        "signalfd4(-1, [INT USR1], 8, SFD_CLOEXEC|SFD_NONBLOCK) = 3"
+    );
+    assert_eq!(
+        line(Sysno::signalfd, &[u64::MAX, addr(&set), 8], 4),
+        "signalfd(-1, [INT USR1], 8) = 4"
+    );
+    assert_eq!(
+        line(Sysno::landlock_restrict_self, &[9999, 0], -9),
+        "landlock_restrict_self(9999, 0) = -1 EBADF (Bad file descriptor)"
+    );
+}
+
+#[test]
+fn interval_timers_decode_as_strace_does() {
+    // strace 6.1 on a small C program making these calls.
+    let v = libc::itimerval {
+        it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 },
+        it_value: libc::timeval { tv_sec: 1, tv_usec: 500 },
+    };
+    let shown = "{it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=1, tv_usec=500}}";
+    assert_eq!(
+        line(Sysno::setitimer, &[0, addr(&v), addr(&v)], 0),
+        format!("setitimer(ITIMER_REAL, {shown}, {shown}) = 0")
+    );
+    assert_eq!(
+        line(Sysno::getitimer, &[0, addr(&v)], 0),
+        format!("getitimer(ITIMER_REAL, {shown}) = 0")
+    );
+    assert_eq!(
+        line(Sysno::setitimer, &[7, addr(&v), 0], -22),
+        format!("setitimer(0x7 /* ITIMER_??? */, {shown}, NULL) = -1 EINVAL (Invalid argument)")
+    );
+}
