@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use selftrace_trace::config::var;
+use selftrace_trace::inject::Injector;
 
 use crate::cli::args::Plan;
 use crate::cli::channel::{self, Channel};
@@ -139,10 +140,12 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         cmd.env("LD_PRELOAD", ld_preload(&preload));
     }
 
+    // The rules, parsed once for both (each traced process parses its own).
+    let injector = plan.config.injector();
     if !plan.config.quiet {
-        warn_hooks_only(&plan.config);
+        warn_hooks_only(injector.as_ref());
     }
-    deny_from_the_start(&mut cmd, &plan.config)?;
+    deny_from_the_start(&mut cmd, injector.as_ref())?;
     // SAFETY: between fork and exec the closure makes raw system calls
     // only (rt_sigaction, rt_sigprocmask): no allocation, no locks.
     unsafe {
@@ -190,11 +193,8 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
 /// that they hold for one that loads no preload (static, musl) too; the
 /// preload adds them again, with the exec of the program itself, which the
 /// denial must let through here.
-fn deny_from_the_start(
-    cmd: &mut Command,
-    config: &selftrace_trace::config::Config,
-) -> Result<(), Failure> {
-    let Some(injector) = config.injector() else { return Ok(()) };
+fn deny_from_the_start(cmd: &mut Command, injector: Option<&Injector>) -> Result<(), Failure> {
+    let Some(injector) = injector else { return Ok(()) };
     let mut denials = injector.kernel_denials();
     let exec = [selftrace::Sysno::execve, selftrace::Sysno::execveat];
     denials.native.retain(|(s, _)| !exec.contains(s));
@@ -216,9 +216,9 @@ fn deny_from_the_start(
 
 /// Rules the kernel does not enforce for all their calls reach only calls
 /// that trap: say so, one line each, before the program starts.
-fn warn_hooks_only(config: &selftrace_trace::config::Config) {
+fn warn_hooks_only(injector: Option<&Injector>) {
     use selftrace_trace::inject::HooksOnly;
-    let Some(injector) = config.injector() else { return };
+    let Some(injector) = injector else { return };
     for (rule, why) in injector.hooks_only() {
         let text = rule.source.as_deref().unwrap_or("a rule");
         let which = match why {
