@@ -40,6 +40,16 @@ pub enum Error {
     /// cannot be one (`=` or NUL in the name, NUL in the value, `:` in a
     /// list entry), or there are more than 64 of them.
     InvalidEnvironment { name: String },
+    /// The runtime is not installed (a call that needs it came first).
+    NotInstalled,
+    /// Scopes have stacked this many filters already; the kernel runs
+    /// every filter on every call, so no more are added.
+    TooManyFilters { limit: usize },
+    /// More threads are in scopes than the scope table holds.
+    TooManyScopedThreads { limit: usize },
+    /// Another copy of the library in this process already receives the
+    /// runtime's scoped calls.
+    ExtensionTaken,
 }
 
 impl fmt::Display for Error {
@@ -74,6 +84,18 @@ impl fmt::Display for Error {
             Error::InvalidEnvironment { name } => {
                 write!(f, "cannot keep {name:?} in the environment of exec'd programs")
             }
+            Error::NotInstalled => write!(f, "selftrace is not installed in this process"),
+            Error::TooManyFilters { limit } => write!(
+                f,
+                "scopes have stacked {limit} seccomp filters already; trap the calls up front instead"
+            ),
+            Error::TooManyScopedThreads { limit } => {
+                write!(f, "more than {limit} threads are in selftrace scopes")
+            }
+            Error::ExtensionTaken => write!(
+                f,
+                "another copy of the selftrace library in this process owns the scoped hooks"
+            ),
         }
     }
 }

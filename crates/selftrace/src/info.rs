@@ -61,8 +61,8 @@ pub struct SyscallInfo {
 /// Process and thread id of the task that made a call; 0 until read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Caller {
-    pid: u32,
-    tid: u32,
+    pub(crate) pid: u32,
+    pub(crate) tid: u32,
 }
 
 impl Caller {

@@ -39,6 +39,7 @@ pub mod error;
 pub mod fmt;
 pub mod hook;
 pub mod info;
+pub mod scope;
 
 pub use sys::{mem, raw};
 pub use task::{exec, image, thread};
@@ -49,6 +50,7 @@ use std::sync::Arc;
 pub use error::Error;
 pub use hook::{Action, Hook, Return};
 pub use info::{Abi, Op, SyscallInfo};
+pub use scope::{scope, Scope, ScopeGuard};
 pub use syscalls::{x86 as i386, Errno, Sysno};
 pub use trap::deny::DenyFilter;
 
@@ -244,6 +246,7 @@ impl Builder {
         }
         exec::set_kept(self.keep);
         handler::publish(registry);
+        trap::extension::installed_with(&spec.native, spec.ranges.clone());
         let previous = take_over_sigsys()?;
         // The denials first: a trap filter that fails to load leaves them
         // in place (a restriction asked for), never the other way round.
@@ -268,6 +271,11 @@ pub struct Installed {
     pub filter_instructions: usize,
 }
 
+/// Whether this copy of the runtime is installed in the process.
+pub fn is_installed() -> bool {
+    INSTALLED.load(Ordering::Acquire)
+}
+
 /// Whether [`Builder::hook`] accepts `sysno` (a few calls cannot be
 /// trapped: see the crate documentation).
 pub fn can_hook(sysno: Sysno) -> bool {
@@ -281,7 +289,7 @@ pub fn can_deny_in_kernel(sysno: Sysno) -> bool {
     !arch::RUNTIME_CALLS.contains(&(sysno.id() as u32))
 }
 
-fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {
+pub(crate) fn untrappable_reason(nr: u32, never: &[u32]) -> Option<&'static str> {
     never.contains(&nr).then_some(
         "the kernel must see it from where the program made it (rt_sigreturn, restart_syscall)",
     )

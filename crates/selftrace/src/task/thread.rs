@@ -159,9 +159,12 @@ const HOOK_STACK_SPAN: u64 = 1 << 20;
 /// shares this thread's storage (`CLONE_VM` without `CLONE_SETTLS`) runs on
 /// a stack of its own, and its calls are the program's.
 pub(crate) fn hooks_apply(sp: u64) -> bool {
-    if !is_enabled() {
-        return false;
-    }
+    is_enabled() && outside_hook_span(sp)
+}
+
+/// Whether a call made now with stack pointer `sp` is the program's and
+/// not a running hook's own (see [`hooks_apply`]), whatever the switch says.
+pub(crate) fn outside_hook_span(sp: u64) -> bool {
     match STATE.with(|s| (s.hook_depth.get(), s.hook_sp.get())) {
         Some((0, _)) => true,
         Some((_, hook_sp)) => !(sp <= hook_sp && hook_sp - sp < HOOK_STACK_SPAN),

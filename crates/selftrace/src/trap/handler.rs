@@ -16,6 +16,7 @@ use crate::task::block::{self, Header};
 use crate::task::exec;
 use crate::task::spawn;
 use crate::task::thread::{self, InHook};
+use crate::trap::extension::{self, Entered};
 use crate::trap::filter::TRAP_TAG;
 
 /// `SYS_SECCOMP`: si_code of a seccomp trap.
@@ -122,7 +123,7 @@ struct Trap {
 fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
     let (specific, all) = hooks_for(&info);
     // The hooks of the call as it trapped, even if one rewrote its number.
-    let hooked = Hooked { abi: info.abi, nr: info.nr, entered: 0 };
+    let hooked = Hooked { abi: info.abi, nr: info.nr, entered: 0, scoped: Entered::default() };
     let mut entered = 0;
     let mut emulated = None;
     if !specific.is_empty() || !all.is_empty() {
@@ -139,16 +140,26 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
             }
         }
     }
+    // Scoped hooks (`crate::scope`) come after the process's: a tracer
+    // among those sees the call as the program made it, and its result as
+    // the scope left it. Scopes are explicit, so the thread's switch does
+    // not silence them; a hook's own calls never reach them.
+    let mut scoped = Entered::default();
+    if emulated.is_none() && thread::outside_hook_span(info.stack_pointer) {
+        let _in_hook = InHook::enter();
+        (scoped, emulated) = extension::enter(&mut info);
+    }
+    let hooked = Hooked { entered, scoped, ..hooked };
     let held =
-        if emulated.is_none() && entered > 0 { signals::hold_own_signal(&info) } else { None };
+        if emulated.is_none() && hooked.any() { signals::hold_own_signal(&info) } else { None };
     info.rval = match emulated {
         Some(v) => v,
-        None => match perform(frame, &info, Hooked { entered, ..hooked }, trap) {
+        None => match perform(frame, &info, hooked, trap) {
             Performed::Result(r) => r,
             Performed::InChild => return 0, // only the parent sees the exit
         },
     };
-    exit_hooks(&mut info, Hooked { entered, ..hooked });
+    exit_hooks(&mut info, hooked);
     drop(held);
     info.rval
 }
@@ -193,19 +204,29 @@ pub(crate) struct Hooked {
     pub abi: crate::info::Abi,
     pub nr: u64,
     pub entered: usize,
+    /// What the scoped hooks' entry left for their exit.
+    pub scoped: Entered,
 }
 
-/// Show the call's exit to its hooks, which may change `info.rval`.
+impl Hooked {
+    fn any(&self) -> bool {
+        self.entered > 0 || self.scoped.active()
+    }
+}
+
+/// Show the call's exit to its hooks, which may change `info.rval`: the
+/// scoped ones first, then the process's, the reverse of entry.
 pub(crate) fn exit_hooks(info: &mut SyscallInfo, hooked: Hooked) {
-    if hooked.entered == 0 {
+    if !hooked.any() {
         return;
     }
     info.op = Op::Exit;
+    let _in_hook = InHook::enter();
+    extension::exit(info, hooked.scoped);
     let (specific, all) = match registry() {
         Some(r) => r.for_call(hooked.abi, hooked.nr),
         None => (&[][..], &[][..]),
     };
-    let _in_hook = InHook::enter();
     for hook in specific.iter().chain(all).take(hooked.entered) {
         let _ = catch_unwind(AssertUnwindSafe(|| hook.exit(info)));
     }

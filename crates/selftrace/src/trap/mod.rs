@@ -5,5 +5,6 @@
 
 pub mod deny;
 pub(crate) mod dispatch;
+pub mod extension;
 pub(crate) mod filter;
 pub(crate) mod handler;
