@@ -46,6 +46,10 @@ pub enum InjectError {
     /// [`super::Rule::enforce_in_kernel`] on a rule the kernel cannot
     /// enforce on its own.
     NotKernelEnforceable { rule: String, reason: String },
+    /// A `short=` that is not a byte count of 1 or more.
+    Short { value: String },
+    /// `short=` on a call that transfers no byte count.
+    ShortWithoutCount { call: String },
     /// A rewrite that is not `rewrite=path:FROM=TO`.
     Rewrite { text: String },
     /// A rewrite with an empty FROM or TO.
@@ -70,6 +74,12 @@ impl fmt::Display for InjectError {
             }
             InjectError::UnknownOption { kind, key } => write!(f, "invalid {kind} option '{key}'"),
             InjectError::Retval { value } => write!(f, "invalid retval '{value}'"),
+            InjectError::Short { value } => {
+                write!(f, "invalid short '{value}' (a byte count of 1 or more)")
+            }
+            InjectError::ShortWithoutCount { call } => {
+                write!(f, "short= takes calls with a byte count; {call} has none")
+            }
             InjectError::Prob { value } => {
                 write!(f, "invalid prob '{value}' (a number from 0 to 1)")
             }

@@ -19,7 +19,7 @@ pub mod paths;
 pub mod rule;
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use selftrace::thread::ThreadLocal;
@@ -80,6 +80,38 @@ pub struct Injector {
     rules: Vec<Armed>,
     rewrites: Vec<Rewrite>,
     seed: u64,
+    failing: Failing,
+}
+
+/// Calls in progress that fail after running ([`Effect::FailAfter`]), by
+/// thread id: a table, not thread-local storage, so that it works whichever
+/// copy of the runtime calls the hook.
+struct Failing {
+    slots: [(AtomicU32, AtomicU32); 64],
+}
+
+impl Default for Failing {
+    fn default() -> Failing {
+        Failing { slots: std::array::from_fn(|_| (AtomicU32::new(0), AtomicU32::new(0))) }
+    }
+}
+
+impl Failing {
+    fn put(&self, tid: u32, errno: Errno) {
+        for (t, e) in &self.slots {
+            if t.compare_exchange(0, tid, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                e.store(errno.into_raw() as u32, Ordering::Release);
+                return;
+            }
+        }
+    }
+
+    fn take(&self, tid: u32) -> Option<Errno> {
+        let (t, e) = self.slots.iter().find(|(t, _)| t.load(Ordering::Acquire) == tid)?;
+        let errno = e.swap(0, Ordering::AcqRel);
+        t.store(0, Ordering::Release);
+        (errno != 0).then(|| Errno::new(errno as i32))
+    }
 }
 
 impl Injector {
@@ -301,15 +333,29 @@ impl Hook for Injector {
                 Effect::Run => Action::Run,
                 Effect::Error(e) => Action::errno(e),
                 Effect::Retval(v) => Action::value(v),
+                Effect::Short(n) => {
+                    let sysno = selftrace::Sysno::new(info.nr as usize);
+                    if let Some(i) = sysno.and_then(rule::count_arg) {
+                        info.args[i] = info.args[i].min(n);
+                    }
+                    Action::Run
+                }
+                Effect::FailAfter(e) => {
+                    self.failing.put(info.tid(), e);
+                    Action::Run
+                }
             };
         }
         Action::Run
     }
 
-    fn exit(&self, _info: &mut SyscallInfo) {
+    fn exit(&self, info: &mut SyscallInfo) {
         let ns = EXIT_DELAY.with(|e| e.replace(0)).unwrap_or(0);
         if ns > 0 {
             sleep(Duration::from_nanos(ns));
+        }
+        if let Some(e) = self.failing.take(info.tid()) {
+            info.set_errno(e);
         }
     }
 }

@@ -20,6 +20,24 @@ pub enum Effect {
     Error(Errno),
     /// Succeed with this value.
     Retval(i64),
+    /// Run with the byte count cut to at most this (selftrace's `short=`):
+    /// the program sees a legal partial transfer.
+    Short(u64),
+    /// Run, then report this errno: a call interrupted after it took
+    /// effect, as close(2) reports EINTR with the descriptor closed.
+    FailAfter(Errno),
+}
+
+/// The argument holding a transfer's byte count, for [`Effect::Short`].
+pub fn count_arg(sysno: selftrace::Sysno) -> Option<usize> {
+    use selftrace::Sysno as S;
+    match sysno {
+        S::read | S::write | S::pread64 | S::pwrite64 | S::recvfrom | S::sendto => Some(2),
+        S::getrandom => Some(1),
+        S::sendfile => Some(3),
+        S::copy_file_range => Some(4),
+        _ => None,
+    }
 }
 
 /// Which invocations of a call a rule applies to, counted from 1 per
@@ -231,6 +249,19 @@ impl Rule {
         self
     }
 
+    /// Run the calls with their byte count cut to at most `bytes` (calls
+    /// without one, see [`count_arg`], run unchanged).
+    pub fn short(mut self, bytes: u64) -> Rule {
+        self.effect = Effect::Short(bytes);
+        self
+    }
+
+    /// Run the calls, then fail them with `errno` (see [`Effect::FailAfter`]).
+    pub fn fail_after(mut self, errno: Errno) -> Rule {
+        self.effect = Effect::FailAfter(errno);
+        self
+    }
+
     pub fn retval(mut self, value: i64) -> Rule {
         self.effect = Effect::Retval(value);
         self
@@ -298,6 +329,16 @@ impl Rule {
                         .map_err(|_| InjectError::Retval { value: value.to_string() })?;
                     rule.effect = Effect::Retval(v);
                 }
+                "short" => {
+                    let n = value.parse::<u64>().ok().filter(|&n| n >= 1);
+                    rule.effect = Effect::Short(
+                        n.ok_or_else(|| InjectError::Short { value: value.to_string() })?,
+                    );
+                    if let Some(s) = rule.calls.iter().find(|&s| count_arg(s).is_none()) {
+                        let call = s.name().to_string();
+                        return Err(InjectError::ShortWithoutCount { call });
+                    }
+                }
                 "signal" => rule.signal = Some(parse_signal(value)?),
                 "delay_enter" => rule.delay_enter = Some(parse_duration(value)?),
                 "delay_exit" => rule.delay_exit = Some(parse_duration(value)?),
@@ -325,7 +366,7 @@ impl Rule {
             ("inject", _) => {}
             ("fault", Effect::Run) => rule.effect = Effect::Error(Errno::ENOSYS),
             ("deny", Effect::Run) => rule.effect = Effect::Error(Errno::EPERM),
-            ("fault" | "deny", Effect::Retval(_)) => {
+            ("fault" | "deny", Effect::Retval(_) | Effect::Short(_)) => {
                 let (text, kind) = (text.to_string(), kind.to_string());
                 return Err(InjectError::RetvalNotTaken { text, kind });
             }
