@@ -19,6 +19,7 @@ pub mod select;
 pub mod sink;
 pub mod summary;
 pub mod table;
+pub mod testing;
 pub mod tracer;
 
 pub use tracer::Tracer;
