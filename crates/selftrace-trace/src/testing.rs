@@ -124,6 +124,7 @@ impl Scope {
     /// Activate the scope for this thread until the guard is dropped.
     pub fn enter(self) -> Result<Guard, selftrace::Error> {
         let Scope { mut inner, injector, record, capacity, context } = self;
+        crate::errno::prepare();
         // The recorder comes first: its entry always runs, and exits run in
         // reverse order, so it sees each call's result as the program will.
         let recorder = (!record.is_empty()).then(|| Arc::new(Recorder::new(capacity, context)));
@@ -171,7 +172,8 @@ pub struct Call {
     /// The raw result (`-errno` for an error).
     pub rval: i64,
     pub errno: Option<Errno>,
-    /// The call as a line of strace's output (without pid or timestamp).
+    /// The call as a line of strace's output (without pid, timestamp or
+    /// the `(INJECTED)` mark).
     pub text: String,
 }
 
