@@ -887,3 +887,28 @@ fn the_preload_alone_runs_the_program_untouched_when_a_rule_is_bad() {
         "selftrace: SELFTRACE_INJECT: invalid error 'EWHAT'; the program runs untraced\n"
     );
 }
+
+/// `short=N` performs the call with at most N bytes: cat still copies the
+/// whole file, one byte per read, and the trace shows each short read.
+#[test]
+fn short_reads_move_one_byte_each_and_lose_nothing() {
+    let d = TempDir::new("inject");
+    let file = d.at("in.txt");
+    std::fs::write(&file, "abc\n").unwrap();
+    let (r, lines) = traced(&d, &["-e", "trace=read", "-e", "inject=read:short=1", "cat", &file]);
+    assert_eq!(r.code(), Some(0), "{}", r.describe());
+    assert_eq!(r.stdout, "abc\n");
+    let reads: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("read(") && l.contains(", 1) = "))
+        .map(String::as_str)
+        .collect();
+    assert!(reads.iter().any(|l| l.contains("\"a\", 1) = 1")), "{lines:?}");
+    assert!(reads.iter().any(|l| l.contains("\"\\n\", 1) = 1")), "{lines:?}");
+}
+
+#[test]
+fn refuses_short_without_a_count_or_on_a_call_without_one() {
+    refused(&["-e", "inject=read:short=0"], "invalid short '0'");
+    refused(&["-e", "inject=getpid:short=1"], "getpid has none");
+}
