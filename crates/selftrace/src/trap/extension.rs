@@ -111,6 +111,11 @@ fn call_of(info: &SyscallInfo, token: u64) -> CallV1 {
     }
 }
 
+/// Whether an extension is set: without one, a call pays nothing for scopes.
+pub(crate) fn is_set() -> bool {
+    ENTER.load(Ordering::Relaxed) != 0
+}
+
 /// Run the extension's entry, if there is one; with the result of an
 /// emulated call.
 pub(crate) fn enter(info: &mut SyscallInfo) -> (Entered, Option<i64>) {

@@ -145,7 +145,7 @@ fn dispatch(frame: &mut Frame, mut info: SyscallInfo, trap: Trap) -> i64 {
     // the scope left it. Scopes are explicit, so the thread's switch does
     // not silence them; a hook's own calls never reach them.
     let mut scoped = Entered::default();
-    if emulated.is_none() && thread::outside_hook_span(info.stack_pointer) {
+    if emulated.is_none() && extension::is_set() && thread::outside_hook_span(info.stack_pointer) {
         let _in_hook = InHook::enter();
         (scoped, emulated) = extension::enter(&mut info);
     }
