@@ -14,12 +14,15 @@
 //! 9. the same framed as records for the CLI's collector;
 //! 10. the same with an in-flight record per call (what `selftrace`
 //!     pays for showing blocked calls; 10 against 9 is that cost).
+//! 11. a getppid outside any scope while another thread's scope
+//!     (`selftrace::scope`) hooks getppid: what code outside a test's
+//!     scope pays for a number the scope trapped (11 against 1).
 //!
 //! Filters and SIGSYS handlers cannot be removed, so each variant runs in
 //! its own process: without `SELFTRACE_BENCH_VARIANT` this program re-runs
 //! itself once per variant with the same arguments (criterion's `--bench`,
 //! filters, options), then reads each variant's median from criterion's
-//! `estimates.json` and prints a table with ratios to variants 4 and 5.
+//! `estimates.json` and prints a table with ratios to variants 1, 4 and 5.
 //! Compare ratios from one run; absolute figures move with the machine.
 //!
 //! `cargo bench -p selftrace-trace --bench trap` measures; `cargo test --benches` (no
@@ -48,6 +51,7 @@ const EMULATED: i64 = 1 << 30;
 /// The variants the ratios are taken against.
 const C_FLOOR: &str = "v4_c_floor_set_rax";
 const C_GATE: &str = "v5_c_gate_reissue";
+const NATIVE: &str = "v1_native";
 
 struct Variant {
     id: &'static str,
@@ -58,12 +62,7 @@ struct Variant {
 }
 
 const VARIANTS: &[Variant] = &[
-    Variant {
-        id: "v1_native",
-        what: "1. native getppid, no filter",
-        install: native,
-        needs_c: false,
-    },
+    Variant { id: NATIVE, what: "1. native getppid, no filter", install: native, needs_c: false },
     Variant {
         id: "v2_allow_all_filter",
         what: "2. allow-all seccomp filter",
@@ -106,6 +105,12 @@ const VARIANTS: &[Variant] = &[
         id: "v10_selftrace_trace_inflight",
         what: "10. as 9, with the call's in-flight record",
         install: selftrace_trace_inflight,
+        needs_c: false,
+    },
+    Variant {
+        id: "v11_selftrace_out_of_scope",
+        what: "11. outside any scope, getppid hooked by another thread's scope",
+        install: selftrace_out_of_scope,
         needs_c: false,
     },
 ];
@@ -315,6 +320,40 @@ fn trace_to_collector(inflight: bool) -> Result<(), String> {
     install_tracer(config, real)
 }
 
+/// Calls the other thread's scope hook saw: it must see only its own.
+static SCOPED: AtomicU64 = AtomicU64::new(0);
+
+/// A thread enters a scope hooking getppid, checks it sees its own call,
+/// and keeps the scope open for the life of the process; this thread's
+/// getppid then traps (the scope's filter is on every thread) and runs
+/// unhooked.
+fn selftrace_out_of_scope() -> Result<(), String> {
+    use std::sync::mpsc;
+    let real = getppid();
+    let (entered, ready) = mpsc::channel();
+    std::thread::spawn(move || {
+        let scope = selftrace::scope()
+            .on_entry(Sysno::getppid, |_| {
+                SCOPED.fetch_add(1, Ordering::Relaxed);
+                Action::Run
+            })
+            .enter();
+        let result = scope.as_ref().map(|_| getppid()).map_err(|e| format!("enter a scope: {e}"));
+        let _ = entered.send(result);
+        if scope.is_ok() {
+            loop {
+                std::thread::park();
+            }
+        }
+    });
+    let in_scope = ready.recv().map_err(|_| "the scope thread died".to_string())??;
+    expect("getppid in the scope", in_scope, real)?;
+    expect("scope hook calls", SCOPED.load(Ordering::Relaxed) as i64, 1)?;
+    expect("seccomp mode", seccomp_mode()?, 2)?;
+    expect("getppid outside the scope", getppid(), real)?;
+    expect("scope hook calls after an outside call", SCOPED.load(Ordering::Relaxed) as i64, 1)
+}
+
 #[cfg(not(selftrace_bench_no_c))]
 mod c {
     extern "C" {
@@ -488,26 +527,27 @@ fn table(home: &Path, since: SystemTime) -> String {
             .and_then(|i| estimates[i].as_ref())
             .map(|e| e.median)
     };
-    let (floor, gate) = (median_of(C_FLOOR), median_of(C_GATE));
+    let (native, floor, gate) = (median_of(NATIVE), median_of(C_FLOOR), median_of(C_GATE));
     let ratio =
         |m: f64, base: Option<f64>| base.map_or("n/a".to_string(), |b| format!("{:.3}", m / b));
     let mut out = String::new();
     out.push_str("getppid, one call per iteration (criterion median of this run; compare ratios, not absolute ns)\n\n");
-    out.push_str("| variant | median ns/call | 95% CI of median | ratio to 4 (C floor) | ratio to 5 (C gate) |\n");
-    out.push_str("|---|---:|---:|---:|---:|\n");
+    out.push_str("| variant | median ns/call | 95% CI of median | ratio to 1 (native) | ratio to 4 (C floor) | ratio to 5 (C gate) |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|\n");
     for (v, e) in VARIANTS.iter().zip(&estimates) {
         let _ = match e {
             Some(e) => writeln!(
                 out,
-                "| {} | {:.1} | {:.1} - {:.1} | {} | {} |",
+                "| {} | {:.1} | {:.1} - {:.1} | {} | {} | {} |",
                 v.what,
                 e.median,
                 e.lower,
                 e.upper,
+                ratio(e.median, native),
                 ratio(e.median, floor),
                 ratio(e.median, gate)
             ),
-            None => writeln!(out, "| {} | not measured | | | |", v.what),
+            None => writeln!(out, "| {} | not measured | | | | |", v.what),
         };
     }
     out
