@@ -17,6 +17,9 @@
 //! assert_eq!(unsafe { libc::getpid() }, 4242);
 //! ```
 //!
+//! Hooks can also be added later, for one thread and for as long as a
+//! guard lives: [`scope()`] (what a test suite uses, one scope per test).
+//!
 //! What cannot be trapped: calls answered in the vDSO without entering the
 //! kernel (`clock_gettime`, `gettimeofday`, `time`, `getcpu`); calls from
 //! the dynamic loader's code and from code mapped after installation;
