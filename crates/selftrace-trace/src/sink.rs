@@ -11,7 +11,7 @@
 //! As a reader itself, a process never sees `EPIPE` (nor SIGPIPE, which no
 //! flag of `write(2)` prevents) when the collector dies; a full pipe gives
 //! `EAGAIN` instead of blocking, and then the process waits for room or for
-//! the CLI's end, whichever comes first (see [`wait_for_room`]). When the
+//! the CLI's end, whichever comes first (`wait_for_room`). When the
 //! CLI is gone the tracer goes quiet in that process and the program goes
 //! on unharmed (design hazard 18). The common path is one `write(2)`.
 

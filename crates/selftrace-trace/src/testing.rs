@@ -1,5 +1,5 @@
 //! selftrace in a test suite: fault injection and call recording scoped
-//! to one test's thread, over [`selftrace::scope`].
+//! to one test's thread, over [`selftrace::scope()`].
 //!
 //! ```no_run
 //! use selftrace::{Errno, Sysno};
