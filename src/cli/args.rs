@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser};
 use selftrace_trace::config::{parse_strsize, Config, Format, Summary, Timestamps};
-use selftrace_trace::summary::SortBy;
+use selftrace_trace::summary::{Columns, SortBy};
 
 use crate::cli::signals::Interruptible;
 
@@ -88,6 +88,11 @@ pub struct Args {
     #[arg(short = 'S', value_name = "KEY", value_parser = parse_sort)]
     pub sort: Option<SortBy>,
 
+    /// The -c table's columns, comma-separated: time-percent, total-time, min-time, max-time,
+    /// avg-time, calls, errors, name (strace's), and p50-time, p90-time, p99-time.
+    #[arg(short = 'U', long = "summary-columns", value_name = "COLUMNS", value_parser = parse_columns)]
+    pub columns: Option<Columns>,
+
     /// Show the time spent in each call.
     #[arg(short = 'T')]
     pub durations: bool,
@@ -128,6 +133,10 @@ pub struct Args {
     /// The program to run, and its arguments.
     #[arg(trailing_var_arg = true, value_name = "PROG")]
     pub command: Vec<OsString>,
+}
+
+fn parse_columns(s: &str) -> Result<Columns, String> {
+    Columns::parse(s)
 }
 
 fn parse_sort(s: &str) -> Result<SortBy, String> {
@@ -208,6 +217,9 @@ impl Args {
         };
         if self.json && config.summary == Summary::Only {
             return Err("--json and -c cannot be used together".into());
+        }
+        if let Some(columns) = self.columns {
+            config.columns = columns;
         }
         config.follow = self.follow > 0;
         config.quiet = self.quiet > 0;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use selftrace_trace::config::Timestamps;
 use selftrace_trace::config::{Config, Format, Summary};
 use selftrace_trace::sink::{kind, pid_prefix, RESULT_COLUMN};
-use selftrace_trace::summary::{self, Row, SharedTable, SortBy};
+use selftrace_trace::summary::{Columns, Merged, Row, SharedTable, SortBy};
 use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 
 /// Record kind the CLI itself writes into the pipe when it reaps a
@@ -48,7 +48,8 @@ pub struct Collector {
     /// reports it (its `exit`/`exit_group`, the parent that reaped it, or
     /// the CLI). A later record with the same id is a new task.
     ended: HashSet<u32>,
-    rows: HashMap<u32, Row>,
+    counts: Merged,
+    columns: Columns,
     /// The counters every traced process adds into (see `SharedTable`).
     shared: Option<SharedTable>,
     /// First write error, reported once at the end.
@@ -66,12 +67,12 @@ const BATCH_WAIT: std::time::Duration = std::time::Duration::from_micros(500);
 impl Collector {
     pub fn new(output: Output, config: &Config, sort: SortBy) -> Collector {
         let plain_prefix = config.follow && matches!(output, Output::File(_));
-        let mut rows = HashMap::new();
+        let mut counts = Merged::default();
         if config.summary != Summary::Off && config.trace.contains(selftrace::Sysno::execve) {
             // The exec of the program itself, which the CLI makes: no
             // traced image sees it (strace counts it).
             let nr = selftrace::Sysno::execve.id() as u32;
-            rows.insert(nr, Row { nr, calls: 1, ..Row::default() });
+            counts.add(&Row { nr, calls: 1, ..Row::default() }, []);
         }
         Collector {
             output,
@@ -82,7 +83,8 @@ impl Collector {
             plain_prefix,
             live: HashMap::new(),
             ended: HashSet::new(),
-            rows,
+            counts,
+            columns: config.columns,
             shared: None,
             error: None,
             inflight: None,
@@ -221,14 +223,7 @@ impl Collector {
     }
 
     fn add_row(&mut self, body: &[u8]) {
-        let text = String::from_utf8_lossy(body);
-        let v: Vec<u64> = text.split(' ').filter_map(|x| x.parse().ok()).collect();
-        if let [nr, calls, errors, nanos] = v[..] {
-            let row = self.rows.entry(nr as u32).or_insert(Row { nr: nr as u32, ..Row::default() });
-            row.calls += calls;
-            row.errors += errors;
-            row.nanos += nanos;
-        }
+        self.counts.add_record(body);
     }
 
     /// A process reaped by the CLI or its traced parent: its end line,
@@ -314,17 +309,10 @@ impl Collector {
     /// `-ff`, to standard error).
     pub fn finish(mut self) -> Option<io::Error> {
         if self.summary != Summary::Off {
-            for r in self.shared.iter().flat_map(SharedTable::rows) {
-                let row = self.rows.entry(r.nr).or_insert(Row { nr: r.nr, ..Row::default() });
-                row.calls += r.calls;
-                row.errors += r.errors;
-                row.nanos += r.nanos;
+            if let Some(shared) = &self.shared {
+                self.counts.add_counters(shared.counters());
             }
-            let mut rows: Vec<Row> = self.rows.values().copied().collect();
-            rows.sort_by_key(|r| r.nr);
-            summary::sort(&mut rows, self.sort);
-            let mut text = Vec::new();
-            summary::write_table(&rows, |l| text.extend_from_slice(l));
+            let text = self.counts.table(self.sort, &self.columns);
             let result = match &mut self.output {
                 Output::File(f) => f.write_all(&text),
                 _ => io::stderr().write_all(&text),

@@ -115,6 +115,7 @@ fn a_bad_setting_is_one_line_and_the_program_runs_untraced() {
             "SELFTRACE_TRACE: invalid system call 'no_such_call'",
         ),
         ("SELFTRACE_STRSIZE", "many", "SELFTRACE_STRSIZE: invalid string size 'many'"),
+        ("SELFTRACE_COLUMNS", "calls,bogus", "SELFTRACE_COLUMNS: unknown column name: 'bogus'"),
     ] {
         let mut vars = vec![(var, value)];
         if var != "SELFTRACE_TRACE" {

@@ -62,6 +62,8 @@ pub struct Config {
     /// `-f`: threads and child processes are traced too.
     pub follow: bool,
     pub summary: Summary,
+    /// `-U`: the columns of the `-c` table.
+    pub columns: crate::summary::Columns,
     /// `-q`: no messages about the tracer itself (static binaries, setuid).
     pub quiet: bool,
     /// Injection rules and rewrites, as text (`inject=...`, `fault=...`,
@@ -87,6 +89,7 @@ impl Default for Config {
             format: Format::Strace,
             follow: false,
             summary: Summary::Off,
+            columns: crate::summary::Columns::default(),
             quiet: false,
             inject: Vec::new(),
             seed: 0,
@@ -109,6 +112,8 @@ pub mod var {
     pub const SUMMARY: &str = "SELFTRACE_SUMMARY";
     /// `-S`: the table's sort key.
     pub const SORT: &str = "SELFTRACE_SORT";
+    /// `-U`: the table's columns, as strace names them.
+    pub const COLUMNS: &str = "SELFTRACE_COLUMNS";
     /// Injection rules, one per line (`inject=...`, `fault=...`,
     /// `deny=...`, `rewrite=path:FROM=TO`).
     pub const INJECT: &str = "SELFTRACE_INJECT";
@@ -216,6 +221,10 @@ impl Config {
                 }
             };
         }
+        if let Some(columns) = get(var::COLUMNS) {
+            c.columns = crate::summary::Columns::parse(&columns)
+                .map_err(|m| ConfigError::new(var::COLUMNS, format_args!("{m}")))?;
+        }
         if let Some(seed) = get(var::SEED) {
             c.seed = seed
                 .parse()
@@ -268,6 +277,9 @@ impl Config {
             Summary::Off => {}
             Summary::Only => v.push((var::SUMMARY, "only".to_string())),
             Summary::WithTrace => v.push((var::SUMMARY, "with-trace".to_string())),
+        }
+        if self.columns != crate::summary::Columns::default() {
+            v.push((var::COLUMNS, self.columns.spec()));
         }
         if !self.inject.is_empty() {
             v.push((var::INJECT, self.inject.join("\n")));

@@ -436,18 +436,16 @@ impl Tracer {
         if sink::is_collector() {
             let (pid, tid) = (selftrace::raw::getpid(), selftrace::raw::gettid());
             for nr in 0..selftrace::info::TABLE_SIZE {
-                if let Some(r) = COUNTERS.row(nr) {
-                    let mut buf = [0u8; 128];
-                    let mut o = Out::new(&mut buf);
-                    sink::begin(&mut o, kind::SUMMARY, pid, tid);
-                    use core::fmt::Write;
-                    let _ = writeln!(o, "{} {} {} {}", r.nr, r.calls, r.errors, r.nanos);
+                let mut buf = [0u8; MAX_RECORD];
+                let mut o = Out::new(&mut buf);
+                sink::begin(&mut o, kind::SUMMARY, pid, tid);
+                if summary::write_record(&mut o, &COUNTERS, nr) {
                     sink::write(o.as_bytes());
                 }
             }
             COUNTERS.reset();
         } else {
-            crate::summary::write_own(self.sort, sink::write);
+            crate::summary::write_own(self.sort, &self.config.columns, sink::write);
         }
     }
 }
