@@ -122,6 +122,10 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
+    /// Also write the trace as a Perfetto timeline to FILE (open it in ui.perfetto.dev).
+    #[arg(long, value_name = "FILE")]
+    pub perfetto: Option<PathBuf>,
+
     /// Seed for prob= injection: the same seed makes the same choices.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -148,6 +152,8 @@ pub struct Plan {
     pub config: Config,
     pub sort: SortBy,
     pub output: Option<PathBuf>,
+    /// `--perfetto FILE`.
+    pub perfetto: Option<PathBuf>,
     /// `-ff` with `-o`: one file per process.
     pub per_process: bool,
     /// `-I`, its default chosen as strace's for a program it starts.
@@ -218,6 +224,10 @@ impl Args {
         if self.json && config.summary == Summary::Only {
             return Err("--json and -c cannot be used together".into());
         }
+        if self.perfetto.is_some() && config.summary == Summary::Only {
+            return Err("--perfetto and -c cannot be used together (use -C)".into());
+        }
+        config.events = self.perfetto.is_some() && config.format != Format::Json;
         if let Some(columns) = self.columns {
             config.columns = columns;
         }
@@ -234,6 +244,7 @@ impl Args {
             config,
             sort: self.sort.unwrap_or_default(),
             output: self.output,
+            perfetto: self.perfetto,
             per_process,
             command: self.command,
         })

@@ -58,6 +58,8 @@ pub struct Collector {
     pub(super) inflight: Option<crate::cli::inflight::Watch>,
     /// A [`QUIT`] record was read.
     quit: bool,
+    /// `--perfetto`: the timeline written beside the trace.
+    timeline: Option<crate::cli::perfetto::Timeline>,
 }
 
 /// Below this many bytes a read is a trickle, worth waiting after.
@@ -89,12 +91,19 @@ impl Collector {
             error: None,
             inflight: None,
             quit: false,
+            timeline: None,
         }
     }
 
     /// Add the shared counters to the table at the end.
     pub fn with_counters(mut self, shared: Option<SharedTable>) -> Collector {
         self.shared = shared;
+        self
+    }
+
+    /// Write the timeline too.
+    pub fn with_timeline(mut self, timeline: Option<crate::cli::perfetto::Timeline>) -> Collector {
+        self.timeline = timeline;
         self
     }
 
@@ -157,6 +166,9 @@ impl Collector {
         if matches!(kind, kind::CALL | kind::TASK | kind::MESSAGE | kind::JSON) {
             // A task with the id of one that ended is a new one.
             self.ended.remove(&tid);
+        }
+        if let Some(timeline) = &mut self.timeline {
+            timeline.record(kind, pid, tid, body);
         }
         match kind {
             kind::CALL => {
@@ -248,6 +260,9 @@ impl Collector {
         } else {
             None
         };
+        if let (Some((text, _, _)), Some(timeline)) = (&message, &mut self.timeline) {
+            timeline.ended(pid, text);
+        }
         if let (Some((text, what, value)), true) = (message, self.summary != Summary::Only) {
             let line = if self.format == Format::Json {
                 let field = if what == "killed" { "signal" } else { "status" };
@@ -322,6 +337,9 @@ impl Collector {
             }
         }
         self.flush();
+        if let Some(e) = self.timeline.take().and_then(|t| t.finish()) {
+            self.error.get_or_insert(e);
+        }
         self.error
     }
 }

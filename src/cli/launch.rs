@@ -99,6 +99,12 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
             Output::File(std::io::BufWriter::new(f))
         }
     };
+    let timeline = match &plan.perfetto {
+        None => None,
+        Some(path) => Some(crate::cli::perfetto::Timeline::create(path).map_err(|e| {
+            fail(format!("cannot create '{}': {}", path.display(), io_reason(&e)), 1)
+        })?),
+    };
     let channel =
         Channel::new().map_err(|e| fail(format!("cannot create the trace channel: {e}"), 1))?;
     let mut cmd = Command::new(&program);
@@ -164,7 +170,9 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
     let events =
         signals::signalfd(waited).map_err(|e| fail(format!("cannot watch signals: {e}"), 1))?;
     let Channel { sender, receiver, .. } = channel;
-    let mut collector = Collector::new(output, &plan.config, plan.sort).with_counters(counters);
+    let mut collector = Collector::new(output, &plan.config, plan.sort)
+        .with_counters(counters)
+        .with_timeline(timeline);
     crate::cli::inflight::set_up(&mut collector, &mut cmd, &plan.config);
     let reader = std::thread::spawn(move || collector.run(receiver));
     let child = cmd.spawn().map_err(|e| fail(format!("exec: {}", io_reason(&e)), 1))?;

@@ -1,12 +1,13 @@
 //! The `selftrace` command: options ([`args`]), running the program
 //! ([`launch`]) and turning the preload's records into the trace
-//! ([`collector`]).
+//! ([`collector`]) and, with `--perfetto`, a timeline ([`perfetto`]).
 
 pub mod args;
 pub mod channel;
 pub mod collector;
 pub mod inflight;
 pub mod launch;
+pub mod perfetto;
 pub mod policy;
 pub mod signals;
 

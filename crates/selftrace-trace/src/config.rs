@@ -66,6 +66,9 @@ pub struct Config {
     pub columns: crate::summary::Columns,
     /// `-q`: no messages about the tracer itself (static binaries, setuid).
     pub quiet: bool,
+    /// Each call also goes to the collector as a JSON event, for its
+    /// timeline (`--perfetto`).
+    pub events: bool,
     /// Injection rules and rewrites, as text (`inject=...`, `fault=...`,
     /// `deny=...`, `rewrite=path:...`), checked when set.
     pub inject: Vec<String>,
@@ -91,6 +94,7 @@ impl Default for Config {
             summary: Summary::Off,
             columns: crate::summary::Columns::default(),
             quiet: false,
+            events: false,
             inject: Vec::new(),
             seed: 0,
             silent: false,
@@ -124,6 +128,8 @@ pub mod var {
     pub const DURATIONS: &str = "SELFTRACE_DURATIONS";
     pub const FOLLOW: &str = "SELFTRACE_FOLLOW";
     pub const QUIET: &str = "SELFTRACE_QUIET";
+    /// Set by the CLI with `--perfetto`: each call also as a JSON event.
+    pub const EVENTS: &str = "SELFTRACE_EVENTS";
     /// A file the preload appends lines to (default: standard error).
     pub const OUTPUT: &str = "SELFTRACE_OUTPUT";
     /// Set by the CLI: `/proc/PID/fd/N:INODE`, the pipe of the CLI's
@@ -240,6 +246,7 @@ impl Config {
         c.durations = flag(&get, var::DURATIONS)?;
         c.follow = flag(&get, var::FOLLOW)?;
         c.quiet = flag(&get, var::QUIET)?;
+        c.events = flag(&get, var::EVENTS)?;
         Ok(c)
     }
 
@@ -292,6 +299,7 @@ impl Config {
             (self.durations, var::DURATIONS),
             (self.follow, var::FOLLOW),
             (self.quiet, var::QUIET),
+            (self.events, var::EVENTS),
         ] {
             if on {
                 v.push((name, "1".to_string()));

@@ -64,6 +64,9 @@ pub struct CallFacts<'a> {
     pub tid: u32,
     /// Seconds since the epoch at entry, as `(seconds, microseconds)`.
     pub time: (u64, u32),
+    /// `CLOCK_MONOTONIC` at entry, in nanoseconds: one clock for every
+    /// process, exact enough to place calls on a timeline.
+    pub mono_ns: u64,
     /// Nanoseconds spent in the call; `None` for calls that do not return.
     pub duration_ns: Option<u64>,
     pub name: &'a str,
@@ -84,8 +87,8 @@ pub fn call(
     use core::fmt::Write;
     let _ = write!(
         out,
-        "{{\"type\":\"syscall\",\"pid\":{},\"tid\":{},\"time\":{}.{:06},\"syscall\":",
-        facts.pid, facts.tid, facts.time.0, facts.time.1
+        "{{\"type\":\"syscall\",\"pid\":{},\"tid\":{},\"time\":{}.{:06},\"mono_ns\":{},\"syscall\":",
+        facts.pid, facts.tid, facts.time.0, facts.time.1, facts.mono_ns
     );
     string(out, facts.name.as_bytes());
     if facts.abi != "x86_64" {

@@ -313,6 +313,9 @@ pub mod kind {
     pub const TASK: u8 = b'T';
     /// A JSON object, printed as is.
     pub const JSON: u8 = b'J';
+    /// A call as a JSON object for the collector's timeline
+    /// (`--perfetto`), not printed: `V pid tid\t{...}`.
+    pub const EVENT: u8 = b'V';
     /// A row of a process's `-c` table: `S pid tid\tnr calls errors nanos`.
     pub const SUMMARY: u8 = b'S';
     /// A process was reaped, by the CLI or by its traced parent:

@@ -213,33 +213,17 @@ impl Tracer {
         {
             return;
         }
-        let (wall, _) = now();
+        let (wall, mono) = now();
+        let (pid, tid) = (selftrace::raw::getpid(), selftrace::raw::gettid());
+        let json = self.config.format == Format::Json;
+        if json || (self.config.events && sink::is_collector()) {
+            exec_json(if json { kind::JSON } else { kind::EVENT }, (pid, tid), (wall, mono));
+            if json {
+                return;
+            }
+        }
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
-        let (pid, tid) = (selftrace::raw::getpid(), selftrace::raw::gettid());
-        if self.config.format == Format::Json {
-            if sink::is_collector() {
-                sink::begin(&mut o, kind::JSON, pid, tid);
-            }
-            let _ = std::fmt::Write::write_fmt(
-                &mut o,
-                format_args!(
-                    "{{\"type\":\"syscall\",\"pid\":{pid},\"tid\":{tid},\"time\":{}.{:06},\"syscall\":\"execve\",\"args\":{{\"pathname\":",
-                    wall / 1_000_000_000,
-                    wall / 1000 % 1_000_000
-                ),
-            );
-            crate::json::data(&mut o, &exec_path());
-            o.str(",\"argv\":[");
-            for (i, a) in std::env::args_os().enumerate() {
-                if i > 0 {
-                    o.byte(b',');
-                }
-                crate::json::data(&mut o, std::os::unix::ffi::OsStrExt::as_bytes(a.as_os_str()));
-            }
-            o.str("]},\"return\":0}\n");
-            return emit(&mut o);
-        }
         sink::begin(&mut o, kind::CALL, pid, tid);
         let line_start = if sink::is_collector() { o.len() } else { 0 };
         self.timestamp(&mut o, wall);
@@ -258,7 +242,8 @@ impl Tracer {
         let needed = c.timestamps != Timestamps::None
             || c.durations
             || c.summary != Summary::Off
-            || c.format == Format::Json;
+            || c.format == Format::Json
+            || c.events;
         if needed {
             now()
         } else {
@@ -283,32 +268,35 @@ impl Tracer {
         (pid, tid): (u32, u32),
         (wall, mono): (u64, u64),
     ) {
-        let timed = self.config.durations || self.config.format == Format::Json;
+        let json = self.config.format == Format::Json;
+        let events = self.config.events && sink::is_collector();
+        let timed = self.config.durations || json || events;
         let duration = (finished && timed).then(|| now().1.saturating_sub(mono));
+        let marks = if finished { crate::inject::take_marks() } else { Default::default() };
+        let facts = crate::json::CallFacts {
+            pid,
+            tid,
+            time: (wall / 1_000_000_000, (wall / 1000 % 1_000_000) as u32),
+            mono_ns: mono,
+            duration_ns: duration,
+            name: call_name(info).0,
+            abi: abi_name(info.abi),
+        };
+        if json || events {
+            self.json_line(
+                if json { kind::JSON } else { kind::EVENT },
+                &facts,
+                info,
+                finished,
+                marks,
+            );
+            if json {
+                return;
+            }
+        }
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
         let name = call_name(info);
-        if self.config.format == Format::Json {
-            if sink::is_collector() {
-                sink::begin(&mut o, kind::JSON, pid, tid);
-            }
-            // The strace text is rendered first, into a scratch buffer, to
-            // give each argument its text and kind.
-            let mut scratch = [0u8; MAX_RECORD];
-            let mut s = Out::new(&mut scratch);
-            let rendered = decode::render(&mut s, info, self.context);
-            let facts = crate::json::CallFacts {
-                pid,
-                tid,
-                time: (wall / 1_000_000_000, (wall / 1000 % 1_000_000) as u32),
-                duration_ns: duration,
-                name: name.0,
-                abi: abi_name(info.abi),
-            };
-            let marks = if finished { crate::inject::take_marks() } else { Default::default() };
-            crate::json::call(&mut o, &facts, info, &rendered, s.as_bytes(), finished, marks);
-            return emit(&mut o);
-        }
         sink::begin(&mut o, kind::CALL, pid, tid);
         let line_start = if sink::is_collector() { o.len() } else { 0 };
         self.timestamp(&mut o, wall);
@@ -326,7 +314,6 @@ impl Tracer {
         sink::result_separator(&mut o, line_start);
         if finished {
             decode::write_return(&mut o, info, &rendered, &self.context);
-            let marks = crate::inject::take_marks();
             if marks.injected {
                 o.str(" (INJECTED)");
             }
@@ -345,6 +332,30 @@ impl Tracer {
             let cut = crate::inflight::exit_part_start(&rendered, first, args_end);
             return self.resumed_line(o.as_bytes(), line_start, (name_at, name_end), cut);
         }
+        emit(&mut o);
+    }
+
+    /// A call as a JSON object: the line of `--json` (`kind::JSON`), or
+    /// the collector's timeline event (`kind::EVENT`, not printed).
+    fn json_line(
+        &self,
+        record: u8,
+        facts: &crate::json::CallFacts,
+        info: &SyscallInfo,
+        finished: bool,
+        marks: crate::inject::Marks,
+    ) {
+        let mut buf = [0u8; MAX_RECORD];
+        let mut o = Out::new(&mut buf);
+        if sink::is_collector() {
+            sink::begin(&mut o, record, facts.pid, facts.tid);
+        }
+        // The strace text is rendered first, into a scratch buffer, to
+        // give each argument its text and kind.
+        let mut scratch = [0u8; MAX_RECORD];
+        let mut s = Out::new(&mut scratch);
+        let rendered = decode::render(&mut s, info, self.context);
+        crate::json::call(&mut o, facts, info, &rendered, s.as_bytes(), finished, marks);
         emit(&mut o);
     }
 
@@ -534,6 +545,33 @@ pub fn wall_clock_ns() -> u64 {
 }
 
 /// Finish a record: cut to fit with its newline kept, then one write.
+/// The JSON object of the `execve` that started this image.
+fn exec_json(record: u8, (pid, tid): (u32, u32), (wall, mono): (u64, u64)) {
+    let mut buf = [0u8; MAX_RECORD];
+    let mut o = Out::new(&mut buf);
+    if sink::is_collector() {
+        sink::begin(&mut o, record, pid, tid);
+    }
+    let _ = std::fmt::Write::write_fmt(
+        &mut o,
+        format_args!(
+            "{{\"type\":\"syscall\",\"pid\":{pid},\"tid\":{tid},\"time\":{}.{:06},\"mono_ns\":{mono},\"syscall\":\"execve\",\"args\":{{\"pathname\":",
+            wall / 1_000_000_000,
+            wall / 1000 % 1_000_000
+        ),
+    );
+    crate::json::data(&mut o, &exec_path());
+    o.str(",\"argv\":[");
+    for (i, a) in std::env::args_os().enumerate() {
+        if i > 0 {
+            o.byte(b',');
+        }
+        crate::json::data(&mut o, std::os::unix::ffi::OsStrExt::as_bytes(a.as_os_str()));
+    }
+    o.str("]},\"return\":0}\n");
+    emit(&mut o);
+}
+
 fn emit(o: &mut Out) {
     if o.as_bytes().last() != Some(&b'\n') {
         if o.is_full() {
