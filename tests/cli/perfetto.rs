@@ -19,7 +19,7 @@ use protobuf::Message;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
-/// One track event: timestamp, type, name, its annotations' names.
+/// One track event: timestamp, type, name, its annotations as `NAME=VALUE`.
 type Event = (u64, Type, String, Vec<String>);
 
 /// What a test reads off a timeline.
@@ -56,7 +56,7 @@ fn decode(path: &std::path::Path) -> Timeline {
         if p.has_track_event() {
             let e = p.track_event();
             assert_eq!(p.timestamp_clock_id(), 3, "events are on CLOCK_MONOTONIC");
-            let names = e.debug_annotations.iter().map(|a| a.name().to_string()).collect();
+            let names = e.debug_annotations.iter().map(annotation).collect();
             let kind = e.type_();
             t.events.entry(e.track_uuid()).or_default().push((
                 p.timestamp(),
@@ -68,6 +68,17 @@ fn decode(path: &std::path::Path) -> Timeline {
     }
     assert_eq!(clocks, 1, "one clock snapshot");
     t
+}
+
+fn annotation(a: &perfetto_protos::debug_annotation::DebugAnnotation) -> String {
+    let value = if a.has_int_value() {
+        a.int_value().to_string()
+    } else if a.has_bool_value() {
+        a.bool_value().to_string()
+    } else {
+        a.string_value().to_string()
+    };
+    format!("{}={value}", a.name())
 }
 
 fn is_task_event(name: &str) -> bool {
@@ -165,11 +176,20 @@ fn a_pipeline_has_one_slice_per_call_on_its_threads_track_under_its_named_proces
         .clone()
         .find(|e| e.2 == "openat" && e.1 == Type::TYPE_SLICE_BEGIN)
         .expect("an openat slice");
-    for a in ["args.pathname", "args.flags", "return"] {
-        assert!(openat.3.iter().any(|n| n == a), "openat has {a}: {:?}", openat.3);
+    for a in ["args.dirfd=AT_FDCWD", "args.pathname=", "args.flags=O_RDONLY", "return="] {
+        assert!(openat.3.iter().any(|n| n.starts_with(a)), "openat has {a}: {:?}", openat.3);
     }
+    // The same call in both: the first openat's path and result.
+    let first = text.lines().find(|l| l.contains("openat(")).unwrap();
+    let path = first.split('"').nth(1).unwrap();
+    let result = first.rsplit("= ").next().unwrap().split(' ').next().unwrap();
+    let (path, result) = (format!("args.pathname={path}"), format!("return={result}"));
     assert!(
-        all.clone().any(|e| e.3.iter().any(|n| n == "errno")),
+        all.clone().any(|e| e.2 == "openat" && e.3.contains(&path) && e.3.contains(&result)),
+        "a slice for {first}"
+    );
+    assert!(
+        all.clone().any(|e| e.3.iter().any(|n| n.starts_with("errno=E"))),
         "a failed call carries its errno"
     );
     assert!(all.clone().any(|e| e.2 == "SIGCHLD"), "the SIGCHLD the shell got");

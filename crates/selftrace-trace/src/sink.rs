@@ -217,6 +217,25 @@ pub fn write(bytes: &[u8]) {
     }
 }
 
+/// Two records (either may be empty) in one `write(2)` when together
+/// they fit in `PIPE_BUF`, which a pipe writes at once, so they cannot
+/// interleave with another process's records; else one write each.
+pub fn write_pair(first: &[u8], second: &[u8]) {
+    const PIPE_BUF: usize = 4096;
+    let n = first.len() + second.len();
+    if first.is_empty() {
+        return write(second);
+    }
+    if n > PIPE_BUF {
+        write(first);
+        return write(second);
+    }
+    let mut buf = [0u8; PIPE_BUF];
+    buf[..first.len()].copy_from_slice(first);
+    buf[first.len()..n].copy_from_slice(second);
+    write(&buf[..n]);
+}
+
 /// How long a full pipe is waited on before asking whether the CLI lives.
 const ROOM_WAIT_MS: i32 = 20;
 

@@ -282,17 +282,8 @@ impl Tracer {
             name: call_name(info).0,
             abi: abi_name(info.abi),
         };
-        if json || events {
-            self.json_line(
-                if json { kind::JSON } else { kind::EVENT },
-                &facts,
-                info,
-                finished,
-                marks,
-            );
-            if json {
-                return;
-            }
+        if json {
+            return self.json_line(&facts, info, finished, marks);
         }
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
@@ -327,19 +318,30 @@ impl Tracer {
             use core::fmt::Write;
             let _ = write!(o, " <{}.{:06}>", d / 1_000_000_000, d / 1000 % 1_000_000);
         }
+        // The timeline's event reuses the line's rendering of the
+        // arguments (`rendered` points into `o`).
+        let mut event_buf = [0u8; MAX_RECORD];
+        let mut event = Out::new(&mut event_buf);
+        if events {
+            sink::begin(&mut event, kind::EVENT, pid, tid);
+            crate::json::call(&mut event, &facts, info, &rendered, o.as_bytes(), finished, marks);
+            terminate(&mut event);
+        }
         if resumed {
+            if events {
+                sink::write(event.as_bytes());
+            }
             let first = crate::inflight::first_exit_arg(info);
             let cut = crate::inflight::exit_part_start(&rendered, first, args_end);
             return self.resumed_line(o.as_bytes(), line_start, (name_at, name_end), cut);
         }
-        emit(&mut o);
+        terminate(&mut o);
+        sink::write_pair(event.as_bytes(), o.as_bytes());
     }
 
-    /// A call as a JSON object: the line of `--json` (`kind::JSON`), or
-    /// the collector's timeline event (`kind::EVENT`, not printed).
+    /// A call as the JSON object of `--json`.
     fn json_line(
         &self,
-        record: u8,
         facts: &crate::json::CallFacts,
         info: &SyscallInfo,
         finished: bool,
@@ -348,7 +350,7 @@ impl Tracer {
         let mut buf = [0u8; MAX_RECORD];
         let mut o = Out::new(&mut buf);
         if sink::is_collector() {
-            sink::begin(&mut o, record, facts.pid, facts.tid);
+            sink::begin(&mut o, kind::JSON, facts.pid, facts.tid);
         }
         // The strace text is rendered first, into a scratch buffer, to
         // give each argument its text and kind.
@@ -573,13 +575,18 @@ fn exec_json(record: u8, (pid, tid): (u32, u32), (wall, mono): (u64, u64)) {
 }
 
 fn emit(o: &mut Out) {
+    terminate(o);
+    sink::write(o.as_bytes());
+}
+
+/// End a record with its newline, cutting it to fit.
+fn terminate(o: &mut Out) {
     if o.as_bytes().last() != Some(&b'\n') {
         if o.is_full() {
             o.truncate(MAX_RECORD - 1);
         }
         o.byte(b'\n');
     }
-    sink::write(o.as_bytes());
 }
 
 impl Hook for Tracer {
