@@ -2,10 +2,13 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::CommandFactory;
 
 fn main() {
-    let args = match cli::args::Args::try_parse() {
+    let args = match cli::args::Args::command()
+        .try_get_matches()
+        .and_then(|m| cli::args::Args::from_matches(&m))
+    {
         Ok(a) => a,
         Err(e) => cli::exit_on_parse_error(e),
     };

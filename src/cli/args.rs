@@ -46,46 +46,70 @@ The preload library does the tracing; selftrace only launches PROG with it and
 collects the lines. The same settings can be given to the preload directly
 through SELFTRACE_* environment variables (see the README).
 
-Calls not seen: those the dynamic loader makes before the program starts, clone,
-clone3, vfork and rt_sigreturn (they run untrapped), and calls answered by the
-vDSO (clock_gettime, gettimeofday, time, getcpu). Statically linked programs
-cannot be traced."
+Calls not seen: those the dynamic loader makes before the program starts,
+rt_sigreturn and restart_syscall (they run untrapped), and calls answered by the
+vDSO (clock_gettime, gettimeofday, time, getcpu). Statically linked programs, and
+programs of another C library (musl), run untraced, with a note."
 )]
 pub struct Args {
     /// Write the trace to FILE instead of standard error.
-    #[arg(short = 'o', value_name = "FILE")]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// With -o, open FILE for appending.
+    #[arg(short = 'A', long = "output-append-mode")]
+    pub append: bool,
+
+    /// With -o and -f, one file per process, FILE.PID (as -ff).
+    #[arg(long = "output-separately")]
+    pub output_separately: bool,
+
     /// Follow threads and child processes; twice (-ff) with -o: one file per process, FILE.PID.
-    #[arg(short = 'f', action = ArgAction::Count)]
+    #[arg(short = 'f', long = "follow-forks", action = ArgAction::Count)]
     pub follow: u8,
 
     /// Longest string shown, in bytes (default 32); paths are shown whole.
-    #[arg(short = 's', value_name = "N", value_parser = parse_strsize)]
+    #[arg(short = 's', long = "string-limit", value_name = "N", value_parser = parse_strsize)]
     pub strsize: Option<usize>,
 
     /// A filter expression: trace=SET, status=SET, or a call name (see below).
     #[arg(short = 'e', value_name = "EXPR")]
     pub expr: Vec<String>,
 
+    /// -e trace=SET.
+    #[arg(long = "trace", value_name = "SET")]
+    pub trace_set: Vec<String>,
+
+    /// -e status=SET.
+    #[arg(long = "status", value_name = "SET")]
+    pub status_set: Vec<String>,
+
+    /// -e inject=SET:OPT...
+    #[arg(long = "inject", value_name = "SET:OPT")]
+    pub inject_set: Vec<String>,
+
+    /// -e fault=SET:OPT...
+    #[arg(long = "fault", value_name = "SET:OPT")]
+    pub fault_set: Vec<String>,
+
     /// Show only successful calls (-e status=successful).
-    #[arg(short = 'z')]
+    #[arg(short = 'z', long = "successful-only")]
     pub successful: bool,
 
     /// Show only failed calls (-e status=failed).
-    #[arg(short = 'Z')]
+    #[arg(short = 'Z', long = "failed-only")]
     pub failed: bool,
 
     /// Count time, calls and errors per call and print a table at the end, instead of the trace.
-    #[arg(short = 'c')]
+    #[arg(short = 'c', long = "summary-only")]
     pub summary_only: bool,
 
     /// Like -c, and print the trace too.
-    #[arg(short = 'C')]
+    #[arg(short = 'C', long = "summary")]
     pub summary_too: bool,
 
     /// Sort the -c table by KEY: time (default), calls, errors, name, nothing.
-    #[arg(short = 'S', value_name = "KEY", value_parser = parse_sort)]
+    #[arg(short = 'S', long = "summary-sort-by", value_name = "KEY", value_parser = parse_sort)]
     pub sort: Option<SortBy>,
 
     /// The -c table's columns, comma-separated: time-percent, total-time, min-time, max-time,
@@ -93,21 +117,56 @@ pub struct Args {
     #[arg(short = 'U', long = "summary-columns", value_name = "COLUMNS", value_parser = parse_columns)]
     pub columns: Option<Columns>,
 
+    /// The -c table's times are wall-clock time in the call: always so in selftrace.
+    #[arg(short = 'w', long = "summary-wall-clock")]
+    pub wall_clock: bool,
+
     /// Show the time spent in each call.
-    #[arg(short = 'T')]
+    #[arg(short = 'T', long = "syscall-times")]
     pub durations: bool,
 
     /// Prefix lines with the time of day; -tt with microseconds; -ttt as seconds since the epoch.
     #[arg(short = 't', action = ArgAction::Count)]
     pub time: u8,
 
+    /// Timestamps as FORMAT (time, unix, none) and PRECISION (s, us): time (-t), time,us
+    /// (-tt), unix,us (-ttt).
+    #[arg(long = "absolute-timestamps", value_name = "FORMAT,PRECISION", num_args = 0..=1,
+          default_missing_value = "time", value_parser = parse_absolute)]
+    pub absolute: Option<u8>,
+
     /// Prefix lines with the time since the previous call.
-    #[arg(short = 'r')]
+    #[arg(short = 'r', long = "relative-timestamps")]
     pub relative: bool,
 
     /// Print the paths of file descriptors: 3</etc/passwd>.
     #[arg(short = 'y', action = ArgAction::Count)]
     pub fd_paths: u8,
+
+    /// -y: --decode-fds=path.
+    #[arg(long = "decode-fds", value_name = "path", num_args = 0..=1,
+          default_missing_value = "path", value_parser = ["path"])]
+    pub decode_fds: Option<String>,
+
+    /// Print each call's number: [ 257] openat(...).
+    #[arg(short = 'n', long = "syscall-number")]
+    pub syscall_number: bool,
+
+    /// Print the instruction pointer after each call's syscall instruction: [00007f...] openat(...).
+    #[arg(short = 'i', long = "instruction-pointer")]
+    pub instruction_pointer: bool,
+
+    /// The column results are aligned on (default 40).
+    #[arg(short = 'a', long = "columns", value_name = "COLUMN")]
+    pub column: Option<usize>,
+
+    /// Put VAR=VAL in the program's environment, or (-E VAR) remove VAR from it.
+    #[arg(short = 'E', long = "env", value_name = "VAR[=VAL]")]
+    pub env: Vec<String>,
+
+    /// Accepted for strace's sake: selftrace only ever stops on the calls it traces.
+    #[arg(long = "seccomp-bpf")]
+    pub seccomp_bpf: bool,
 
     /// Suppress messages about the tracer itself.
     #[arg(short = 'q', action = ArgAction::Count)]
@@ -139,6 +198,30 @@ pub struct Args {
     pub command: Vec<OsString>,
 }
 
+/// `--absolute-timestamps`: the -t count it stands for.
+fn parse_absolute(s: &str) -> Result<u8, String> {
+    let mut format = "time";
+    let mut precision = None;
+    for part in s.split(',').filter(|p| !p.is_empty()) {
+        let part = part.strip_prefix("format:").unwrap_or(part);
+        match part.strip_prefix("precision:").unwrap_or(part) {
+            f @ ("time" | "unix" | "none") => format = f,
+            p @ ("s" | "ms" | "us" | "ns") => precision = Some(p),
+            other => return Err(format!("unknown format or precision '{other}'")),
+        }
+    }
+    match (format, precision) {
+        ("none", _) => Ok(0),
+        ("time", None | Some("s")) => Ok(1),
+        ("time", Some("us")) => Ok(2),
+        ("unix", Some("us")) => Ok(3),
+        (f, p) => Err(format!(
+            "{f} with {} precision is not supported (time,s; time,us; unix,us)",
+            p.unwrap_or("s")
+        )),
+    }
+}
+
 fn parse_columns(s: &str) -> Result<Columns, String> {
     Columns::parse(s)
 }
@@ -152,6 +235,10 @@ pub struct Plan {
     pub config: Config,
     pub sort: SortBy,
     pub output: Option<PathBuf>,
+    /// `-A`: open the output for appending.
+    pub append: bool,
+    /// `-E VAR=VAL` / `-E VAR`, in order.
+    pub env: Vec<String>,
     /// `--perfetto FILE`.
     pub perfetto: Option<PathBuf>,
     /// `-ff` with `-o`: one file per process.
@@ -162,6 +249,30 @@ pub struct Plan {
 }
 
 impl Args {
+    /// The arguments from clap's matches, with the long forms of the `-e`
+    /// qualifiers (`--trace=SET`) put among the `-e` expressions in the
+    /// order given, since a later `trace=` replaces an earlier one.
+    pub fn from_matches(m: &clap::ArgMatches) -> Result<Args, clap::Error> {
+        use clap::FromArgMatches;
+        let mut args = Args::from_arg_matches(m)?;
+        let mut ordered: Vec<(usize, String)> = Vec::new();
+        for (id, key) in [
+            ("expr", ""),
+            ("trace_set", "trace="),
+            ("status_set", "status="),
+            ("inject_set", "inject="),
+            ("fault_set", "fault="),
+        ] {
+            let (Some(values), Some(indices)) = (m.get_many::<String>(id), m.indices_of(id)) else {
+                continue;
+            };
+            ordered.extend(indices.zip(values).map(|(i, v)| (i, format!("{key}{v}"))));
+        }
+        ordered.sort_by_key(|(i, _)| *i);
+        args.expr = ordered.into_iter().map(|(_, e)| e).collect();
+        Ok(args)
+    }
+
     /// Check everything that can be checked before the program starts.
     pub fn plan(self) -> Result<Plan, String> {
         if self.command.is_empty() {
@@ -204,9 +315,15 @@ impl Args {
         }
         .map_err(|e| e.to_string())?;
         config.string_limit = self.strsize.unwrap_or(32);
-        config.fd_paths = self.fd_paths > 0;
+        config.fd_paths = self.fd_paths > 0 || self.decode_fds.is_some();
+        config.syscall_numbers = self.syscall_number;
+        config.instruction_pointers = self.instruction_pointer;
+        if let Some(column) = self.column {
+            config.result_column = column;
+        }
         config.durations = self.durations;
-        config.timestamps = match (self.time, self.relative) {
+        let time = self.absolute.unwrap_or(self.time);
+        config.timestamps = match (time, self.relative) {
             (0, false) => Timestamps::None,
             (0, true) => Timestamps::Relative,
             (_, true) => return Err("-r cannot be combined with -t".into()),
@@ -233,7 +350,12 @@ impl Args {
         }
         config.follow = self.follow > 0;
         config.quiet = self.quiet > 0;
-        let per_process = self.follow >= 2 && self.output.is_some();
+        let per_process = (self.follow >= 2 || self.output_separately) && self.output.is_some();
+        for e in &self.env {
+            if e.is_empty() || e.starts_with('=') {
+                return Err(format!("-E '{e}': expected VAR=VAL or VAR"));
+            }
+        }
         let interruptible = self.interruptible.unwrap_or(if self.output.is_some() {
             Interruptible::Never
         } else {
@@ -244,6 +366,8 @@ impl Args {
             config,
             sort: self.sort.unwrap_or_default(),
             output: self.output,
+            append: self.append,
+            env: self.env,
             perfetto: self.perfetto,
             per_process,
             command: self.command,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use selftrace_trace::config::Timestamps;
 use selftrace_trace::config::{Config, Format, Summary};
-use selftrace_trace::sink::{kind, pid_prefix, RESULT_COLUMN};
+use selftrace_trace::sink::{kind, pid_prefix};
 use selftrace_trace::summary::{Columns, Merged, Row, SharedTable, SortBy};
 use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 
@@ -60,6 +60,8 @@ pub struct Collector {
     quit: bool,
     /// `--perfetto`: the timeline written beside the trace.
     timeline: Option<crate::cli::perfetto::Timeline>,
+    /// `-a`: the column results are aligned on.
+    pub(super) result_column: usize,
 }
 
 /// Below this many bytes a read is a trickle, worth waiting after.
@@ -92,6 +94,7 @@ impl Collector {
             inflight: None,
             quit: false,
             timeline: None,
+            result_column: config.result_column,
         }
     }
 
@@ -180,7 +183,7 @@ impl Collector {
                 let mut line = self.prefix(tid);
                 line.extend_from_slice(call);
                 line.push(b' ');
-                while line.len() < RESULT_COLUMN {
+                while line.len() < self.result_column {
                     line.push(b' ');
                 }
                 line.extend_from_slice(b"= ");

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 use selftrace_trace::config::Timestamps;
 use selftrace_trace::inflight::{self as records, Head, ENDED, RUNNING, SHOWN, SLOTS, STATE};
-use selftrace_trace::sink::RESULT_COLUMN;
 use selftrace_trace::tracer::{wall_clock_ns, write_timestamp};
 
 use crate::cli::collector::Collector;
@@ -385,7 +384,7 @@ impl Collector {
             line.extend_from_slice(&e.text);
         }
         line.extend_from_slice(b" <unfinished ...>) ");
-        while line.len() < RESULT_COLUMN {
+        while line.len() < self.result_column {
             line.push(b' ');
         }
         line.extend_from_slice(b"= ?");

@@ -93,9 +93,15 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         (None, _) => Output::Stderr,
         (Some(base), true) => Output::PerProcess { base: base.clone(), files: Default::default() },
         (Some(path), false) => {
-            let f = File::create(path).map_err(|e| {
-                fail(format!("Can't fopen '{}': {}", path.display(), io_reason(&e)), 1)
-            })?;
+            let f = File::options()
+                .append(plan.append)
+                .write(true)
+                .create(true)
+                .truncate(!plan.append)
+                .open(path)
+                .map_err(|e| {
+                    fail(format!("Can't fopen '{}': {}", path.display(), io_reason(&e)), 1)
+                })?;
             Output::File(std::io::BufWriter::new(f))
         }
     };
@@ -109,6 +115,12 @@ pub fn run(plan: Plan) -> Result<Ending, Failure> {
         Channel::new().map_err(|e| fail(format!("cannot create the trace channel: {e}"), 1))?;
     let mut cmd = Command::new(&program);
     cmd.arg0(&plan.command[0]).args(&plan.command[1..]);
+    for e in &plan.env {
+        match e.split_once('=') {
+            Some((name, value)) => cmd.env(name, value),
+            None => cmd.env_remove(e),
+        };
+    }
     for name in [
         var::TRACE,
         var::STATUS,

@@ -185,7 +185,17 @@ fn missing_prog_message_names_prog() {
 fn help_documents_the_main_options() {
     let run = selftrace(&["--help"]);
     assert_eq!(run.code(), Some(0));
-    for needle in ["trace=", "-c", "--json", "-y", "-f", "-o <FILE>", "status="] {
+    for needle in [
+        "trace=",
+        "-c",
+        "--json",
+        "-y",
+        "--follow-forks",
+        "-o, --output <FILE>",
+        "status=",
+        "--summary-columns",
+        "--perfetto",
+    ] {
         assert!(run.stdout.contains(needle), "--help should mention {needle}:\n{}", run.stdout);
     }
     assert_eq!(run.stderr, "");

@@ -57,6 +57,12 @@ pub struct Config {
     pub fd_paths: bool,
     /// `-T`.
     pub durations: bool,
+    /// `-n`: `[ NR] ` before each call.
+    pub syscall_numbers: bool,
+    /// `-i`: `[IP] ` before each call.
+    pub instruction_pointers: bool,
+    /// `-a`: the column results are aligned on.
+    pub result_column: usize,
     pub timestamps: Timestamps,
     pub format: Format,
     /// `-f`: threads and child processes are traced too.
@@ -88,6 +94,9 @@ impl Default for Config {
             string_limit: 32,
             fd_paths: false,
             durations: false,
+            syscall_numbers: false,
+            instruction_pointers: false,
+            result_column: crate::sink::RESULT_COLUMN,
             timestamps: Timestamps::None,
             format: Format::Strace,
             follow: false,
@@ -123,11 +132,15 @@ pub mod var {
     pub const INJECT: &str = "SELFTRACE_INJECT";
     /// The seed of `prob=` choices (a number).
     pub const SEED: &str = "SELFTRACE_SEED";
-    /// Flags, each `1` to switch on: `-y`, `-T`, `-f`, `-q`.
+    /// Flags, each `1` to switch on: `-y`, `-T`, `-f`, `-q`, `-n`, `-i`.
     pub const FD_PATHS: &str = "SELFTRACE_FD_PATHS";
     pub const DURATIONS: &str = "SELFTRACE_DURATIONS";
     pub const FOLLOW: &str = "SELFTRACE_FOLLOW";
     pub const QUIET: &str = "SELFTRACE_QUIET";
+    pub const SYSCALL_NUMBERS: &str = "SELFTRACE_SYSCALL_NUMBERS";
+    pub const INSTRUCTION_POINTERS: &str = "SELFTRACE_INSTRUCTION_POINTERS";
+    /// `-a`: the column results are aligned on (default 40).
+    pub const COLUMN: &str = "SELFTRACE_COLUMN";
     /// Set by the CLI with `--perfetto`: each call also as a JSON event.
     pub const EVENTS: &str = "SELFTRACE_EVENTS";
     /// A file the preload appends lines to (default: standard error).
@@ -247,6 +260,13 @@ impl Config {
         c.follow = flag(&get, var::FOLLOW)?;
         c.quiet = flag(&get, var::QUIET)?;
         c.events = flag(&get, var::EVENTS)?;
+        c.syscall_numbers = flag(&get, var::SYSCALL_NUMBERS)?;
+        c.instruction_pointers = flag(&get, var::INSTRUCTION_POINTERS)?;
+        if let Some(column) = get(var::COLUMN) {
+            c.result_column = column.parse().map_err(|_| {
+                ConfigError::new(var::COLUMN, format_args!("invalid column '{column}'"))
+            })?;
+        }
         Ok(c)
     }
 
@@ -285,6 +305,9 @@ impl Config {
             Summary::Only => v.push((var::SUMMARY, "only".to_string())),
             Summary::WithTrace => v.push((var::SUMMARY, "with-trace".to_string())),
         }
+        if self.result_column != crate::sink::RESULT_COLUMN {
+            v.push((var::COLUMN, self.result_column.to_string()));
+        }
         if self.columns != crate::summary::Columns::default() {
             v.push((var::COLUMNS, self.columns.spec()));
         }
@@ -300,6 +323,8 @@ impl Config {
             (self.follow, var::FOLLOW),
             (self.quiet, var::QUIET),
             (self.events, var::EVENTS),
+            (self.syscall_numbers, var::SYSCALL_NUMBERS),
+            (self.instruction_pointers, var::INSTRUCTION_POINTERS),
         ] {
             if on {
                 v.push((name, "1".to_string()));

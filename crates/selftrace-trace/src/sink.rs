@@ -344,15 +344,15 @@ pub mod kind {
 }
 
 /// Between a call's text and its result: the collector's tab, or the
-/// padding to strace's result column and `= `.
-pub fn result_separator(out: &mut Out, line_start: usize) {
+/// padding to the result column (`-a`, strace's 40) and `= `.
+pub fn result_separator(out: &mut Out, line_start: usize, column: usize) {
     if is_collector() {
         out.byte(b'\t');
     } else {
         out.byte(b' ');
         let col = out.len() - line_start;
-        if col < RESULT_COLUMN {
-            out.pad_to(line_start + RESULT_COLUMN);
+        if col < column {
+            out.pad_to(line_start + column);
         }
         out.str("= ");
     }

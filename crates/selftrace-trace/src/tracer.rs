@@ -230,7 +230,7 @@ impl Tracer {
         o.str("execve(");
         exec_args(&mut o, self.context.string_limit);
         o.byte(b')');
-        sink::result_separator(&mut o, line_start);
+        sink::result_separator(&mut o, line_start, self.config.result_column);
         o.byte(b'0');
         emit(&mut o);
     }
@@ -291,6 +291,7 @@ impl Tracer {
         sink::begin(&mut o, kind::CALL, pid, tid);
         let line_start = if sink::is_collector() { o.len() } else { 0 };
         self.timestamp(&mut o, wall);
+        self.call_prefix(&mut o, Some(info));
         let name_at = o.len();
         o.str(name.0);
         if let Some(nr) = name.1 {
@@ -302,7 +303,7 @@ impl Tracer {
         let rendered = decode::render(&mut o, info, self.context);
         let args_end = o.len();
         o.byte(b')');
-        sink::result_separator(&mut o, line_start);
+        sink::result_separator(&mut o, line_start, self.config.result_column);
         if finished {
             decode::write_return(&mut o, info, &rendered, &self.context);
             if marks.injected {
@@ -337,6 +338,23 @@ impl Tracer {
         }
         terminate(&mut o);
         sink::write_pair(event.as_bytes(), o.as_bytes());
+    }
+
+    /// `-n` and `-i`: `[ NR] [IP] ` before a line, as strace writes them;
+    /// lines that are not calls (`None`) get `[????????????????] ` for `-i`.
+    fn call_prefix(&self, o: &mut Out, info: Option<&SyscallInfo>) {
+        use core::fmt::Write;
+        if let (true, Some(info)) = (self.config.syscall_numbers, info) {
+            let _ = write!(o, "[{:4}] ", info.nr & !selftrace::info::X32_SYSCALL_BIT);
+        }
+        if self.config.instruction_pointers {
+            match info {
+                Some(info) => {
+                    let _ = write!(o, "[{:016x}] ", info.instruction_pointer);
+                }
+                None => o.str("[????????????????] "),
+            }
+        }
     }
 
     /// A call as the JSON object of `--json`.
@@ -397,6 +415,12 @@ impl Tracer {
             sink::begin(&mut o, end, pid, tid);
             self.timestamp(&mut o, now().0);
             use core::fmt::Write;
+            // -n shows the number of the task's last call, -i no address.
+            if self.config.syscall_numbers {
+                let nr = if whole_process { Sysno::exit_group } else { Sysno::exit };
+                let _ = write!(o, "[{:4}] ", nr.id());
+            }
+            self.call_prefix(&mut o, None);
             let _ = write!(o, "+++ exited with {} +++", status & 0xff);
         }
         emit(&mut o);
@@ -650,7 +674,8 @@ impl Hook for Tracer {
         if let Some(inj) = &self.injector {
             inj.exit(info);
         }
-        if info.is(Sysno::wait4) || info.is(Sysno::waitid) {
+        // Without -f children are not traced, and their ends not shown.
+        if (info.is(Sysno::wait4) || info.is(Sysno::waitid)) && self.reports_reaped() {
             self.report_reaped(info);
         }
         if !self.shows(info) {
