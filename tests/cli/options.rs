@@ -259,3 +259,17 @@ fn bad_values_are_one_line_and_exit_2() {
         assert!(run.stderr.contains(says), "{args:?}: {}", run.describe());
     }
 }
+
+#[test]
+fn without_follow_the_ends_of_children_are_not_shown() {
+    need("strace", "strace");
+    let dir = TempDir::new("options");
+    let args = ["-e", "trace=wait4"];
+    let prog = ["sh", "-c", "/bin/true & wait"];
+    let ends =
+        |t: &str| t.lines().filter(|l| l.contains("+++")).map(str::to_string).collect::<Vec<_>>();
+    let theirs = trace(Command::new("strace"), &dir, "strace", &args, &prog);
+    let ours = ours(&dir, "selftrace", &args, &prog);
+    assert_eq!(ends(&ours), ends(&theirs), "strace:\n{theirs}\nselftrace:\n{ours}");
+    assert_eq!(ends(&ours), ["+++ exited with 0 +++"]);
+}
