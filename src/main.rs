@@ -12,6 +12,11 @@ fn main() {
         Ok(a) => a,
         Err(e) => cli::exit_on_parse_error(e),
     };
+    if let Some(text) = args.generated() {
+        use std::io::Write;
+        let _ = std::io::stdout().write_all(&text);
+        return;
+    }
     let plan = match args.plan() {
         Ok(p) => p,
         Err(message) => cli::die(&message, 2),

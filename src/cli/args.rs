@@ -193,6 +193,14 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
+    /// Print selftrace's manual page (roff) and exit: selftrace --man-page > selftrace.1
+    #[arg(long = "man-page")]
+    pub man_page: bool,
+
+    /// Print a completion script for SHELL (bash, zsh, fish, elvish, powershell) and exit.
+    #[arg(long = "completions", value_name = "SHELL")]
+    pub completions: Option<clap_complete::Shell>,
+
     /// The program to run, and its arguments.
     #[arg(trailing_var_arg = true, value_name = "PROG")]
     pub command: Vec<OsString>,
@@ -271,6 +279,22 @@ impl Args {
         ordered.sort_by_key(|(i, _)| *i);
         args.expr = ordered.into_iter().map(|(_, e)| e).collect();
         Ok(args)
+    }
+
+    /// `--man-page` or `--completions SHELL`: what to print instead of
+    /// running a program.
+    pub fn generated(&self) -> Option<Vec<u8>> {
+        use clap::CommandFactory;
+        let mut text = Vec::new();
+        if self.man_page {
+            let man = clap_mangen::Man::new(Args::command());
+            man.render(&mut text).ok()?;
+        } else if let Some(shell) = self.completions {
+            clap_complete::generate(shell, &mut Args::command(), "selftrace", &mut text);
+        } else {
+            return None;
+        }
+        Some(text)
     }
 
     /// Check everything that can be checked before the program starts.

@@ -202,6 +202,43 @@ fn help_documents_the_main_options() {
 }
 
 #[test]
+fn the_manual_page_and_completions_cover_every_option() {
+    let man = selftrace(&["--man-page"]);
+    assert_eq!(man.code(), Some(0), "{}", man.stderr);
+    assert!(man.stdout.contains(".TH selftrace 1"), "{}", man.stdout);
+    let bash = selftrace(&["--completions", "bash"]);
+    assert_eq!(bash.code(), Some(0), "{}", bash.stderr);
+    for option in [
+        "--output",
+        "--follow-forks",
+        "--summary-columns",
+        "--perfetto",
+        "--syscall-number",
+        "--instruction-pointer",
+        "--absolute-timestamps",
+        "--env",
+    ] {
+        // roff escapes the dashes of options.
+        assert!(man.stdout.contains(&option.replace('-', "\\-")), "the manual names {option}");
+        assert!(bash.stdout.contains(option), "bash completes {option}");
+    }
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(bash.stdout.as_bytes())?;
+            c.wait()
+        })
+        .unwrap();
+    assert!(syntax.success(), "the bash completions parse");
+    let unknown = selftrace(&["--completions", "tcsh"]);
+    assert_eq!(unknown.code(), Some(2));
+    assert_eq!(unknown.lines().len(), 1, "{}", unknown.stderr);
+}
+
+#[test]
 fn missing_program_is_reported_as_strace_does() {
     let run = selftrace(&["no-such-prog", "arg"]);
     assert_eq!(run.code(), Some(1));
