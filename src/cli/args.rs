@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser};
 use selftrace_trace::config::{parse_strsize, Config, Format, Summary, Timestamps};
+use selftrace_trace::out::StringStyle;
 use selftrace_trace::summary::{Columns, SortBy};
 
 use crate::cli::signals::Interruptible;
@@ -148,6 +149,15 @@ pub struct Args {
           default_missing_value = "path", value_parser = ["path"])]
     pub decode_fds: Option<String>,
 
+    /// Strings in hex: -x those with bytes that need escapes, -xx all of them.
+    #[arg(short = 'x', action = ArgAction::Count)]
+    pub hex: u8,
+
+    /// Strings in hex: non-ascii (-x), all (-xx, the default), non-ascii-chars (escapes only), none.
+    #[arg(long = "strings-in-hex", value_name = "WHICH", num_args = 0..=1,
+          default_missing_value = "all", value_parser = parse_string_style)]
+    pub strings_in_hex: Option<StringStyle>,
+
     /// Print each call's number: [ 257] openat(...).
     #[arg(short = 'n', long = "syscall-number")]
     pub syscall_number: bool,
@@ -228,6 +238,10 @@ fn parse_absolute(s: &str) -> Result<u8, String> {
             p.unwrap_or("s")
         )),
     }
+}
+
+fn parse_string_style(s: &str) -> Result<StringStyle, String> {
+    StringStyle::parse(s).ok_or_else(|| "expected non-ascii, all, non-ascii-chars or none".into())
 }
 
 fn parse_columns(s: &str) -> Result<Columns, String> {
@@ -340,6 +354,11 @@ impl Args {
         .map_err(|e| e.to_string())?;
         config.string_limit = self.strsize.unwrap_or(32);
         config.fd_paths = self.fd_paths > 0 || self.decode_fds.is_some();
+        config.strings_in_hex = self.strings_in_hex.unwrap_or(match self.hex {
+            0 => StringStyle::Octal,
+            1 => StringStyle::HexNonAscii,
+            _ => StringStyle::HexAll,
+        });
         config.syscall_numbers = self.syscall_number;
         config.instruction_pointers = self.instruction_pointer;
         if let Some(column) = self.column {

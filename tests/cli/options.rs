@@ -273,3 +273,44 @@ fn without_follow_the_ends_of_children_are_not_shown() {
     assert_eq!(ends(&ours), ends(&theirs), "strace:\n{theirs}\nselftrace:\n{ours}");
     assert_eq!(ends(&ours), ["+++ exited with 0 +++"]);
 }
+
+#[test]
+fn strings_in_hex_are_straces() {
+    need("strace", "strace");
+    let dir = TempDir::new("options");
+    let data = dir.at("bytes");
+    std::fs::write(&data, b"a\x01\xffb\n\t\"\\ and 7\x008").unwrap();
+    let prog = ["head", "-c", "20", &data];
+    for (i, style) in [
+        &["-x"][..],
+        &["-xx"],
+        &["--strings-in-hex"],
+        &["--strings-in-hex=non-ascii"],
+        &["--strings-in-hex=non-ascii-chars"],
+        &["--strings-in-hex=none"],
+        &[],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let args: Vec<&str> =
+            style.iter().copied().chain(["-e", "trace=execve,openat,read"]).collect();
+        // The environment differs (selftrace's variables): its pointer and count.
+        let envp = regex_lite::Regex::new(r", 0x[0-9a-f]+ /\* \d+ vars \*/").unwrap();
+        let of_data = |t: &str| {
+            t.lines()
+                .map(|l| envp.replace(l, "").into_owned())
+                .filter(|l| {
+                    l.starts_with("execve(")
+                        || l.contains(", 20)")
+                        || l.contains("O_RDONLY) = 3") && !l.contains(".so")
+                })
+                .collect::<Vec<_>>()
+        };
+        let theirs =
+            of_data(&trace(Command::new("strace"), &dir, &format!("strace{i}"), &args, &prog));
+        let ours = of_data(&ours(&dir, &format!("ours{i}"), &args, &prog));
+        assert_eq!(ours, theirs, "{style:?}");
+        assert!(ours.len() >= 3, "{style:?}: {ours:?}");
+    }
+}

@@ -57,6 +57,8 @@ pub struct Config {
     pub fd_paths: bool,
     /// `-T`.
     pub durations: bool,
+    /// `-x`, `-xx`, `--strings-in-hex=`.
+    pub strings_in_hex: crate::out::StringStyle,
     /// `-n`: `[ NR] ` before each call.
     pub syscall_numbers: bool,
     /// `-i`: `[IP] ` before each call.
@@ -94,6 +96,7 @@ impl Default for Config {
             string_limit: 32,
             fd_paths: false,
             durations: false,
+            strings_in_hex: crate::out::StringStyle::Octal,
             syscall_numbers: false,
             instruction_pointers: false,
             result_column: crate::sink::RESULT_COLUMN,
@@ -137,6 +140,8 @@ pub mod var {
     pub const DURATIONS: &str = "SELFTRACE_DURATIONS";
     pub const FOLLOW: &str = "SELFTRACE_FOLLOW";
     pub const QUIET: &str = "SELFTRACE_QUIET";
+    /// `-x` (`non-ascii`), `-xx` (`all`), or `non-ascii-chars`.
+    pub const STRINGS_IN_HEX: &str = "SELFTRACE_STRINGS_IN_HEX";
     pub const SYSCALL_NUMBERS: &str = "SELFTRACE_SYSCALL_NUMBERS";
     pub const INSTRUCTION_POINTERS: &str = "SELFTRACE_INSTRUCTION_POINTERS";
     /// `-a`: the column results are aligned on (default 40).
@@ -262,6 +267,14 @@ impl Config {
         c.events = flag(&get, var::EVENTS)?;
         c.syscall_numbers = flag(&get, var::SYSCALL_NUMBERS)?;
         c.instruction_pointers = flag(&get, var::INSTRUCTION_POINTERS)?;
+        if let Some(style) = get(var::STRINGS_IN_HEX) {
+            c.strings_in_hex = crate::out::StringStyle::parse(&style).ok_or_else(|| {
+                ConfigError::new(
+                    var::STRINGS_IN_HEX,
+                    format_args!("invalid value '{style}' (non-ascii, all or non-ascii-chars)"),
+                )
+            })?;
+        }
         if let Some(column) = get(var::COLUMN) {
             c.result_column = column.parse().map_err(|_| {
                 ConfigError::new(var::COLUMN, format_args!("invalid column '{column}'"))
@@ -304,6 +317,9 @@ impl Config {
             Summary::Off => {}
             Summary::Only => v.push((var::SUMMARY, "only".to_string())),
             Summary::WithTrace => v.push((var::SUMMARY, "with-trace".to_string())),
+        }
+        if self.strings_in_hex != crate::out::StringStyle::Octal {
+            v.push((var::STRINGS_IN_HEX, self.strings_in_hex.name().to_string()));
         }
         if self.result_column != crate::sink::RESULT_COLUMN {
             v.push((var::COLUMN, self.result_column.to_string()));

@@ -2,6 +2,68 @@
 //! no allocation, text past the end cut. Also strace's renderings of the
 //! values every decoder shares (quoted strings, flag sets, numbers).
 
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// How strings are quoted: strace's `-x`, `-xx`, `--strings-in-hex=`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+pub enum StringStyle {
+    /// Escapes in octal (`\377`), strace's default.
+    #[default]
+    Octal = 0,
+    /// `-x`, `non-ascii`: a string with any byte that needs an escape is
+    /// written wholly in `\xNN`.
+    HexNonAscii = 1,
+    /// `-xx`, `all`: every string wholly in `\xNN`.
+    HexAll = 2,
+    /// `non-ascii-chars`: escapes in hex (`\xff`), the rest as is.
+    HexEscapes = 3,
+}
+
+impl StringStyle {
+    /// strace's `--strings-in-hex=` names.
+    pub fn parse(name: &str) -> Option<StringStyle> {
+        Some(match name {
+            "none" => StringStyle::Octal,
+            "non-ascii" => StringStyle::HexNonAscii,
+            "all" => StringStyle::HexAll,
+            "non-ascii-chars" => StringStyle::HexEscapes,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StringStyle::Octal => "none",
+            StringStyle::HexNonAscii => "non-ascii",
+            StringStyle::HexAll => "all",
+            StringStyle::HexEscapes => "non-ascii-chars",
+        }
+    }
+}
+
+/// The process's string style, set once when the tracer is made.
+static STRING_STYLE: AtomicU8 = AtomicU8::new(0);
+
+pub fn set_string_style(style: StringStyle) {
+    STRING_STYLE.store(style as u8, Ordering::Relaxed);
+}
+
+fn string_style() -> StringStyle {
+    match STRING_STYLE.load(Ordering::Relaxed) {
+        1 => StringStyle::HexNonAscii,
+        2 => StringStyle::HexAll,
+        3 => StringStyle::HexEscapes,
+        _ => StringStyle::Octal,
+    }
+}
+
+/// Whether strace writes byte `c` of a string as is or as a named
+/// escape (`\n`), rather than as a numeric one.
+fn has_own_form(c: u8) -> bool {
+    matches!(c, 0x20..=0x7e | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
 /// A line under construction in a fixed buffer (usually on the stack).
 pub struct Out<'a> {
     buf: &'a mut [u8],
@@ -124,11 +186,23 @@ impl<'a> Out<'a> {
 
     /// `bytes` as a C string literal the way strace quotes it: printable
     /// ASCII as is, `\t \n \v \f \r \" \\`, anything else in octal (three
-    /// digits when a digit follows, so the escape cannot swallow it).
+    /// digits when an octal digit follows, so the escape cannot swallow it),
+    /// or in hex as [`StringStyle`] says.
     /// `more` appends strace's `...` for a string cut at `-s`.
     pub fn quoted(&mut self, bytes: &[u8], more: bool) {
+        let style = string_style();
+        let all_hex = match style {
+            StringStyle::HexAll => true,
+            StringStyle::HexNonAscii => !bytes.iter().all(|&c| has_own_form(c)),
+            _ => false,
+        };
         self.byte(b'"');
         for (i, &c) in bytes.iter().enumerate() {
+            if all_hex || (style == StringStyle::HexEscapes && !has_own_form(c)) {
+                self.str("\\x");
+                self.radix(c as u64, 16, 2);
+                continue;
+            }
             match c {
                 b'"' => self.str("\\\""),
                 b'\\' => self.str("\\\\"),
@@ -140,8 +214,10 @@ impl<'a> Out<'a> {
                 0x20..=0x7e => self.byte(c),
                 _ => {
                     self.byte(b'\\');
-                    let next_is_digit = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-                    self.radix(c as u64, 8, if next_is_digit { 3 } else { 1 });
+                    // Three digits only before an octal digit, which a
+                    // shorter escape would swallow ("\08" is NUL, then 8).
+                    let next_is_octal = bytes.get(i + 1).is_some_and(|d| (b'0'..=b'7').contains(d));
+                    self.radix(c as u64, 8, if next_is_octal { 3 } else { 1 });
                 }
             }
         }
@@ -262,6 +338,8 @@ mod tests {
         assert_eq!(render(|o| o.quoted(b"a\"b\\c\n\t", false)), r#""a\"b\\c\n\t""#);
         assert_eq!(render(|o| o.quoted(b"\x00\x01x\x7f", false)), r#""\0\1x\177""#);
         assert_eq!(render(|o| o.quoted(b"\x001", true)), r#""\0001"..."#);
+        // 8 and 9 are not octal digits: strace keeps the escape short.
+        assert_eq!(render(|o| o.quoted(b"7\x008\x009", false)), r#""7\08\09""#);
     }
 
     #[test]

@@ -92,6 +92,7 @@ impl Tracer {
         ROOT_TID.store(root_tid, Ordering::Relaxed);
         prepare_clock();
         crate::errno::prepare();
+        crate::out::set_string_style(config.strings_in_hex);
         let context = Context { string_limit: config.string_limit, fd_paths: config.fd_paths };
         let injector = config.injector();
         Tracer { config, context, sort, injector }
