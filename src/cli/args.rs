@@ -178,9 +178,19 @@ pub struct Args {
     #[arg(long = "seccomp-bpf")]
     pub seccomp_bpf: bool,
 
-    /// Suppress messages about the tracer itself.
+    /// Suppress messages about the tracer itself; -qq also the +++ exited lines.
     #[arg(short = 'q', action = ArgAction::Count)]
     pub quiet: u8,
+
+    /// -e quiet=SET: attach, personality, thread-execve, path-resolution (messages about
+    /// selftrace itself), exit (+++ exited lines), all, none; a leading ! negates.
+    #[arg(long = "quiet", value_name = "SET", num_args = 0..=1,
+          default_missing_value = "attach,personality")]
+    pub quiet_set: Vec<String>,
+
+    /// -e signal=SET: the signals whose --- SIG --- lines show.
+    #[arg(long = "signal", value_name = "SET")]
+    pub signal_set: Vec<String>,
 
     /// When SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM can interrupt selftrace: 1 anywhere,
     /// 2 waiting (default), 3 never (default with -o), 4 never_tstp (also ignore Ctrl-Z).
@@ -240,6 +250,27 @@ fn parse_absolute(s: &str) -> Result<u8, String> {
     }
 }
 
+/// `-e quiet=SET`: (messages about selftrace off, exit lines off).
+fn parse_quiet(expr: &str) -> Result<(bool, bool), String> {
+    let (negated, list) = match expr.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, expr),
+    };
+    let (mut notes, mut exit) = (false, false);
+    for item in list.split(',') {
+        match item {
+            "attach" | "personality" | "thread-execve" | "path-resolution" | "superseded" => {
+                notes = true
+            }
+            "exit" => exit = true,
+            "all" => (notes, exit) = (true, true),
+            "none" => {}
+            other => return Err(format!("invalid quiet '{other}'")),
+        }
+    }
+    Ok(if negated { (!notes, !exit) } else { (notes, exit) })
+}
+
 fn parse_string_style(s: &str) -> Result<StringStyle, String> {
     StringStyle::parse(s).ok_or_else(|| "expected non-ascii, all, non-ascii-chars or none".into())
 }
@@ -284,6 +315,8 @@ impl Args {
             ("status_set", "status="),
             ("inject_set", "inject="),
             ("fault_set", "fault="),
+            ("quiet_set", "quiet="),
+            ("signal_set", "signal="),
         ] {
             let (Some(values), Some(indices)) = (m.get_many::<String>(id), m.indices_of(id)) else {
                 continue;
@@ -320,6 +353,7 @@ impl Args {
         let mut trace = Vec::new();
         let mut status = None;
         let mut inject = Vec::new();
+        let mut quiet_set: Option<(bool, bool)> = None;
         if let Some(path) = &self.policy {
             let policy = crate::cli::policy::load(path)?;
             config.seed = policy.seed.unwrap_or(0);
@@ -335,9 +369,11 @@ impl Args {
                 "trace" | "t" => trace = vec![value.to_string()],
                 "status" => status = Some(value.to_string()),
                 "inject" | "fault" | "deny" | "rewrite" => inject.push(e.clone()),
+                "signal" | "signals" | "s" => config.set_signals(value)?,
+                "quiet" | "silent" | "silence" | "q" => quiet_set = Some(parse_quiet(value)?),
                 _ => {
                     return Err(format!(
-                        "invalid -e qualifier '{key}' (expected trace=, status=, inject=, fault=, deny= or rewrite=)"
+                        "invalid -e qualifier '{key}' (expected trace=, status=, signal=, quiet=, inject=, fault=, deny= or rewrite=)"
                     ))
                 }
             }
@@ -392,7 +428,9 @@ impl Args {
             config.columns = columns;
         }
         config.follow = self.follow > 0;
-        config.quiet = self.quiet > 0;
+        let (quiet, quiet_exit) = quiet_set.unwrap_or((self.quiet > 0, self.quiet > 1));
+        config.quiet = quiet;
+        config.quiet_exit = quiet_exit;
         let per_process = (self.follow >= 2 || self.output_separately) && self.output.is_some();
         for e in &self.env {
             if e.is_empty() || e.starts_with('=') {

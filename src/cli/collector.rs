@@ -62,6 +62,8 @@ pub struct Collector {
     timeline: Option<crate::cli::perfetto::Timeline>,
     /// `-a`: the column results are aligned on.
     pub(super) result_column: usize,
+    /// `-qq`: ends by exit are not shown.
+    quiet_exit: bool,
 }
 
 /// Below this many bytes a read is a trickle, worth waiting after.
@@ -95,6 +97,7 @@ impl Collector {
             quit: false,
             timeline: None,
             result_column: config.result_column,
+            quiet_exit: config.quiet_exit,
         }
     }
 
@@ -211,7 +214,10 @@ impl Collector {
                     self.process_ending(pid);
                     self.live.retain(|_, p| *p != pid);
                 }
-                if self.summary != Summary::Only {
+                let quiet = self.quiet_exit
+                    && matches!(kind, kind::END | kind::PROCESS_END)
+                    && is_exit_line(body);
+                if self.summary != Summary::Only && !quiet {
                     self.emit(pid, line);
                 }
             }
@@ -266,7 +272,9 @@ impl Collector {
         if let (Some((text, _, _)), Some(timeline)) = (&message, &mut self.timeline) {
             timeline.ended(pid, text);
         }
-        if let (Some((text, what, value)), true) = (message, self.summary != Summary::Only) {
+        let shown = self.summary != Summary::Only
+            && !(self.quiet_exit && message.as_ref().is_some_and(|m| m.1 == "exited"));
+        if let (Some((text, what, value)), true) = (message, shown) {
             let line = if self.format == Format::Json {
                 let field = if what == "killed" { "signal" } else { "status" };
                 let value = if what == "killed" {
@@ -345,6 +353,12 @@ impl Collector {
         }
         self.error
     }
+}
+
+/// `+++ exited with N +++` (or its JSON), which `-qq` leaves out.
+fn is_exit_line(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    text.contains("+++ exited with ") || text.contains("\"type\":\"exited\"")
 }
 
 pub fn signal_name(sig: i32) -> String {

@@ -314,3 +314,70 @@ fn strings_in_hex_are_straces() {
         assert!(ours.len() >= 3, "{style:?}: {ours:?}");
     }
 }
+
+#[test]
+fn quiet_levels_and_signal_sets_are_straces() {
+    need("strace", "strace");
+    let dir = TempDir::new("options");
+    let python = common::python();
+    let usr1 = "import signal, os\n\
+                signal.signal(signal.SIGUSR1, lambda *a: None)\n\
+                os.kill(os.getpid(), signal.SIGUSR1)";
+    let kill_self = ["sh", "-c", "kill -9 $$"];
+    let signaller = [python, "-S", "-c", usr1];
+    let messages = |t: &str| {
+        digits_out(t)
+            .lines()
+            .filter(|l| l.starts_with("---") || l.starts_with("+++"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    for (i, (args, prog, expected)) in [
+        (&["-qq", "-e", "trace=none"][..], &kill_self[..], &["+++ killed by SIGKILL +++"][..]),
+        (&["-qqq", "-e", "trace=none"], &["/bin/true"], &[]),
+        (&["-e", "quiet=exit", "-e", "trace=none"], &["/bin/true"], &[]),
+        (&["--quiet=!attach", "-e", "trace=none"], &["/bin/true"], &[]),
+        (&["-e", "quiet=none", "-e", "trace=none"], &["/bin/true"], &["+++ exited with N +++"]),
+        (
+            &["-e", "trace=kill"],
+            &signaller,
+            &[
+                "--- SIGUSRN {si_signo=SIGUSRN, si_code=SI_USER, si_pid=N, si_uid=N} ---",
+                "+++ exited with N +++",
+            ],
+        ),
+        (&["-e", "signal=none", "-e", "trace=kill"], &signaller, &["+++ exited with N +++"]),
+        (&["--signal=SIGTERM,SIGCHLD", "-e", "trace=kill"], &signaller, &["+++ exited with N +++"]),
+        (&["-e", "signal=!usr1", "-e", "trace=kill"], &signaller, &["+++ exited with N +++"]),
+        (
+            &["-e", "signal=10", "-e", "trace=kill"],
+            &signaller,
+            &[
+                "--- SIGUSRN {si_signo=SIGUSRN, si_code=SI_USER, si_pid=N, si_uid=N} ---",
+                "+++ exited with N +++",
+            ],
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let run = |mut tracer: Command, tag: &str| {
+            let out = dir.path(&format!("{tag}{i}.txt"));
+            tracer.args(args).arg("-o").arg(&out).arg("--").args(prog);
+            common::run(tracer, &dir.0, &format!("{tag}{i}"), LIMIT);
+            messages(&std::fs::read_to_string(&out).unwrap())
+        };
+        let theirs = run(Command::new("strace"), "strace");
+        let ours = run(common::selftrace_command(), "ours");
+        assert_eq!(ours, theirs, "{args:?}");
+        assert_eq!(ours, expected, "{args:?}");
+    }
+    for (args, says) in [
+        (&["-e", "quiet=bogus"][..], "invalid quiet 'bogus'"),
+        (&["-e", "signal=bogus"], "invalid signal 'bogus'"),
+    ] {
+        let run = Outcome::of(common::selftrace_command().args(args).args(["--", "true"]));
+        assert_eq!(run.code(), Some(2), "{args:?}: {}", run.describe());
+        assert_eq!(run.stderr.trim(), format!("selftrace: {says}"));
+    }
+}

@@ -74,6 +74,12 @@ pub struct Config {
     pub columns: crate::summary::Columns,
     /// `-q`: no messages about the tracer itself (static binaries, setuid).
     pub quiet: bool,
+    /// `-qq`, `-e quiet=exit`: no `+++ exited with N +++` lines.
+    pub quiet_exit: bool,
+    /// `-e signal=SET`: the signals whose `--- SIG... ---` lines show
+    /// (bit n-1 for signal n).
+    pub signals: u64,
+    pub signal_expr: Option<String>,
     /// Each call also goes to the collector as a JSON event, for its
     /// timeline (`--perfetto`).
     pub events: bool,
@@ -106,6 +112,9 @@ impl Default for Config {
             summary: Summary::Off,
             columns: crate::summary::Columns::default(),
             quiet: false,
+            quiet_exit: false,
+            signals: u64::MAX,
+            signal_expr: None,
             events: false,
             inject: Vec::new(),
             seed: 0,
@@ -144,6 +153,10 @@ pub mod var {
     pub const STRINGS_IN_HEX: &str = "SELFTRACE_STRINGS_IN_HEX";
     pub const SYSCALL_NUMBERS: &str = "SELFTRACE_SYSCALL_NUMBERS";
     pub const INSTRUCTION_POINTERS: &str = "SELFTRACE_INSTRUCTION_POINTERS";
+    /// `-qq`: no `+++ exited with N +++` lines.
+    pub const QUIET_EXIT: &str = "SELFTRACE_QUIET_EXIT";
+    /// `-e signal=SET`.
+    pub const SIGNALS: &str = "SELFTRACE_SIGNALS";
     /// `-a`: the column results are aligned on (default 40).
     pub const COLUMN: &str = "SELFTRACE_COLUMN";
     /// Set by the CLI with `--perfetto`: each call also as a JSON event.
@@ -265,6 +278,10 @@ impl Config {
         c.follow = flag(&get, var::FOLLOW)?;
         c.quiet = flag(&get, var::QUIET)?;
         c.events = flag(&get, var::EVENTS)?;
+        c.quiet_exit = flag(&get, var::QUIET_EXIT)?;
+        if let Some(signals) = get(var::SIGNALS) {
+            c.set_signals(&signals).map_err(|m| ConfigError::new(var::SIGNALS, m))?;
+        }
         c.syscall_numbers = flag(&get, var::SYSCALL_NUMBERS)?;
         c.instruction_pointers = flag(&get, var::INSTRUCTION_POINTERS)?;
         if let Some(style) = get(var::STRINGS_IN_HEX) {
@@ -318,6 +335,9 @@ impl Config {
             Summary::Only => v.push((var::SUMMARY, "only".to_string())),
             Summary::WithTrace => v.push((var::SUMMARY, "with-trace".to_string())),
         }
+        if let Some(signals) = &self.signal_expr {
+            v.push((var::SIGNALS, signals.clone()));
+        }
         if self.strings_in_hex != crate::out::StringStyle::Octal {
             v.push((var::STRINGS_IN_HEX, self.strings_in_hex.name().to_string()));
         }
@@ -339,6 +359,7 @@ impl Config {
             (self.follow, var::FOLLOW),
             (self.quiet, var::QUIET),
             (self.events, var::EVENTS),
+            (self.quiet_exit, var::QUIET_EXIT),
             (self.syscall_numbers, var::SYSCALL_NUMBERS),
             (self.instruction_pointers, var::INSTRUCTION_POINTERS),
         ] {
@@ -347,6 +368,18 @@ impl Config {
             }
         }
         v
+    }
+
+    /// Set the signals shown from a `-e signal=` expression.
+    pub fn set_signals(&mut self, expr: &str) -> Result<(), String> {
+        self.signals = crate::decode::parse_signal_set(expr)?;
+        self.signal_expr = Some(expr.to_string());
+        Ok(())
+    }
+
+    /// Whether `--- SIG ---` lines of signal `signo` show.
+    pub fn shows_signal(&self, signo: i32) -> bool {
+        (1..=64).contains(&signo) && self.signals & (1 << (signo - 1)) != 0
     }
 
     /// Set the calls shown from `-e trace=` expressions.

@@ -405,6 +405,11 @@ impl Tracer {
     fn exit_message(&self, status: i64, whole_process: bool, (pid, tid): (u32, u32)) {
         let end = if whole_process { kind::PROCESS_END } else { kind::END };
         let tid = if whole_process { pid } else { tid };
+        // The collector needs the record to know the task ended; it leaves
+        // the line out for -qq.
+        if self.config.quiet_exit && !sink::is_collector() {
+            return;
+        }
         let mut buf = [0u8; 256];
         let mut o = Out::new(&mut buf);
         if self.config.format == Format::Json {
@@ -501,7 +506,7 @@ pub fn watch_signals(tracer: &std::sync::Arc<Tracer>) {
 
 fn on_signal(signo: libc::c_int, si: &libc::siginfo_t) {
     let Some(t) = WATCHING.get() else { return };
-    if !t.active() || !t.config.prints_calls() {
+    if !t.active() || !t.config.prints_calls() || !t.config.shows_signal(signo) {
         return;
     }
     let (pid, tid) = (selftrace::raw::getpid(), selftrace::raw::gettid());

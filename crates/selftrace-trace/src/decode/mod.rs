@@ -31,7 +31,7 @@ pub(crate) mod sys;
 mod tests;
 pub(crate) mod time;
 
-pub use signal::{signal_name, write_siginfo, write_signal};
+pub use signal::{parse_signal_set, signal_name, signal_number, write_siginfo, write_signal};
 
 use crate::out::Out;
 use crate::table::{self, Kind as ArgKind, Render};

@@ -61,6 +61,35 @@ pub fn signal_name(sig: i32) -> Option<&'static str> {
     }
 }
 
+/// The signal `SIGUSR1`, `USR1` (any case) or `10` stands for.
+pub fn signal_number(s: &str) -> Option<i32> {
+    if let Ok(n) = s.parse::<i32>() {
+        return (1..=64).contains(&n).then_some(n);
+    }
+    let upper = s.to_ascii_uppercase();
+    let name = if upper.starts_with("SIG") { upper } else { format!("SIG{upper}") };
+    (1..=64).find(|&n| signal_name(n) == Some(name.as_str()))
+}
+
+/// `-e signal=SET`: `all`, `none`, or signals by [`signal_number`],
+/// comma-separated; a leading `!` takes the complement. Bit n-1 stands
+/// for signal n.
+pub fn parse_signal_set(expr: &str) -> Result<u64, String> {
+    let (negated, list) = match expr.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, expr),
+    };
+    let mut set = 0u64;
+    for item in list.split(',') {
+        set |= match item {
+            "all" => u64::MAX,
+            "none" => 0,
+            _ => 1 << (signal_number(item).ok_or_else(|| format!("invalid signal '{item}'"))? - 1),
+        };
+    }
+    Ok(if negated { !set } else { set })
+}
+
 /// A signal number argument: its name, or the number in decimal.
 pub fn write_signal(out: &mut Out, sig: i32) {
     match signal_name(sig) {

@@ -392,15 +392,7 @@ pub fn parse_errno(s: &str) -> Result<Errno, InjectError> {
 
 /// `SIGUSR1`, `USR1` or `10`.
 pub fn parse_signal(s: &str) -> Result<i32, InjectError> {
-    if let Ok(n) = s.parse::<i32>() {
-        if (1..=64).contains(&n) {
-            return Ok(n);
-        }
-    }
-    let name = if s.starts_with("SIG") { s.to_string() } else { format!("SIG{s}") };
-    (1..=64)
-        .find(|&n| crate::decode::signal_name(n) == Some(name.as_str()))
-        .ok_or_else(|| InjectError::Signal { value: s.to_string() })
+    crate::decode::signal_number(s).ok_or_else(|| InjectError::Signal { value: s.to_string() })
 }
 
 /// strace's delays: a number of microseconds, or with a unit (`s`, `ms`,
