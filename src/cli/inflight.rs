@@ -294,7 +294,11 @@ impl Collector {
             return;
         }
         w.last_tick = now;
-        let due = w.due(now);
+        // Calls that became due in the same tick show in the order they
+        // began, not in the order of their slots (under load, a tick can
+        // find several).
+        let mut due = w.due(now);
+        due.sort_by_key(|e| e.wall);
         let liveness = now.duration_since(w.last_liveness) >= LIVENESS_EVERY;
         let mut dead = Vec::new();
         if liveness {
